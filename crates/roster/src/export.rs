@@ -1,0 +1,40 @@
+//! Writes participants back out in the roster contract, so a roster exported from Mixwell
+//! imports again unchanged.
+
+use std::collections::BTreeSet;
+
+use mixwell_domain::{ParticipantRecord, StandardField};
+
+/// A CSV in the import contract: the standard columns, then every custom attribute by
+/// name. Friends are listed by external id, separated by `;`.
+pub fn to_csv<'a>(rows: impl IntoIterator<Item = (&'a ParticipantRecord, &'a [String])>) -> String {
+    let rows: Vec<(&ParticipantRecord, &[String])> = rows.into_iter().collect();
+    let custom: BTreeSet<&String> = rows.iter().flat_map(|(r, _)| r.custom.keys()).collect();
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let header = StandardField::ALL
+        .iter()
+        .map(|f| f.column_name().to_owned())
+        .chain(custom.iter().map(|c| (*c).clone()));
+    write(&mut writer, header);
+    for (record, friends) in rows {
+        let standard = StandardField::ALL.iter().map(|field| match field {
+            StandardField::Friends => friends.join(";"),
+            StandardField::DateOfBirth => record
+                .date_of_birth
+                .map(|d| d.format("%Y-%m-%d").to_string())
+                .unwrap_or_default(),
+            other => record.attribute(other.column_name()).unwrap_or_default(),
+        });
+        let extra = custom
+            .iter()
+            .map(|c| record.custom.get(*c).cloned().unwrap_or_default());
+        write(&mut writer, standard.chain(extra));
+    }
+    let bytes = writer.into_inner().unwrap_or_default();
+    String::from_utf8(bytes).unwrap_or_default()
+}
+
+fn write(writer: &mut csv::Writer<Vec<u8>>, cells: impl Iterator<Item = String>) {
+    // Writing to memory cannot fail.
+    let _ = writer.write_record(cells.collect::<Vec<_>>());
+}
