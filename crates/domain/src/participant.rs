@@ -171,6 +171,10 @@ pub struct Participant {
     pub record: ParticipantRecord,
     /// External ids of this participant's pre-existing friends in the same wave.
     pub friends: Vec<String>,
+    /// External ids of people staff asked to keep in another team.
+    pub keep_apart: Vec<String>,
+    /// External ids of people staff asked to keep in the same team.
+    pub keep_together: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

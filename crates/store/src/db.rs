@@ -1,0 +1,219 @@
+//! Opening the database file: pragmas, the device identity, forward-only migrations.
+
+use std::path::{Path, PathBuf};
+
+use mixwell_domain::{Hlc, Id};
+use rusqlite::{Connection, OptionalExtension};
+
+use crate::clock::Clock;
+use crate::error::{StoreError, StoreResult};
+
+/// Migrations in order; the schema version is the number applied. Never edit one that has
+/// shipped: add the next.
+const MIGRATIONS: &[(&str, &str)] = &[(
+    "0001_initial",
+    include_str!("../../../migrations/local/0001_initial.sql"),
+)];
+
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// Where the app keeps its database: `$XDG_DATA_HOME/mixwell/mixwell.sqlite` on Linux, the
+/// platform's data folder elsewhere. The desktop app and the CLI share it.
+pub fn default_database_path() -> PathBuf {
+    let base = std::env::var_os("XDG_DATA_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(platform_data_dir)
+        .unwrap_or_else(|| PathBuf::from("."));
+    base.join("mixwell").join("mixwell.sqlite")
+}
+
+fn platform_data_dir() -> Option<PathBuf> {
+    if cfg!(windows) {
+        std::env::var_os("APPDATA").map(PathBuf::from)
+    } else if cfg!(target_os = "macos") {
+        std::env::var_os("HOME").map(|h| PathBuf::from(h).join("Library/Application Support"))
+    } else {
+        std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share"))
+    }
+}
+
+pub fn open(path: &Path, clock: &dyn Clock) -> StoreResult<Connection> {
+    open_with(path, clock, MIGRATIONS)
+}
+
+fn open_with(
+    path: &Path,
+    clock: &dyn Clock,
+    migrations: &[(&str, &str)],
+) -> StoreResult<Connection> {
+    let latest = migrations.len() as i64;
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)?;
+    }
+    let existed = path.exists() && std::fs::metadata(path)?.len() > 0;
+    let mut conn = Connection::open(path)?;
+    let not_a_database = |e: rusqlite::Error| StoreError::NotADatabase {
+        path: path.display().to_string(),
+        detail: e.to_string(),
+    };
+    // WAL keeps readers going while the app writes and survives a killed process;
+    // FULL sync makes an acknowledged write survive a power cut too.
+    conn.pragma_update(None, "journal_mode", "WAL")
+        .map_err(not_a_database)?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+
+    let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    if version > latest {
+        return Err(StoreError::NewerDatabase {
+            found: version,
+            supported: latest,
+        });
+    }
+    if version < latest {
+        if existed && version > 0 {
+            backup(&conn, path, version, clock)?;
+        }
+        migrate(&mut conn, version, migrations)?;
+    }
+    ensure_device(&conn)?;
+    Ok(conn)
+}
+
+/// A copy of the database as it was before migrating, beside it.
+fn backup(conn: &Connection, path: &Path, version: i64, clock: &dyn Clock) -> StoreResult<PathBuf> {
+    let name = format!(
+        "{}.before-schema-{}.{}.bak",
+        path.file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("mixwell.sqlite"),
+        version + 1,
+        clock.now_ms()
+    );
+    let target = path.with_file_name(name);
+    conn.execute("VACUUM INTO ?1", [target.to_string_lossy()])?;
+    Ok(target)
+}
+
+fn migrate(conn: &mut Connection, from: i64, migrations: &[(&str, &str)]) -> StoreResult<()> {
+    for (index, (_name, sql)) in migrations.iter().enumerate().skip(from as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", index as i64 + 1)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+fn ensure_device(conn: &Connection) -> StoreResult<()> {
+    conn.execute(
+        "INSERT INTO device (singleton, device_id, hlc_wall, hlc_counter)
+         VALUES (1, ?1, 0, 0) ON CONFLICT (singleton) DO NOTHING",
+        [Id::now_v7().to_string()],
+    )?;
+    Ok(())
+}
+
+pub fn device_id(conn: &Connection) -> StoreResult<Id> {
+    let text: String = conn.query_row("SELECT device_id FROM device", [], |r| r.get(0))?;
+    parse_id(&text)
+}
+
+pub fn last_stamp(conn: &Connection, device: Id) -> StoreResult<Hlc> {
+    let (wall, counter): (i64, i64) = conn
+        .query_row("SELECT hlc_wall, hlc_counter FROM device", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .optional()?
+        .unwrap_or((0, 0));
+    Ok(Hlc {
+        wall_ms: u64::try_from(wall).unwrap_or(0),
+        counter: u32::try_from(counter).unwrap_or(0),
+        device,
+    })
+}
+
+pub fn parse_id(text: &str) -> StoreResult<Id> {
+    Id::parse_str(text).map_err(|_| StoreError::NotFound {
+        what: "row",
+        id: text.to_owned(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct FixedClock;
+    impl Clock for FixedClock {
+        fn now_ms(&self) -> u64 {
+            42
+        }
+    }
+
+    const NEXT: &str = "ALTER TABLE organisation ADD COLUMN motto TEXT NOT NULL DEFAULT '';";
+
+    #[test]
+    fn migrating_from_the_previous_schema_keeps_the_data_and_leaves_a_backup() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("m.sqlite");
+        {
+            let conn = open_with(&path, &FixedClock, MIGRATIONS).unwrap();
+            conn.execute(
+                "INSERT INTO organisation (id, name) VALUES ('o1', 'Trust')",
+                [],
+            )
+            .unwrap();
+        }
+        let mut next = MIGRATIONS.to_vec();
+        next.push(("9999_motto", NEXT));
+        let conn = open_with(&path, &FixedClock, &next).unwrap();
+        let version: i64 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, next.len() as i64);
+        let row: (String, String) = conn
+            .query_row("SELECT name, motto FROM organisation", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .unwrap();
+        assert_eq!(row, ("Trust".to_owned(), String::new()));
+
+        let backup = dir
+            .path()
+            .join(format!("m.sqlite.before-schema-{}.42.bak", next.len()));
+        let old = Connection::open(&backup).unwrap();
+        let old_version: i64 = old
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(old_version, SCHEMA_VERSION);
+        let name: String = old
+            .query_row("SELECT name FROM organisation", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(name, "Trust");
+    }
+
+    #[test]
+    fn a_failing_migration_changes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("m.sqlite");
+        drop(open_with(&path, &FixedClock, MIGRATIONS).unwrap());
+        let mut next = MIGRATIONS.to_vec();
+        next.push((
+            "9999_broken",
+            "ALTER TABLE organisation ADD COLUMN x TEXT; SELECT * FROM no_such_table;",
+        ));
+        assert!(open_with(&path, &FixedClock, &next).is_err());
+        let conn = open_with(&path, &FixedClock, MIGRATIONS).unwrap();
+        let columns: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM pragma_table_info('organisation')",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(columns, 2);
+    }
+}

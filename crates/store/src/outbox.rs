@@ -1,0 +1,110 @@
+//! The outbox: every change to a synced table, written in the same transaction.
+
+use mixwell_domain::{HlcClock, Id};
+use rusqlite::{params, Transaction};
+use serde::{Deserialize, Serialize};
+
+use crate::clock::Clock;
+use crate::error::StoreResult;
+use crate::Store;
+
+/// A write transaction that records what it changes.
+pub struct Writer<'a> {
+    tx: Transaction<'a>,
+    clock: HlcClock,
+    wall: &'a dyn Clock,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Op {
+    Upsert,
+    Delete,
+}
+
+impl<'a> Writer<'a> {
+    pub(crate) fn new(tx: Transaction<'a>, clock: HlcClock, wall: &'a dyn Clock) -> Self {
+        Self { tx, clock, wall }
+    }
+
+    pub fn tx(&self) -> &Transaction<'a> {
+        &self.tx
+    }
+
+    /// Appends one mutation; `payload` is the row's whole new state (or its key on delete).
+    pub fn record<T: Serialize>(
+        &mut self,
+        entity: &str,
+        entity_id: Id,
+        op: Op,
+        payload: &T,
+    ) -> StoreResult<()> {
+        let stamp = self.clock.tick(self.wall.now_ms());
+        let mut statement = self.tx.prepare_cached(
+            "INSERT INTO outbox (id, hlc, device_id, entity, entity_id, op, payload)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )?;
+        statement.execute(params![
+            Id::now_v7().to_string(),
+            stamp.to_sortable_string(),
+            stamp.device.to_string(),
+            entity,
+            entity_id.to_string(),
+            match op {
+                Op::Upsert => "upsert",
+                Op::Delete => "delete",
+            },
+            serde_json::to_string(payload)?,
+        ])?;
+        Ok(())
+    }
+
+    pub(crate) fn commit(self) -> StoreResult<()> {
+        let last = self.clock.last();
+        self.tx.execute(
+            "UPDATE device SET hlc_wall = ?1, hlc_counter = ?2",
+            params![
+                i64::try_from(last.wall_ms).unwrap_or(i64::MAX),
+                i64::from(last.counter)
+            ],
+        )?;
+        self.tx.commit()?;
+        Ok(())
+    }
+}
+
+/// One pending change, as the sync will ship it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutboxEntry {
+    pub hlc: String,
+    pub entity: String,
+    pub entity_id: String,
+    pub op: String,
+    pub payload: String,
+}
+
+impl Store {
+    /// Changes not yet shipped to the hub, in HLC order.
+    pub fn pending_changes(&self) -> StoreResult<Vec<OutboxEntry>> {
+        let mut statement = self.conn().prepare(
+            "SELECT hlc, entity, entity_id, op, payload FROM outbox WHERE shipped = 0 ORDER BY hlc",
+        )?;
+        let rows = statement.query_map([], |r| {
+            Ok(OutboxEntry {
+                hlc: r.get(0)?,
+                entity: r.get(1)?,
+                entity_id: r.get(2)?,
+                op: r.get(3)?,
+                payload: r.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    pub fn pending_change_count(&self) -> StoreResult<u32> {
+        Ok(self
+            .conn()
+            .query_row("SELECT count(*) FROM outbox WHERE shipped = 0", [], |r| {
+                r.get(0)
+            })?)
+    }
+}

@@ -1,0 +1,361 @@
+//! The laptop store: programmes, waves, participants, the outbox and roster import.
+
+mod common;
+
+use common::*;
+use mixwell_domain::{RelationshipKind, StaffRole};
+use mixwell_store::{NewWave, ParticipantUpdate, RowStatus, Store, StoreError};
+
+fn import(store: &mut Store, wave: mixwell_domain::Id, text: &str) -> mixwell_store::ImportSummary {
+    store
+        .import_roster(wave, mixwell_roster::parse(text.as_bytes()), &mut |_, _| {})
+        .unwrap()
+}
+
+#[test]
+fn opening_an_empty_file_creates_the_schema_and_a_device_identity() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("nested/folder/mixwell.sqlite");
+    let device = Store::open(&path).unwrap().device_id();
+    assert_eq!(device.get_version_num(), 7);
+    assert_eq!(
+        Store::open(&path).unwrap().device_id(),
+        device,
+        "the device keeps its id"
+    );
+}
+
+#[test]
+fn a_database_from_a_newer_version_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("mixwell.sqlite");
+    drop(Store::open(&path).unwrap());
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.pragma_update(None, "user_version", 999).unwrap();
+    drop(conn);
+    let Err(error) = Store::open(&path) else {
+        panic!("opened a newer database")
+    };
+    assert_eq!(error.code(), "newer_database");
+    assert!(error.to_string().contains("newer version"), "{error}");
+}
+
+#[test]
+fn a_file_that_is_not_a_database_is_refused_and_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("notes.sqlite");
+    std::fs::write(
+        &path,
+        b"shopping list: eggs, milk, more eggs, and a great deal of flour",
+    )
+    .unwrap();
+    assert!(Store::open(&path).is_err());
+    assert!(std::fs::read(&path).unwrap().starts_with(b"shopping list"));
+}
+
+#[test]
+fn programmes_and_waves_are_created_renamed_and_archived_through_the_outbox() {
+    let (_dir, mut store) = store();
+    let programme = store.create_programme("  NCS Summer 2027 ").unwrap();
+    assert_eq!(programme.name, "NCS Summer 2027");
+    let Err(taken) = store.create_programme("ncs summer 2027") else {
+        panic!()
+    };
+    assert!(matches!(taken, StoreError::NameTaken { .. }));
+    assert_eq!(
+        store.create_programme("   ").unwrap_err().code(),
+        "invalid_name"
+    );
+
+    let wave = store
+        .create_wave(
+            programme.id,
+            &NewWave {
+                name: "Wave 1".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    store.rename_programme(programme.id, "NCS 2027").unwrap();
+    store.set_wave_archived(wave.id, true).unwrap();
+    assert!(store.waves(programme.id, false).unwrap().is_empty());
+    assert_eq!(store.waves(programme.id, true).unwrap().len(), 1);
+    assert_eq!(
+        store.find_wave(Some("NCS 2027"), "wave 1").unwrap().id,
+        wave.id
+    );
+
+    let changes = store.pending_changes().unwrap();
+    let entities: Vec<&str> = changes.iter().map(|c| c.entity.as_str()).collect();
+    assert_eq!(
+        entities,
+        vec!["organisation", "programme", "wave", "programme", "wave"]
+    );
+    assert!(
+        changes.windows(2).all(|w| w[0].hlc < w[1].hlc),
+        "HLC order is write order"
+    );
+}
+
+#[test]
+fn wave_dates_must_be_in_order() {
+    let (_dir, mut store) = store();
+    let programme = store.create_programme("P").unwrap();
+    let day = |d| chrono::NaiveDate::from_ymd_opt(2027, 7, d);
+    let bad = NewWave {
+        name: "W".into(),
+        site: String::new(),
+        starts_on: day(20),
+        ends_on: day(10),
+    };
+    assert_eq!(
+        store.create_wave(programme.id, &bad).unwrap_err().code(),
+        "invalid_dates"
+    );
+    assert_eq!(
+        outbox_len(&store),
+        2,
+        "only the organisation and the programme"
+    );
+}
+
+#[test]
+fn the_shared_sample_roster_imports_with_mutual_friendships() {
+    let Ok(text) = std::fs::read_to_string(SAMPLE) else {
+        return;
+    };
+    let (_dir, mut store) = store();
+    let wave = wave(&mut store);
+    let summary = import(&mut store, wave.id, &text);
+    assert_eq!(summary.added, 120);
+    assert!(summary.friendships_added > 20);
+    let people = store.participants(wave.id).unwrap();
+    assert_eq!(people.len(), 120);
+    let ben = people
+        .iter()
+        .find(|p| p.record.external_id == "NCS27-010000")
+        .unwrap();
+    assert!(ben.friends.contains(&"NCS27-010005".to_owned()));
+    let friend = people
+        .iter()
+        .find(|p| p.record.external_id == "NCS27-010005")
+        .unwrap();
+    assert!(
+        friend.friends.contains(&"NCS27-010000".to_owned()),
+        "friendship is mutual"
+    );
+}
+
+#[test]
+fn importing_an_updated_roster_updates_by_id_adds_new_ones_and_never_duplicates() {
+    let (_dir, mut store) = store();
+    let wave = wave(&mut store);
+    import(
+        &mut store,
+        wave.id,
+        &format!("{HEADER}A1,Ann,Lee,,F,,,Oak,,No,No,A2\nA2,Bo,Ray,,M,,,Oak,,No,No,\n"),
+    );
+    let before = outbox_len(&store);
+
+    let again = import(
+        &mut store,
+        wave.id,
+        &format!("{HEADER}A1,Ann,Lee,,F,,,Oak,,No,No,A2\nA2,Bo,Ray,,M,,,Oak,,No,No,\n"),
+    );
+    assert_eq!(
+        (
+            again.added,
+            again.updated.len(),
+            again.unchanged,
+            again.friendships_added
+        ),
+        (0, 0, 2, 0)
+    );
+    assert_eq!(
+        outbox_len(&store),
+        before,
+        "re-importing the same file changes nothing"
+    );
+
+    let updated = import(
+        &mut store,
+        wave.id,
+        &format!("{HEADER}A2,Bo,Ray,,M,,,Park,,Yes,No,A1\nA3,Cy,Fox,,M,,,Oak,,No,No,\n"),
+    );
+    assert_eq!(updated.added, 1);
+    assert_eq!(updated.not_in_file, 1);
+    assert_eq!(updated.updated.len(), 1);
+    assert_eq!(updated.updated[0].fields, vec!["school", "fsm"]);
+    let people = store.participants(wave.id).unwrap();
+    assert_eq!(people.len(), 3);
+    assert_eq!(
+        people
+            .iter()
+            .filter(|p| p.record.external_id == "A2")
+            .count(),
+        1
+    );
+}
+
+#[test]
+fn a_roster_with_any_error_imports_nothing() {
+    let (_dir, mut store) = store();
+    let wave = wave(&mut store);
+    let before = outbox_len(&store);
+    let roster = mixwell_roster::parse(
+        format!("{HEADER}A1,Ann,Lee,,,,,,,,,\nA1,Bo,Ray,,,,,,,,,\n").as_bytes(),
+    );
+    let preview = store.preview_import(wave.id, roster.clone()).unwrap();
+    assert!(!preview.can_import());
+    assert_eq!(preview.changes[1].status, RowStatus::Invalid);
+    let error = store
+        .import_roster(wave.id, roster, &mut |_, _| {})
+        .unwrap_err();
+    assert_eq!(error.code(), "roster_has_errors");
+    assert!(store.participants(wave.id).unwrap().is_empty());
+    assert_eq!(outbox_len(&store), before);
+}
+
+#[test]
+fn preview_shows_what_would_change_and_saves_nothing() {
+    let (_dir, mut store) = store();
+    let wave = wave(&mut store);
+    import(
+        &mut store,
+        wave.id,
+        &format!("{HEADER}A1,Ann,Lee,,F,,,Oak,,No,No,\n"),
+    );
+    let before = outbox_len(&store);
+    let preview = store
+        .preview_import(
+            wave.id,
+            mixwell_roster::parse(
+                format!("{HEADER}A1,Ann,Lee,,F,,,Elm,,No,No,A2\nA2,Bo,Ray,,,,,,,,,\n").as_bytes(),
+            ),
+        )
+        .unwrap();
+    assert_eq!(
+        (
+            preview.new,
+            preview.updated,
+            preview.unchanged,
+            preview.new_friendships
+        ),
+        (1, 1, 0, 1)
+    );
+    assert_eq!(preview.changes[0].changed_fields, vec!["school"]);
+    assert_eq!(outbox_len(&store), before);
+    assert_eq!(store.participants(wave.id).unwrap().len(), 1);
+}
+
+#[test]
+fn editing_a_participant_replaces_their_relationships_on_both_sides() {
+    let (_dir, mut store) = store();
+    let wave = wave(&mut store);
+    import(
+        &mut store,
+        wave.id,
+        &format!("{HEADER}A1,Ann,Lee,,,,,,,,,A2\nA2,Bo,Ray,,,,,,,,,\nA3,Cy,Fox,,,,,,,,,\n"),
+    );
+    let ann = store.find_participant(wave.id, "A1").unwrap();
+    let mut record = ann.record.clone();
+    record.first_name = "Annie".into();
+    let edited = store
+        .update_participant(
+            ann.id,
+            &ParticipantUpdate {
+                record,
+                friends: vec!["A3".into()],
+                keep_apart: vec!["A2".into()],
+                keep_together: vec![],
+            },
+        )
+        .unwrap();
+    assert_eq!(edited.record.first_name, "Annie");
+    assert_eq!(edited.friends, vec!["A3"]);
+    assert_eq!(edited.keep_apart, vec!["A2"]);
+    let bo = store.find_participant(wave.id, "A2").unwrap();
+    assert!(bo.friends.is_empty());
+    assert_eq!(bo.keep_apart, vec!["A1"]);
+
+    let bad = ParticipantUpdate {
+        record: edited.record.clone(),
+        friends: vec!["Z9".into()],
+        keep_apart: vec![],
+        keep_together: vec![],
+    };
+    assert_eq!(
+        store.update_participant(ann.id, &bad).unwrap_err().code(),
+        "invalid_participant"
+    );
+    let clash = ParticipantUpdate {
+        record: edited.record.clone(),
+        friends: vec![],
+        keep_apart: vec!["A2".into()],
+        keep_together: vec!["A2".into()],
+    };
+    assert_eq!(
+        store.update_participant(ann.id, &clash).unwrap_err().code(),
+        "invalid_participant"
+    );
+    let mut duplicate = edited.record.clone();
+    duplicate.external_id = "A2".into();
+    let dup = ParticipantUpdate {
+        record: duplicate,
+        friends: vec![],
+        keep_apart: vec![],
+        keep_together: vec![],
+    };
+    assert_eq!(
+        store.update_participant(ann.id, &dup).unwrap_err().code(),
+        "invalid_participant"
+    );
+    let _ = RelationshipKind::Friend;
+}
+
+#[test]
+fn staff_members_are_kept_with_their_role() {
+    let (_dir, mut store) = store();
+    store
+        .add_staff_member("Priya Shah", "priya@example.org", StaffRole::Coordinator)
+        .unwrap();
+    let staff = store.staff_members().unwrap();
+    assert_eq!(staff.len(), 1);
+    assert_eq!(staff[0].role, StaffRole::Coordinator);
+    assert!(store
+        .pending_changes()
+        .unwrap()
+        .iter()
+        .any(|c| c.entity == "staff_member"));
+}
+
+#[test]
+fn the_clock_going_backwards_does_not_reorder_the_outbox() {
+    struct Backwards(std::sync::atomic::AtomicU64);
+    impl mixwell_store::Clock for Backwards {
+        fn now_ms(&self) -> u64 {
+            self.0.fetch_sub(1_000, std::sync::atomic::Ordering::SeqCst)
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open_with_clock(
+        &dir.path().join("db"),
+        Box::new(Backwards(1_000_000.into())),
+    )
+    .unwrap();
+    for name in ["A", "B", "C", "D"] {
+        store.create_programme(name).unwrap();
+    }
+    let changes = store.pending_changes().unwrap();
+    let names: Vec<String> = changes
+        .iter()
+        .filter(|c| c.entity == "programme")
+        .map(|c| {
+            serde_json::from_str::<serde_json::Value>(&c.payload).unwrap()["name"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(names, vec!["A", "B", "C", "D"]);
+}
