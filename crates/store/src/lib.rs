@@ -7,6 +7,7 @@
 
 mod clock;
 mod db;
+mod demo;
 mod error;
 mod import;
 mod outbox;
@@ -16,11 +17,12 @@ mod staff;
 
 pub use clock::{Clock, SystemClock};
 pub use db::{default_database_path, SCHEMA_VERSION};
+pub use demo::{DEMO_PROGRAMME, DEMO_WAVE};
 pub use error::{StoreError, StoreResult};
 pub use import::{ImportPreview, ImportSummary, RowChange, RowStatus, UpdatedParticipant};
 pub use outbox::OutboxEntry;
 pub use participants::ParticipantUpdate;
-pub use programmes::{NewWave, WaveUpdate};
+pub use programmes::{NewWave, WaveSummary, WaveUpdate};
 
 use mixwell_domain::{HlcClock, Id};
 use rusqlite::Connection;

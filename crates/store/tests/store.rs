@@ -359,3 +359,17 @@ fn the_clock_going_backwards_does_not_reorder_the_outbox() {
         .collect();
     assert_eq!(names, vec!["A", "B", "C", "D"]);
 }
+
+#[test]
+fn the_demo_programme_is_seeded_once() {
+    let (_dir, mut store) = store();
+    let (wave, created) = store.seed_demo().unwrap();
+    assert!(created);
+    let people = store.participants(wave.id).unwrap();
+    assert_eq!(people.len(), 120);
+    assert!(people.iter().filter(|p| !p.friends.is_empty()).count() > 30);
+    let (again, created) = store.seed_demo().unwrap();
+    assert!(!created);
+    assert_eq!(again.id, wave.id);
+    assert_eq!(store.participants(wave.id).unwrap().len(), 120);
+}

@@ -1,0 +1,179 @@
+use std::io::Write;
+use std::path::Path;
+
+use mixwell_domain::Wave;
+use mixwell_store::{NewWave, Store, StoreError};
+
+use crate::{Command, DemoCommand, ParticipantsCommand, ProgrammeCommand, RosterCommand, WaveArg, WaveCommand};
+
+#[derive(Debug)]
+pub enum CliError {
+    Store(StoreError),
+    File { path: String, error: std::io::Error },
+    /// Problems were already printed, one per line.
+    RosterRejected { errors: usize },
+}
+
+impl std::fmt::Display for CliError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CliError::Store(e) => write!(f, "{e} [{}]", e.code()),
+            CliError::File { path, error } => write!(f, "{path}: {error}"),
+            CliError::RosterRejected { errors } => {
+                write!(f, "the roster has {errors} error(s); nothing was imported")
+            }
+        }
+    }
+}
+
+impl From<StoreError> for CliError {
+    fn from(e: StoreError) -> Self {
+        CliError::Store(e)
+    }
+}
+
+type CliResult = Result<(), CliError>;
+
+pub fn run(db: &Path, command: Command) -> CliResult {
+    let mut store = Store::open(db)?;
+    match command {
+        Command::Roster(RosterCommand::Import { file, target, dry_run }) => import(&mut store, &file, &target, dry_run),
+        Command::Roster(RosterCommand::Export { target, out }) => export(&store, &target, out.as_deref()),
+        Command::Participants(ParticipantsCommand::List { target, json }) => list(&store, &target, json),
+        Command::Programme(ProgrammeCommand::Create { name }) => {
+            let programme = store.create_programme(&name)?;
+            println!("created programme {}", programme.name);
+            Ok(())
+        }
+        Command::Programme(ProgrammeCommand::List { all }) => {
+            for p in store.programmes(all)? {
+                println!("{}{}", p.name, if p.archived { " (archived)" } else { "" });
+            }
+            Ok(())
+        }
+        Command::Wave(WaveCommand::Create { programme, name, site, starts, ends }) => {
+            let programme = store.find_programme(&programme)?;
+            let wave = store.create_wave(programme.id, &NewWave { name, site, starts_on: starts, ends_on: ends })?;
+            println!("created wave {} in {}", wave.name, programme.name);
+            Ok(())
+        }
+        Command::Wave(WaveCommand::List { programme }) => {
+            let programme = store.find_programme(&programme)?;
+            for w in store.waves(programme.id, true)? {
+                println!("{}\t{}\t{} participants", w.wave.name, w.wave.site, w.participants);
+            }
+            Ok(())
+        }
+        Command::Demo(DemoCommand::Seed) => {
+            let (wave, created) = store.seed_demo()?;
+            let count = store.participants(wave.id)?.len();
+            let verb = if created { "created" } else { "already there:" };
+            println!("{verb} {} / {} with {count} participants", mixwell_store::DEMO_PROGRAMME, wave.name);
+            Ok(())
+        }
+    }
+}
+
+/// The wave named on the command line; for an import, created when missing.
+fn resolve_wave(store: &mut Store, target: &WaveArg, create: bool) -> Result<Wave, CliError> {
+    match store.find_wave(target.programme.as_deref(), &target.wave) {
+        Ok(wave) => Ok(wave),
+        Err(StoreError::NoSuchName { .. }) if create => {
+            let Some(programme_name) = &target.programme else {
+                return Err(StoreError::NoSuchName { what: "wave", name: target.wave.clone() }.into());
+            };
+            let programme = match store.find_programme(programme_name) {
+                Ok(p) => p,
+                Err(StoreError::NoSuchName { .. }) => {
+                    let p = store.create_programme(programme_name)?;
+                    eprintln!("created programme {}", p.name);
+                    p
+                }
+                Err(e) => return Err(e.into()),
+            };
+            let wave = store.create_wave(programme.id, &NewWave { name: target.wave.clone(), ..Default::default() })?;
+            eprintln!("created wave {}", wave.name);
+            Ok(wave)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn import(store: &mut Store, file: &Path, target: &WaveArg, dry_run: bool) -> CliResult {
+    let bytes = std::fs::read(file).map_err(|error| CliError::File { path: file.display().to_string(), error })?;
+    let roster = mixwell_roster::parse(&bytes);
+    let name = file.display().to_string();
+    for problem in &roster.problems {
+        eprintln!("{name}: {problem}");
+    }
+    let errors = roster.errors().count();
+    if errors > 0 {
+        return Err(CliError::RosterRejected { errors });
+    }
+    if dry_run {
+        let wave = store.find_wave(target.programme.as_deref(), &target.wave)?;
+        let preview = store.preview_import(wave.id, roster)?;
+        println!(
+            "would add {}, update {}, leave {} unchanged; {} already in the wave are not in the file",
+            preview.new, preview.updated, preview.unchanged, preview.not_in_file
+        );
+        return Ok(());
+    }
+    let wave = resolve_wave(store, target, true)?;
+    let summary = store.import_roster(wave.id, roster, &mut |_, _| {})?;
+    println!(
+        "imported into {}: {} added, {} updated, {} unchanged, {} friendships added",
+        wave.name,
+        summary.added,
+        summary.updated.len(),
+        summary.unchanged,
+        summary.friendships_added
+    );
+    for u in &summary.updated {
+        println!("  updated {} ({}): {}", u.external_id, u.name, u.fields.join(", "));
+    }
+    if summary.not_in_file > 0 {
+        println!("{} participants already in the wave are not in this file; they were kept", summary.not_in_file);
+    }
+    Ok(())
+}
+
+fn list(store: &Store, target: &WaveArg, json: bool) -> CliResult {
+    let wave = store.find_wave(target.programme.as_deref(), &target.wave)?;
+    let participants = store.participants(wave.id)?;
+    let mut out = std::io::stdout().lock();
+    if json {
+        let text = serde_json::to_string_pretty(&participants).map_err(StoreError::from)?;
+        let _ = writeln!(out, "{text}");
+        return Ok(());
+    }
+    for p in &participants {
+        let r = &p.record;
+        let _ = writeln!(
+            out,
+            "{}\t{}\t{}\t{}\t{}\t{}\t{} friend(s)",
+            r.external_id,
+            r.full_name(),
+            r.gender,
+            r.ethnicity,
+            r.faith,
+            r.school,
+            p.friends.len()
+        );
+    }
+    let _ = writeln!(out, "{} participants in {}", participants.len(), wave.name);
+    Ok(())
+}
+
+fn export(store: &Store, target: &WaveArg, out: Option<&Path>) -> CliResult {
+    let wave = store.find_wave(target.programme.as_deref(), &target.wave)?;
+    let participants = store.participants(wave.id)?;
+    let csv = mixwell_roster::to_csv(participants.iter().map(|p| (&p.record, p.friends.as_slice())));
+    match out {
+        Some(path) => std::fs::write(path, csv).map_err(|error| CliError::File { path: path.display().to_string(), error }),
+        None => {
+            print!("{csv}");
+            Ok(())
+        }
+    }
+}
