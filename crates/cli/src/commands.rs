@@ -4,14 +4,22 @@ use std::path::Path;
 use mixwell_domain::Wave;
 use mixwell_store::{NewWave, Store, StoreError};
 
-use crate::{Command, DemoCommand, ParticipantsCommand, ProgrammeCommand, RosterCommand, WaveArg, WaveCommand};
+use crate::{
+    Command, DemoCommand, ParticipantsCommand, ProgrammeCommand, RosterCommand, WaveArg,
+    WaveCommand,
+};
 
 #[derive(Debug)]
 pub enum CliError {
     Store(StoreError),
-    File { path: String, error: std::io::Error },
+    File {
+        path: String,
+        error: std::io::Error,
+    },
     /// Problems were already printed, one per line.
-    RosterRejected { errors: usize },
+    RosterRejected {
+        errors: usize,
+    },
 }
 
 impl std::fmt::Display for CliError {
@@ -37,9 +45,17 @@ type CliResult = Result<(), CliError>;
 pub fn run(db: &Path, command: Command) -> CliResult {
     let mut store = Store::open(db)?;
     match command {
-        Command::Roster(RosterCommand::Import { file, target, dry_run }) => import(&mut store, &file, &target, dry_run),
-        Command::Roster(RosterCommand::Export { target, out }) => export(&store, &target, out.as_deref()),
-        Command::Participants(ParticipantsCommand::List { target, json }) => list(&store, &target, json),
+        Command::Roster(RosterCommand::Import {
+            file,
+            target,
+            dry_run,
+        }) => import(&mut store, &file, &target, dry_run),
+        Command::Roster(RosterCommand::Export { target, out }) => {
+            export(&store, &target, out.as_deref())
+        }
+        Command::Participants(ParticipantsCommand::List { target, json }) => {
+            list(&store, &target, json)
+        }
         Command::Programme(ProgrammeCommand::Create { name }) => {
             let programme = store.create_programme(&name)?;
             println!("created programme {}", programme.name);
@@ -51,16 +67,33 @@ pub fn run(db: &Path, command: Command) -> CliResult {
             }
             Ok(())
         }
-        Command::Wave(WaveCommand::Create { programme, name, site, starts, ends }) => {
+        Command::Wave(WaveCommand::Create {
+            programme,
+            name,
+            site,
+            starts,
+            ends,
+        }) => {
             let programme = store.find_programme(&programme)?;
-            let wave = store.create_wave(programme.id, &NewWave { name, site, starts_on: starts, ends_on: ends })?;
+            let wave = store.create_wave(
+                programme.id,
+                &NewWave {
+                    name,
+                    site,
+                    starts_on: starts,
+                    ends_on: ends,
+                },
+            )?;
             println!("created wave {} in {}", wave.name, programme.name);
             Ok(())
         }
         Command::Wave(WaveCommand::List { programme }) => {
             let programme = store.find_programme(&programme)?;
             for w in store.waves(programme.id, true)? {
-                println!("{}\t{}\t{} participants", w.wave.name, w.wave.site, w.participants);
+                println!(
+                    "{}\t{}\t{} participants",
+                    w.wave.name, w.wave.site, w.participants
+                );
             }
             Ok(())
         }
@@ -68,7 +101,11 @@ pub fn run(db: &Path, command: Command) -> CliResult {
             let (wave, created) = store.seed_demo()?;
             let count = store.participants(wave.id)?.len();
             let verb = if created { "created" } else { "already there:" };
-            println!("{verb} {} / {} with {count} participants", mixwell_store::DEMO_PROGRAMME, wave.name);
+            println!(
+                "{verb} {} / {} with {count} participants",
+                mixwell_store::DEMO_PROGRAMME,
+                wave.name
+            );
             Ok(())
         }
     }
@@ -80,7 +117,11 @@ fn resolve_wave(store: &mut Store, target: &WaveArg, create: bool) -> Result<Wav
         Ok(wave) => Ok(wave),
         Err(StoreError::NoSuchName { .. }) if create => {
             let Some(programme_name) = &target.programme else {
-                return Err(StoreError::NoSuchName { what: "wave", name: target.wave.clone() }.into());
+                return Err(StoreError::NoSuchName {
+                    what: "wave",
+                    name: target.wave.clone(),
+                }
+                .into());
             };
             let programme = match store.find_programme(programme_name) {
                 Ok(p) => p,
@@ -91,7 +132,13 @@ fn resolve_wave(store: &mut Store, target: &WaveArg, create: bool) -> Result<Wav
                 }
                 Err(e) => return Err(e.into()),
             };
-            let wave = store.create_wave(programme.id, &NewWave { name: target.wave.clone(), ..Default::default() })?;
+            let wave = store.create_wave(
+                programme.id,
+                &NewWave {
+                    name: target.wave.clone(),
+                    ..Default::default()
+                },
+            )?;
             eprintln!("created wave {}", wave.name);
             Ok(wave)
         }
@@ -100,7 +147,10 @@ fn resolve_wave(store: &mut Store, target: &WaveArg, create: bool) -> Result<Wav
 }
 
 fn import(store: &mut Store, file: &Path, target: &WaveArg, dry_run: bool) -> CliResult {
-    let bytes = std::fs::read(file).map_err(|error| CliError::File { path: file.display().to_string(), error })?;
+    let bytes = std::fs::read(file).map_err(|error| CliError::File {
+        path: file.display().to_string(),
+        error,
+    })?;
     let roster = mixwell_roster::parse(&bytes);
     let name = file.display().to_string();
     for problem in &roster.problems {
@@ -130,10 +180,18 @@ fn import(store: &mut Store, file: &Path, target: &WaveArg, dry_run: bool) -> Cl
         summary.friendships_added
     );
     for u in &summary.updated {
-        println!("  updated {} ({}): {}", u.external_id, u.name, u.fields.join(", "));
+        println!(
+            "  updated {} ({}): {}",
+            u.external_id,
+            u.name,
+            u.fields.join(", ")
+        );
     }
     if summary.not_in_file > 0 {
-        println!("{} participants already in the wave are not in this file; they were kept", summary.not_in_file);
+        println!(
+            "{} participants already in the wave are not in this file; they were kept",
+            summary.not_in_file
+        );
     }
     Ok(())
 }
@@ -168,9 +226,16 @@ fn list(store: &Store, target: &WaveArg, json: bool) -> CliResult {
 fn export(store: &Store, target: &WaveArg, out: Option<&Path>) -> CliResult {
     let wave = store.find_wave(target.programme.as_deref(), &target.wave)?;
     let participants = store.participants(wave.id)?;
-    let csv = mixwell_roster::to_csv(participants.iter().map(|p| (&p.record, p.friends.as_slice())));
+    let csv = mixwell_roster::to_csv(
+        participants
+            .iter()
+            .map(|p| (&p.record, p.friends.as_slice())),
+    );
     match out {
-        Some(path) => std::fs::write(path, csv).map_err(|error| CliError::File { path: path.display().to_string(), error }),
+        Some(path) => std::fs::write(path, csv).map_err(|error| CliError::File {
+            path: path.display().to_string(),
+            error,
+        }),
         None => {
             print!("{csv}");
             Ok(())

@@ -8,7 +8,11 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "mixwell", version, about = "Mixed teams, fair leadership rotas and volunteering hours for youth programmes")]
+#[command(
+    name = "mixwell",
+    version,
+    about = "Mixed teams, fair leadership rotas and volunteering hours for youth programmes"
+)]
 struct Cli {
     /// The database to use (default: the desktop app's database).
     #[arg(long, global = true, value_name = "PATH")]

@@ -35,16 +35,44 @@ fn imports_a_roster_and_lists_it_as_json() {
     }
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("m.sqlite");
-    let out = mixwell(&db, &["roster", "import", SAMPLE, "--programme", "NCS 2027", "--wave", "Wave 1"]);
+    let out = mixwell(
+        &db,
+        &[
+            "roster",
+            "import",
+            SAMPLE,
+            "--programme",
+            "NCS 2027",
+            "--wave",
+            "Wave 1",
+        ],
+    );
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stdout(&out).contains("120 added"), "{}", stdout(&out));
 
     let people = list_json(&db, "Wave 1");
     assert_eq!(people.len(), 120);
-    assert!(people.iter().any(|p| p["record"]["external_id"] == "NCS27-010000"));
+    assert!(people
+        .iter()
+        .any(|p| p["record"]["external_id"] == "NCS27-010000"));
 
-    let again = mixwell(&db, &["roster", "import", SAMPLE, "--programme", "NCS 2027", "--wave", "Wave 1"]);
-    assert!(stdout(&again).contains("0 added, 0 updated, 120 unchanged"), "{}", stdout(&again));
+    let again = mixwell(
+        &db,
+        &[
+            "roster",
+            "import",
+            SAMPLE,
+            "--programme",
+            "NCS 2027",
+            "--wave",
+            "Wave 1",
+        ],
+    );
+    assert!(
+        stdout(&again).contains("0 added, 0 updated, 120 unchanged"),
+        "{}",
+        stdout(&again)
+    );
     assert_eq!(list_json(&db, "Wave 1").len(), 120);
 }
 
@@ -53,24 +81,53 @@ fn a_broken_roster_fails_with_every_problem_on_stderr_and_saves_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("m.sqlite");
     let file = dir.path().join("broken.csv");
-    std::fs::write(&file, "id,first_name,date_of_birth\nA1,Ann,2010-13-01\n,Bo,\nA1,Cy,\n").unwrap();
-    let out = mixwell(&db, &["roster", "import", file.to_str().unwrap(), "--programme", "P", "--wave", "W"]);
+    std::fs::write(
+        &file,
+        "id,first_name,date_of_birth\nA1,Ann,2010-13-01\n,Bo,\nA1,Cy,\n",
+    )
+    .unwrap();
+    let out = mixwell(
+        &db,
+        &[
+            "roster",
+            "import",
+            file.to_str().unwrap(),
+            "--programme",
+            "P",
+            "--wave",
+            "W",
+        ],
+    );
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
     assert!(err.contains("line 2, column 3 (date_of_birth)"), "{err}");
     assert!(err.contains("line 3, column 1 (id)"), "{err}");
-    assert!(err.contains("line 4, column 1 (id): the id A1 is on line 2 and again on line 4"), "{err}");
+    assert!(
+        err.contains("line 4, column 1 (id): the id A1 is on line 2 and again on line 4"),
+        "{err}"
+    );
     assert!(err.contains("nothing was imported"), "{err}");
     let programmes = mixwell(&db, &["programme", "list", "--all"]);
-    assert_eq!(stdout(&programmes), "", "not even the programme was created");
+    assert_eq!(
+        stdout(&programmes),
+        "",
+        "not even the programme was created"
+    );
 }
 
 #[test]
 fn an_unknown_wave_is_an_error() {
     let dir = tempfile::tempdir().unwrap();
-    let out = mixwell(&dir.path().join("m.sqlite"), &["participants", "list", "--wave", "Nowhere"]);
+    let out = mixwell(
+        &dir.path().join("m.sqlite"),
+        &["participants", "list", "--wave", "Nowhere"],
+    );
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("there is no wave called \"Nowhere\""), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("there is no wave called \"Nowhere\""),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
@@ -82,14 +139,38 @@ fn demo_seed_then_export_then_import_elsewhere_round_trips() {
     assert!(stdout(&seed).contains("120 participants"));
     let wave = mixwell_store::DEMO_WAVE;
     let exported = dir.path().join("out.csv");
-    let out = mixwell(&db, &["roster", "export", "--wave", wave, "--out", exported.to_str().unwrap()]);
+    let out = mixwell(
+        &db,
+        &[
+            "roster",
+            "export",
+            "--wave",
+            wave,
+            "--out",
+            exported.to_str().unwrap(),
+        ],
+    );
     assert!(out.status.success(), "{}", stderr(&out));
 
     let other = dir.path().join("other.sqlite");
-    let out = mixwell(&other, &["roster", "import", exported.to_str().unwrap(), "--programme", "Copy", "--wave", "W"]);
+    let out = mixwell(
+        &other,
+        &[
+            "roster",
+            "import",
+            exported.to_str().unwrap(),
+            "--programme",
+            "Copy",
+            "--wave",
+            "W",
+        ],
+    );
     assert!(out.status.success(), "{}", stderr(&out));
     let strip = |people: Vec<serde_json::Value>| -> Vec<(serde_json::Value, serde_json::Value)> {
-        people.into_iter().map(|p| (p["record"].clone(), p["friends"].clone())).collect()
+        people
+            .into_iter()
+            .map(|p| (p["record"].clone(), p["friends"].clone()))
+            .collect()
     };
     assert_eq!(strip(list_json(&db, wave)), strip(list_json(&other, "W")));
 }

@@ -34,7 +34,11 @@ impl Store {
         )?;
         let rows = mixwell_roster::demo::roster(DEMO_SEED, DEMO_SIZE);
         let csv = mixwell_roster::to_csv(rows.iter().map(|r| (&r.record, r.friends.as_slice())));
-        self.import_roster(wave.id, mixwell_roster::parse(csv.as_bytes()), &mut |_, _| {})?;
+        self.import_roster(
+            wave.id,
+            mixwell_roster::parse(csv.as_bytes()),
+            &mut |_, _| {},
+        )?;
         Ok((wave, true))
     }
 }

@@ -1,0 +1,84 @@
+//! The desktop shell. Each command decodes its arguments, calls one library function and
+//! maps the error; anything a command does, the CLI can do with the same call.
+
+mod commands;
+mod error;
+
+use std::sync::Mutex;
+
+use mixwell_store::Store;
+
+pub use error::AppError;
+
+/// The open database, or why it could not be opened (shown by the UI instead of a crash).
+pub struct AppState {
+    store: Mutex<Result<Store, AppError>>,
+}
+
+impl AppState {
+    pub fn open(path: &std::path::Path) -> Self {
+        AppState {
+            store: Mutex::new(Store::open(path).map_err(AppError::from)),
+        }
+    }
+
+    pub(crate) fn with_store<T>(
+        &self,
+        f: impl FnOnce(&mut Store) -> Result<T, mixwell_store::StoreError>,
+    ) -> Result<T, AppError> {
+        // A panic in another command must not lock staff out of their data.
+        let mut guard = self.store.lock().unwrap_or_else(|p| p.into_inner());
+        match guard.as_mut() {
+            Ok(store) => f(store).map_err(AppError::from),
+            Err(reason) => Err(AppError::database_unavailable(reason)),
+        }
+    }
+}
+
+/// The commands and types the UI sees, exported to ui/src/bindings.ts.
+pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
+    use commands::*;
+    tauri_specta::Builder::<tauri::Wry>::new().commands(tauri_specta::collect_commands![
+        app_status,
+        seed_demo,
+        list_programmes,
+        create_programme,
+        rename_programme,
+        set_programme_archived,
+        list_waves,
+        create_wave,
+        update_wave,
+        set_wave_archived,
+        list_participants,
+        attribute_counts,
+        update_participant,
+        preview_import,
+        import_roster,
+    ])
+}
+
+pub fn bindings_header() -> &'static str {
+    "// Generated from the Rust commands by tauri-specta (src-tauri/src/lib.rs). Do not edit:\n// run `make bindings` after changing a command or an exported type.\n"
+}
+
+/// The TypeScript bindings as they should be committed.
+pub fn export_bindings(path: &std::path::Path) -> Result<(), String> {
+    let typescript = specta_typescript::Typescript::default().header(bindings_header());
+    specta_builder()
+        .export(typescript, path)
+        .map_err(|e| e.to_string())
+}
+
+pub fn app(state: AppState) -> tauri::Builder<tauri::Wry> {
+    let builder = specta_builder();
+    tauri::Builder::default()
+        .manage(state)
+        .invoke_handler(builder.invoke_handler())
+}
+
+pub fn run() {
+    let state = AppState::open(&mixwell_store::default_database_path());
+    app(state)
+        .run(tauri::generate_context!())
+        .expect("the Mixwell window could not be opened");
+}

@@ -1,0 +1,30 @@
+import { describe, expect, it } from "vitest";
+import { formatDate, parseDate, plural, valueLabel } from "./format";
+
+describe("dates", () => {
+  it("shows ISO dates the British way", () => {
+    expect(formatDate("2027-07-21")).toBe("21/07/2027");
+    expect(formatDate(null)).toBe("");
+  });
+
+  it("reads dates as staff type them", () => {
+    expect(parseDate("21/07/2027")).toEqual({ ok: true, value: "2027-07-21" });
+    expect(parseDate("1-7-2027")).toEqual({ ok: true, value: "2027-07-01" });
+    expect(parseDate("2027-07-21")).toEqual({ ok: true, value: "2027-07-21" });
+    expect(parseDate("  ")).toEqual({ ok: true, value: null });
+  });
+
+  it("refuses dates that do not exist or are not dates", () => {
+    expect(parseDate("31/02/2027").ok).toBe(false);
+    expect(parseDate("07/21/2027").ok).toBe(false);
+    expect(parseDate("next Tuesday").ok).toBe(false);
+  });
+});
+
+describe("words", () => {
+  it("pluralises and names blanks", () => {
+    expect(plural(1, "participant")).toBe("1 participant");
+    expect(plural(3, "participant")).toBe("3 participants");
+    expect(valueLabel("")).toBe("Not stated");
+  });
+});
