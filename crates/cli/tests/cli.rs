@@ -3,7 +3,10 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-const SAMPLE: &str = "../../../shared/data/sample_roster_120.csv";
+const SAMPLE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../tests/fixtures/sample_roster_120.csv"
+);
 
 fn mixwell(db: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_mixwell"))
@@ -30,9 +33,6 @@ fn list_json(db: &Path, wave: &str) -> Vec<serde_json::Value> {
 
 #[test]
 fn imports_a_roster_and_lists_it_as_json() {
-    if !Path::new(SAMPLE).exists() {
-        return;
-    }
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("m.sqlite");
     let out = mixwell(

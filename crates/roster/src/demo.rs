@@ -170,6 +170,24 @@ fn pick_weighted<R: Rng>(rng: &mut R, weights: &[u32]) -> usize {
     weights.len() - 1
 }
 
+/// A first name that fits the person: each list alternates girls' names (even places)
+/// and boys' names (odd places); anyone else may have either.
+fn first_name<R: Rng>(rng: &mut R, ethnicity: usize, gender: &str) -> &'static str {
+    let names = FIRST_NAMES[ethnicity];
+    let parity = match gender {
+        "Female" => Some(0),
+        "Male" => Some(1),
+        _ => None,
+    };
+    let candidates: Vec<&'static str> = names
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| parity.is_none_or(|p| i % 2 == p))
+        .map(|(_, n)| *n)
+        .collect();
+    candidates.choose(rng).copied().unwrap_or("Alex")
+}
+
 /// `size` young people with ids DEMO-0001…, the same for the same seed. Friends are
 /// listed on one side only, as sign-up forms do.
 pub fn roster(seed: u64, size: usize) -> Vec<RosterRow> {
@@ -194,8 +212,7 @@ pub fn roster(seed: u64, size: usize) -> Vec<RosterRow> {
                 .unwrap_or(0);
             let record = ParticipantRecord {
                 external_id: format!("DEMO-{:0width$}", i + 1),
-                first_name: (*FIRST_NAMES[ethnicity].choose(&mut rng).unwrap_or(&"Alex"))
-                    .to_owned(),
+                first_name: first_name(&mut rng, ethnicity, gender).to_owned(),
                 last_name: (*LAST_NAMES[ethnicity].choose(&mut rng).unwrap_or(&"Smith")).to_owned(),
                 date_of_birth: Some(born),
                 gender: gender.to_owned(),
@@ -286,5 +303,21 @@ mod tests {
         }
         let share = with_friends.len() as f64 / rows.len() as f64;
         assert!((0.35..0.75).contains(&share), "share with friends {share}");
+    }
+
+    #[test]
+    fn demo_girls_and_boys_get_names_from_their_own_half_of_the_list() {
+        for row in roster(3, 600) {
+            let r = &row.record;
+            let place = FIRST_NAMES
+                .iter()
+                .find_map(|names| names.iter().position(|n| *n == r.first_name))
+                .unwrap();
+            match r.gender.as_str() {
+                "Female" => assert_eq!(place % 2, 0, "{} is {}", r.first_name, r.gender),
+                "Male" => assert_eq!(place % 2, 1, "{} is {}", r.first_name, r.gender),
+                _ => {}
+            }
+        }
     }
 }
