@@ -3,7 +3,10 @@
 use mixwell_domain::Wave;
 use mixwell_store::{NewWave, Store};
 
-pub const SAMPLE: &str = "../../../shared/data/sample_roster_120.csv";
+pub const SAMPLE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../tests/fixtures/sample_roster_120.csv"
+);
 pub const HEADER: &str = "id,first_name,last_name,date_of_birth,gender,ethnicity,faith,school,postcode,fsm,additional_needs,friends\n";
 
 pub fn store() -> (tempfile::TempDir, Store) {
