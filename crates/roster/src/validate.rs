@@ -333,10 +333,23 @@ pub(crate) fn parse_date(cell: &Cell) -> Result<Option<NaiveDate>, String> {
         .find_map(|format| NaiveDate::parse_from_str(date_part, format).ok());
     match parsed {
         Some(date) if (1900..=2100).contains(&chrono::Datelike::year(&date)) => Ok(Some(date)),
-        _ => Err(format!(
+        Some(_) => Err(format!("{text:?} is outside 1900–2100")),
+        None if looks_like_a_date(date_part) => Err(format!(
+            "{text:?} is not a real date (dates are read day first, as in 21/07/2010)"
+        )),
+        None => Err(format!(
             "{text:?} is not a date; write it as 21/07/2010 or 2010-07-21"
         )),
     }
+}
+
+/// Three groups of digits with separators: a date in shape, even if no such day exists.
+fn looks_like_a_date(text: &str) -> bool {
+    let groups: Vec<&str> = text.split(['/', '-', '.']).collect();
+    groups.len() == 3
+        && groups
+            .iter()
+            .all(|g| !g.is_empty() && g.chars().all(|c| c.is_ascii_digit()))
 }
 
 fn parse_yes_no(text: &str) -> Result<Option<bool>, String> {

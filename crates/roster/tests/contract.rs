@@ -224,3 +224,18 @@ mod xlsx {
         );
     }
 }
+
+#[test]
+fn an_impossible_day_is_named_as_such_and_a_non_date_gets_the_expected_form() {
+    let text =
+        format!("{HEADER}A1,Ann,Lee,31/02/2010,F,,,,,No,No,\nA2,Bo,Ray,next week,M,,,,,No,No,\n");
+    let roster = parse(text.as_bytes());
+    let messages: Vec<&str> = roster.problems.iter().map(|p| p.message.as_str()).collect();
+    assert_eq!(messages.len(), 2, "{messages:?}");
+    assert!(messages[0].contains("not a real date"), "{}", messages[0]);
+    assert!(
+        messages[1].contains("write it as 21/07/2010"),
+        "{}",
+        messages[1]
+    );
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatDate, parseDate, plural, valueLabel } from "./format";
+import { formatDate, parseDate, plural, valueLabel, waveFacts } from "./format";
 
 describe("dates", () => {
   it("shows ISO dates the British way", () => {
@@ -26,5 +26,16 @@ describe("words", () => {
     expect(plural(1, "participant")).toBe("1 participant");
     expect(plural(3, "participant")).toBe("3 participants");
     expect(valueLabel("")).toBe("Not stated");
+  });
+});
+
+describe("waveFacts", () => {
+  const wave = { site: "Castleton Youth Centre", starts_on: "2027-07-19", ends_on: "2027-08-13" };
+  it("joins what is known with a separator and British dates", () => {
+    expect(waveFacts(wave, "NCS Summer 2027")).toBe("NCS Summer 2027 · Castleton Youth Centre · 19/07/2027 – 13/08/2027");
+  });
+  it("leaves out what is missing instead of showing empty separators", () => {
+    expect(waveFacts({ site: "", starts_on: null, ends_on: "2027-08-13" }, null)).toBe("until 13/08/2027");
+    expect(waveFacts({ site: "", starts_on: null, ends_on: null }, "No site set")).toBe("No site set");
   });
 });

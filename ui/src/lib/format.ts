@@ -62,3 +62,16 @@ export function plural(count: number, one: string, many = `${one}s`): string {
 export function valueLabel(value: string): string {
   return value === "" ? "Not stated" : value;
 }
+
+/** A wave's dates as staff read them: "19/07/2027 – 13/08/2027", "from 19/07/2027", or "". */
+export function dateRange(starts: string | null, ends: string | null): string {
+  if (starts && ends) return `${formatDate(starts)} – ${formatDate(ends)}`;
+  if (starts) return `from ${formatDate(starts)}`;
+  if (ends) return `until ${formatDate(ends)}`;
+  return "";
+}
+
+/** One line about a wave: what leads it (such as the programme), its site and its dates. */
+export function waveFacts(wave: { site: string; starts_on: string | null; ends_on: string | null }, lead: string | null): string {
+  return [lead, wave.site, dateRange(wave.starts_on, wave.ends_on)].filter((part) => part).join(" · ");
+}

@@ -1,8 +1,8 @@
-// The app-wide status line: offline state and how many changes wait to sync.
+// The app-wide status line: how many changes saved on this laptop wait to sync.
 import { commands } from "../bindings";
 import { call } from "./api";
 
-export const status = $state({ pendingChanges: 0, online: typeof navigator === "undefined" ? false : navigator.onLine });
+export const status = $state({ pendingChanges: 0 });
 
 export async function refreshStatus(): Promise<void> {
   try {
@@ -11,9 +11,4 @@ export async function refreshStatus(): Promise<void> {
   } catch {
     // The database error itself is shown by the screen that failed.
   }
-}
-
-if (typeof window !== "undefined") {
-  window.addEventListener("online", () => (status.online = true));
-  window.addEventListener("offline", () => (status.online = false));
 }

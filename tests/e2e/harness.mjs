@@ -1,0 +1,172 @@
+// Starts the real, built Mixwell app under tauri-driver (WebKitWebDriver) and hands the
+// test a WebdriverIO session. Each launch gets its own data directory, so tests never see
+// each other's database, and a test can restart the app on the same directory.
+import { spawn } from "node:child_process";
+import { createRequire } from "node:module";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+// webdriverio is installed with the UI's packages; there is no package.json up here.
+const require = createRequire(new URL("../../ui/package.json", import.meta.url));
+const { remote } = require("webdriverio");
+
+export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+export const APP = path.join(ROOT, "target/debug/mixwell-app");
+export const FIXTURES = path.join(ROOT, "tests/fixtures");
+const ARTIFACTS = path.join(ROOT, "tests/e2e/artifacts");
+
+export function freshDataHome() {
+  return mkdtempSync(path.join(os.tmpdir(), "mixwell-e2e-"));
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function canConnect(port) {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, "127.0.0.1");
+    socket.once("connect", () => (socket.destroy(), resolve(true)));
+    socket.once("error", () => resolve(false));
+  });
+}
+
+/** Resolves once tauri-driver accepts connections; rejects if it exits first. */
+async function listening(port, driver) {
+  let exited = null;
+  driver.once("exit", (code) => (exited = code));
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    if (exited !== null) throw new Error(`tauri-driver exited with ${exited}`);
+    if (await canConnect(port)) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`tauri-driver did not listen on ${port} within 20 s`);
+}
+
+/**
+ * Opens the app with `dataHome` as its XDG data directory (database and web storage).
+ * Returns the session and a `close()` that ends the app as a person closing it would.
+ */
+export async function launch(dataHome) {
+  const port = await freePort();
+  const nativePort = await freePort();
+  const env = { ...process.env, XDG_DATA_HOME: dataHome, XDG_CACHE_HOME: path.join(dataHome, "cache") };
+  const driver = spawn("tauri-driver", ["--port", String(port), "--native-port", String(nativePort)], {
+    env,
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  let driverLog = "";
+  driver.stderr.on("data", (chunk) => (driverLog += chunk));
+  await listening(port, driver);
+  let browser;
+  try {
+    browser = await remote({
+      hostname: "127.0.0.1",
+      port,
+      logLevel: "error",
+      waitforTimeout: 15_000,
+      connectionRetryCount: 0,
+      capabilities: { "tauri:options": { application: APP } },
+    });
+  } catch (e) {
+    driver.kill();
+    throw new Error(`could not start the app: ${e.message}\n${driverLog}`);
+  }
+  return {
+    browser,
+    async close() {
+      await browser.deleteSession().catch(() => {});
+      const gone = new Promise((resolve) => driver.once("exit", resolve));
+      driver.kill();
+      await gone;
+    },
+  };
+}
+
+/** Runs `body` with a fresh app; on failure keeps a screenshot in tests/e2e/artifacts. */
+export async function withApp(t, dataHome, body) {
+  const app = await launch(dataHome);
+  try {
+    await body(app.browser);
+  } catch (e) {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    const name = t.name.replace(/[^a-z0-9]+/gi, "-").toLowerCase();
+    await app.browser.saveScreenshot(path.join(ARTIFACTS, `${name}.png`)).catch(() => {});
+    throw e;
+  } finally {
+    await app.close();
+  }
+}
+
+export const byTestId = (browser, id) => browser.$(`[data-testid="${id}"]`);
+export const allByTestId = (browser, id) => browser.$$(`[data-testid="${id}"]`);
+
+/** Waits until the element's text satisfies `predicate`, and returns that text. */
+export async function textWhen(element, predicate, what) {
+  let text = "";
+  await element.waitUntil(
+    async () => {
+      text = await element.getText().catch(() => "");
+      return predicate(text);
+    },
+    { timeoutMsg: `${what}; last text seen: ${JSON.stringify(text)}` },
+  );
+  return text;
+}
+
+/** Types into an input the way a person would: focus, clear, type. */
+export async function typeInto(browser, testId, text) {
+  const input = await byTestId(browser, testId);
+  await input.waitForDisplayed();
+  await input.clearValue();
+  await input.setValue(text);
+}
+
+/** From an empty app: creates a programme and a wave through the screens, opens the wave. */
+export async function createProgrammeAndWave(browser, programme, wave) {
+  await typeInto(browser, "new-programme-name", programme);
+  await (await byTestId(browser, "create-programme")).click();
+  await (await byTestId(browser, "add-wave")).click();
+  await typeInto(browser, "wave-name", wave);
+  await typeInto(browser, "wave-site", "Castleton Youth Centre");
+  await typeInto(browser, "wave-starts", "19/07/2027");
+  await typeInto(browser, "wave-ends", "13/08/2027");
+  await (await byTestId(browser, "save-wave")).click();
+  const open = await byTestId(browser, "open-wave");
+  await textWhen(open, (t) => t.includes(wave), "the new wave is listed");
+  await open.click();
+  await textWhen(await byTestId(browser, "crumb-wave"), (t) => t === wave, "the wave is open");
+}
+
+/** Chooses `file` in the import wizard's file picker. */
+export async function chooseRosterFile(browser, file) {
+  await (await byTestId(browser, "tab-import")).click();
+  const input = await byTestId(browser, "roster-file");
+  await input.waitForExist();
+  await input.setValue(file);
+}
+
+/** Writes `text` to a file in a fresh temporary directory and returns its path. */
+export function writeTemp(name, content) {
+  const file = path.join(mkdtempSync(path.join(os.tmpdir(), "mixwell-file-")), name);
+  writeFileSync(file, content);
+  return file;
+}
+
+/** The visible text of every element with this test id, in page order. */
+export async function textsByTestId(browser, id) {
+  const texts = [];
+  for (const element of await allByTestId(browser, id)) texts.push(await element.getText());
+  return texts;
+}

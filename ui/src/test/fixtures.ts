@@ -1,0 +1,38 @@
+// Small, readable records for the UI tests.
+import type { Participant, Programme, Wave } from "../lib/types";
+
+export const programme: Programme = { id: "p1", organisation_id: "o1", name: "NCS Summer 2027", archived: false };
+
+export const wave: Wave = {
+  id: "w1",
+  programme_id: "p1",
+  name: "Wave 1 – Peak District",
+  site: "Castleton Youth Centre",
+  starts_on: "2027-07-19",
+  ends_on: "2027-08-13",
+  archived: false,
+};
+
+export function person(id: string, first: string, last: string, gender: string, school: string, friends: string[] = []): Participant {
+  return {
+    id: `uuid-${id}`,
+    wave_id: wave.id,
+    record: {
+      external_id: id,
+      first_name: first,
+      last_name: last,
+      date_of_birth: "2010-02-21",
+      gender,
+      ethnicity: "White",
+      faith: "No religion",
+      school,
+      postcode: "S1 2AB",
+      fsm: false,
+      additional_needs: false,
+      custom: { "Sports club": gender === "Female" ? "Netball" : "" },
+    },
+    friends,
+    keep_apart: [],
+    keep_together: [],
+  };
+}
