@@ -70,6 +70,8 @@ mod tests {
             wave_id: Id::nil(),
             record,
             friends: vec![],
+            keep_apart: vec![],
+            keep_together: vec![],
         }
     }
 
