@@ -58,7 +58,7 @@ async function listening(port, driver) {
  * Opens the app with `dataHome` as its XDG data directory (database and web storage).
  * Returns the session and a `close()` that ends the app as a person closing it would.
  */
-export async function launch(dataHome) {
+export async function launch(dataHome, application = APP) {
   const port = await freePort();
   const nativePort = await freePort();
   const env = { ...process.env, XDG_DATA_HOME: dataHome, XDG_CACHE_HOME: path.join(dataHome, "cache") };
@@ -77,7 +77,7 @@ export async function launch(dataHome) {
       logLevel: "error",
       waitforTimeout: 15_000,
       connectionRetryCount: 0,
-      capabilities: { "tauri:options": { application: APP } },
+      capabilities: { "tauri:options": { application } },
     });
   } catch (e) {
     driver.kill();
@@ -85,6 +85,7 @@ export async function launch(dataHome) {
   }
   return {
     browser,
+    driverPid: driver.pid,
     async close() {
       await browser.deleteSession().catch(() => {});
       const gone = new Promise((resolve) => driver.once("exit", resolve));

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# The release benchmarks recorded in BENCHMARKS.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+echo "== Roster import (release) =="
+cargo bench -q -p mixwell-store --bench import
+
+echo "== App start and memory (release, Xvfb) =="
+(cd src-tauri && ../ui/node_modules/.bin/tauri build --no-bundle >/dev/null)
+cargo build -q --release -p mixwell-cli
+export WEBKIT_DISABLE_SANDBOX_THIS_IS_DANGEROUS=1 NO_AT_BRIDGE=1
+xvfb-run -a -s "-screen 0 1366x768x24" dbus-run-session -- node scripts/bench-startup.mjs 2>/dev/null
