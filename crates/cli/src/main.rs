@@ -64,10 +64,11 @@ enum RosterCommand {
 
 #[derive(Args)]
 struct WaveArg {
-    /// The programme's name (created by `roster import` if it does not exist).
+    /// The programme's name; needed only when two programmes have a wave of that name.
+    /// `roster import` creates it if it does not exist.
     #[arg(long, value_name = "NAME")]
     programme: Option<String>,
-    /// The wave's name (created by `roster import` if it does not exist).
+    /// The wave's name. `roster import` creates it if it does not exist.
     #[arg(long, value_name = "NAME")]
     wave: String,
 }

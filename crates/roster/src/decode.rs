@@ -23,6 +23,7 @@ pub fn decode_text(bytes: &[u8]) -> Result<(String, TextEncoding), Problem> {
         };
     }
     if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+        // `decode` follows the byte-order mark, whichever endianness it names.
         let (text, _, malformed) = encoding_rs::UTF_16LE.decode(bytes);
         if malformed {
             return Err(Problem::error(

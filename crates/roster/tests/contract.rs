@@ -239,3 +239,24 @@ fn an_impossible_day_is_named_as_such_and_a_non_date_gets_the_expected_form() {
         messages[1]
     );
 }
+
+#[test]
+fn utf16_rosters_are_read_in_either_byte_order() {
+    let text = format!("{HEADER}A1,Zoë,Łukasz,,F,,,,,No,No,\n");
+    let units: Vec<u16> = text.encode_utf16().collect();
+    let little: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain(units.iter().flat_map(|u| u.to_le_bytes()))
+        .collect();
+    let big: Vec<u8> = [0xFE, 0xFF]
+        .into_iter()
+        .chain(units.iter().flat_map(|u| u.to_be_bytes()))
+        .collect();
+    for bytes in [little, big] {
+        let roster = parse(&bytes);
+        assert!(!roster.has_errors(), "{:?}", roster.problems);
+        assert_eq!(roster.format, Some(FileFormat::CsvUtf16));
+        assert_eq!(roster.rows[0].record.first_name, "Zoë");
+        assert_eq!(roster.rows[0].record.last_name, "Łukasz");
+    }
+}
