@@ -36,9 +36,9 @@ impl AppState {
 }
 
 /// The commands and types the UI sees, exported to ui/src/bindings.ts.
-pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
+pub fn specta_builder<R: tauri::Runtime>() -> tauri_specta::Builder<R> {
     use commands::*;
-    tauri_specta::Builder::<tauri::Wry>::new().commands(tauri_specta::collect_commands![
+    tauri_specta::Builder::<R>::new().commands(tauri_specta::collect_commands![
         app_status,
         seed_demo,
         list_programmes,
@@ -64,21 +64,26 @@ pub fn bindings_header() -> &'static str {
 /// The TypeScript bindings as they should be committed.
 pub fn export_bindings(path: &std::path::Path) -> Result<(), String> {
     let typescript = specta_typescript::Typescript::default().header(bindings_header());
-    specta_builder()
+    specta_builder::<tauri::Wry>()
         .export(typescript, path)
         .map_err(|e| e.to_string())
 }
 
-pub fn app(state: AppState) -> tauri::Builder<tauri::Wry> {
-    let builder = specta_builder();
-    tauri::Builder::default()
+/// The app's commands and state on a Tauri builder: the real one, or a mock in tests.
+pub fn app<R: tauri::Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri::Builder<R> {
+    builder
         .manage(state)
-        .invoke_handler(builder.invoke_handler())
+        .invoke_handler(specta_builder::<R>().invoke_handler())
 }
 
 pub fn run() {
+    // WebKitGTK's accelerated compositing costs about 50 MB per window and buys nothing for
+    // lists and forms; on some laptops' GPU drivers it also leaves the window blank.
+    if cfg!(target_os = "linux") && std::env::var_os("WEBKIT_DISABLE_COMPOSITING_MODE").is_none() {
+        std::env::set_var("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
+    }
     let state = AppState::open(&mixwell_store::default_database_path());
-    app(state)
+    app(tauri::Builder::default(), state)
         .run(tauri::generate_context!())
         .expect("the Mixwell window could not be opened");
 }

@@ -1,0 +1,51 @@
+// Screenshots of the main screens, for looking at what we built:
+// `xvfb-run -a dbus-run-session -- node scripts/screenshots.mjs` after `make app`.
+// They land in tests/e2e/artifacts/screens/ (not committed).
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import {
+  FIXTURES,
+  ROOT,
+  byTestId,
+  chooseRosterFile,
+  createProgrammeAndWave,
+  freshDataHome,
+  launch,
+  writeTemp,
+} from "../tests/e2e/harness.mjs";
+
+const OUT = path.join(ROOT, "tests/e2e/artifacts/screens");
+mkdirSync(OUT, { recursive: true });
+
+const app = await launch(freshDataHome());
+const b = app.browser;
+const shot = (name) => b.saveScreenshot(path.join(OUT, `${name}.png`));
+try {
+  await (await byTestId(b, "open-demo")).waitForDisplayed();
+  await shot("1-empty");
+  await createProgrammeAndWave(b, "NCS Summer 2027", "Wave 1 – Peak District");
+  await shot("2-empty-wave");
+  const broken = "id,first_name,last_name,date_of_birth\nA1,Ann,Lee,31/02/2010\nA1,Bo,Ray,2010-01-01\n,Cy,Fox,\n";
+  await chooseRosterFile(b, writeTemp("broken.csv", broken));
+  await (await byTestId(b, "import-blocked")).waitForDisplayed();
+  await shot("3-import-errors");
+  await chooseRosterFile(b, path.join(FIXTURES, "sample_roster_120.csv"));
+  await (await byTestId(b, "import-ready")).waitForDisplayed();
+  await shot("4-import-preview");
+  await (await byTestId(b, "confirm-import")).click();
+  await (await byTestId(b, "import-done")).waitForDisplayed();
+  await shot("5-import-done");
+  await (await byTestId(b, "see-participants")).click();
+  await (await byTestId(b, "open-participant")).waitForDisplayed();
+  await shot("6-participants");
+  await (await byTestId(b, "open-participant")).click();
+  await (await byTestId(b, "save-participant")).waitForDisplayed();
+  await shot("7-participant-detail");
+  await b.keys("Escape");
+  await (await byTestId(b, "crumb-programmes")).click();
+  await (await byTestId(b, "open-wave")).waitForDisplayed();
+  await shot("8-programmes");
+} finally {
+  await app.close();
+}
+console.log(`screenshots in ${OUT}`);

@@ -1,0 +1,173 @@
+//! The commands as the UI calls them, through Tauri's IPC with a mock runtime: results
+//! arrive as JSON, and errors as `{ code, message, details }`.
+
+use serde_json::{json, Value};
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{
+    get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY,
+};
+use tauri::webview::InvokeRequest;
+use tauri::WebviewWindow;
+
+struct Ui {
+    _dir: tempfile::TempDir,
+    _app: tauri::App<MockRuntime>,
+    webview: WebviewWindow<MockRuntime>,
+}
+
+fn ui() -> Ui {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("mixwell.sqlite");
+    ui_on(dir, &path)
+}
+
+/// The app on the database at `path`, which `dir` keeps alive.
+fn ui_on(dir: tempfile::TempDir, path: &std::path::Path) -> Ui {
+    let state = mixwell_app::AppState::open(path);
+    let app = mixwell_app::app(mock_builder(), state)
+        .build(mock_context(noop_assets()))
+        .unwrap();
+    let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .unwrap();
+    Ui {
+        _dir: dir,
+        _app: app,
+        webview,
+    }
+}
+
+impl Ui {
+    fn invoke(&self, cmd: &str, args: Value) -> Result<Value, Value> {
+        get_ipc_response(
+            &self.webview,
+            InvokeRequest {
+                cmd: cmd.into(),
+                callback: CallbackFn(0),
+                error: CallbackFn(1),
+                url: "tauri://localhost".parse().unwrap(),
+                body: InvokeBody::Json(args),
+                headers: Default::default(),
+                invoke_key: INVOKE_KEY.to_string(),
+            },
+        )
+        .map(|body| body.deserialize::<Value>().unwrap())
+    }
+
+    fn wave(&self) -> String {
+        let programme = self
+            .invoke("create_programme", json!({ "name": "NCS 2027" }))
+            .unwrap();
+        let wave = self
+            .invoke(
+                "create_wave",
+                json!({ "programmeId": programme["id"], "wave": { "name": "Wave 1", "site": "" } }),
+            )
+            .unwrap();
+        wave["id"].as_str().unwrap().to_owned()
+    }
+}
+
+const HEADER: &str = "id,first_name,last_name,date_of_birth,gender,ethnicity,faith,school,postcode,fsm,additional_needs,friends\n";
+
+#[test]
+fn a_refused_name_reaches_the_ui_as_a_code_and_a_message() {
+    let ui = ui();
+    let error = ui
+        .invoke("create_programme", json!({ "name": "  " }))
+        .unwrap_err();
+    assert_eq!(error["code"], "invalid_name");
+    assert!(!error["message"].as_str().unwrap().is_empty());
+    assert_eq!(error["details"], Value::Null);
+}
+
+#[test]
+fn a_broken_roster_is_refused_with_every_problem_in_the_details() {
+    let ui = ui();
+    let wave = ui.wave();
+    let text = format!("{HEADER}A1,Ann,Lee,2010-02-30,F,,,,,No,No,\nA1,Bo,Ray,,M,,,,,No,No,\n");
+    let error = ui
+        .invoke(
+            "import_roster",
+            json!({ "waveId": wave, "bytes": text.as_bytes() }),
+        )
+        .unwrap_err();
+    assert_eq!(error["code"], "roster_has_errors");
+    assert_eq!(error["details"]["kind"], "roster_problems");
+    let problems = error["details"]["problems"].as_array().unwrap();
+    let places: Vec<(Value, Value, Value)> = problems
+        .iter()
+        .map(|p| (p["code"].clone(), p["line"].clone(), p["column"].clone()))
+        .collect();
+    assert_eq!(
+        places,
+        vec![
+            (json!("unreadable_date"), json!(2), json!(4)),
+            (json!("duplicate_id"), json!(3), json!(1)),
+        ]
+    );
+    let people = ui
+        .invoke("list_participants", json!({ "waveId": wave }))
+        .unwrap();
+    assert_eq!(people, json!([]));
+}
+
+#[test]
+fn a_good_roster_is_previewed_then_imported() {
+    let ui = ui();
+    let wave = ui.wave();
+    let text = format!(
+        "{HEADER}A1,Ann,Lee,2010-02-21,Female,,,Oak,,No,No,B2\nB2,Bo,Ray,,Male,,,Oak,,No,No,\n"
+    );
+    let preview = ui
+        .invoke(
+            "preview_import",
+            json!({ "waveId": wave, "bytes": text.as_bytes() }),
+        )
+        .unwrap();
+    assert_eq!(preview["new"], 2);
+    assert_eq!(
+        ui.invoke("list_participants", json!({ "waveId": wave }))
+            .unwrap(),
+        json!([])
+    );
+
+    let summary = ui
+        .invoke(
+            "import_roster",
+            json!({ "waveId": wave, "bytes": text.as_bytes() }),
+        )
+        .unwrap();
+    assert_eq!(summary["added"], 2);
+    assert_eq!(summary["friendships_added"], 1);
+    let people = ui
+        .invoke("list_participants", json!({ "waveId": wave }))
+        .unwrap();
+    let bo = people
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["record"]["external_id"] == "B2")
+        .unwrap();
+    assert_eq!(bo["friends"], json!(["A1"]));
+    let status = ui.invoke("app_status", json!({})).unwrap();
+    assert!(status["pending_changes"].as_u64().unwrap() >= 4);
+}
+
+#[test]
+fn an_unreadable_database_is_reported_by_every_command_instead_of_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("mixwell.sqlite");
+    std::fs::write(&path, b"this is not a database, and must be left as it is").unwrap();
+    let ui = ui_on(dir, &path);
+    let error = ui
+        .invoke("list_programmes", json!({ "includeArchived": false }))
+        .unwrap_err();
+    assert_eq!(error["code"], "database_unavailable");
+    assert_eq!(error["details"]["kind"], "cause");
+    assert_eq!(error["details"]["code"], "not_a_database");
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        b"this is not a database, and must be left as it is"
+    );
+}
