@@ -77,11 +77,6 @@ pub fn app<R: tauri::Runtime>(builder: tauri::Builder<R>, state: AppState) -> ta
 }
 
 pub fn run() {
-    // WebKitGTK's accelerated compositing costs about 50 MB per window and buys nothing for
-    // lists and forms; on some laptops' GPU drivers it also leaves the window blank.
-    if cfg!(target_os = "linux") && std::env::var_os("WEBKIT_DISABLE_COMPOSITING_MODE").is_none() {
-        std::env::set_var("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
-    }
     let state = AppState::open(&mixwell_store::default_database_path());
     app(tauri::Builder::default(), state)
         .run(tauri::generate_context!())

@@ -41,17 +41,15 @@ function canConnect(port) {
   });
 }
 
-/** Resolves once tauri-driver accepts connections; rejects if it exits first. */
+/** Resolves once `port` accepts connections; rejects if the driver exits first. */
 async function listening(port, driver) {
-  let exited = null;
-  driver.once("exit", (code) => (exited = code));
   const deadline = Date.now() + 20_000;
   while (Date.now() < deadline) {
-    if (exited !== null) throw new Error(`tauri-driver exited with ${exited}`);
+    if (driver.exitCode !== null) throw new Error(`tauri-driver exited with ${driver.exitCode}`);
     if (await canConnect(port)) return;
     await new Promise((r) => setTimeout(r, 50));
   }
-  throw new Error(`tauri-driver did not listen on ${port} within 20 s`);
+  throw new Error(`nothing listened on ${port} within 20 s`);
 }
 
 /**
@@ -68,7 +66,10 @@ export async function launch(dataHome, application = APP) {
   });
   let driverLog = "";
   driver.stderr.on("data", (chunk) => (driverLog += chunk));
+  // tauri-driver forwards the session request to WebKitWebDriver, which it starts
+  // itself: both must be listening before the session is asked for.
   await listening(port, driver);
+  await listening(nativePort, driver);
   let browser;
   try {
     browser = await remote({
@@ -88,6 +89,7 @@ export async function launch(dataHome, application = APP) {
     driverPid: driver.pid,
     async close() {
       await browser.deleteSession().catch(() => {});
+      if (driver.exitCode !== null) return;
       const gone = new Promise((resolve) => driver.once("exit", resolve));
       driver.kill();
       await gone;

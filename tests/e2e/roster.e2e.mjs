@@ -44,6 +44,12 @@ async function shownCounts(browser, attribute) {
   return shown;
 }
 
+/** The Friends column of the only row listed. */
+async function friendsCell(browser) {
+  const row = await byTestId(browser, "participant-row");
+  return (await row.$("td:last-child").getText()) || "0";
+}
+
 test("import a roster through the wizard, edit a participant, and find it all after a restart", async (t) => {
   const home = freshDataHome();
 
@@ -76,10 +82,14 @@ test("import a roster through the wizard, edit a participant, and find it all af
 
     await typeInto(browser, "search", "NCS27-010000");
     await textWhen(await byTestId(browser, "showing"), (s) => s.startsWith("Showing 1 of"), "search finds one");
+    const friendsBefore = Number(await friendsCell(browser));
     await (await byTestId(browser, "open-participant")).click();
     await typeInto(browser, "edit-first-name", "Benedict");
+    await (await byTestId(browser, "friends-choice")).selectByAttribute("value", "NCS27-010001");
+    await textWhen(await byTestId(browser, "friends"), (s) => s.includes("NCS27-010001"), "the new friend is listed");
     await (await byTestId(browser, "save-participant")).click();
     await textWhen(await byTestId(browser, "open-participant"), (s) => s === "Quinn, Benedict", "the edit is shown");
+    assert.equal(Number(await friendsCell(browser)), friendsBefore + 1);
   });
 
   // Closing and reopening the app brings staff back to the same wave, with the edit kept.
@@ -89,5 +99,7 @@ test("import a roster through the wizard, edit a participant, and find it all af
     await typeInto(browser, "search", "Benedict");
     await textWhen(await byTestId(browser, "open-participant"), (s) => s === "Quinn, Benedict", "the edit was kept");
     assert.equal((await allByTestId(browser, "participant-row")).length, 1);
+    await (await byTestId(browser, "open-participant")).click();
+    await textWhen(await byTestId(browser, "friends"), (s) => s.includes("NCS27-010001"), "the friendship was kept");
   });
 });
