@@ -3,7 +3,7 @@
 // each other's database, and a test can restart the app on the same directory.
 import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -52,6 +52,29 @@ async function listening(port, driver) {
   throw new Error(`nothing listened on ${port} within 20 s`);
 }
 
+function groupAlive(pgid) {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Ends tauri-driver's process group (driver, WebKitWebDriver, app) and waits until it is gone. */
+async function endGroup(driver) {
+  const pgid = driver.pid;
+  if (groupAlive(pgid)) process.kill(-pgid, "SIGTERM");
+  const deadline = Date.now() + 10_000;
+  while (groupAlive(pgid)) {
+    if (Date.now() > deadline) {
+      process.kill(-pgid, "SIGKILL");
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 /**
  * Opens the app with `dataHome` as its XDG data directory (database and web storage).
  * Returns the session and a `close()` that ends the app as a person closing it would.
@@ -60,12 +83,14 @@ export async function launch(dataHome, application = APP) {
   const port = await freePort();
   const nativePort = await freePort();
   const env = { ...process.env, XDG_DATA_HOME: dataHome, XDG_CACHE_HOME: path.join(dataHome, "cache") };
+  // Its own process group, so closing ends the driver, WebKitWebDriver and the app
+  // together; its log goes to a file, because a pipe would stay open in the app.
+  const log = path.join(dataHome, `tauri-driver-${port}.log`);
   const driver = spawn("tauri-driver", ["--port", String(port), "--native-port", String(nativePort)], {
     env,
-    stdio: ["ignore", "ignore", "pipe"],
+    detached: true,
+    stdio: ["ignore", "ignore", openSync(log, "w")],
   });
-  let driverLog = "";
-  driver.stderr.on("data", (chunk) => (driverLog += chunk));
   // tauri-driver forwards the session request to WebKitWebDriver, which it starts
   // itself: both must be listening before the session is asked for.
   await listening(port, driver);
@@ -81,18 +106,15 @@ export async function launch(dataHome, application = APP) {
       capabilities: { "tauri:options": { application } },
     });
   } catch (e) {
-    driver.kill();
-    throw new Error(`could not start the app: ${e.message}\n${driverLog}`);
+    await endGroup(driver);
+    throw new Error(`could not start the app: ${e.message}\n${readFileSync(log, "utf8")}`);
   }
   return {
     browser,
     driverPid: driver.pid,
     async close() {
       await browser.deleteSession().catch(() => {});
-      if (driver.exitCode !== null) return;
-      const gone = new Promise((resolve) => driver.once("exit", resolve));
-      driver.kill();
-      await gone;
+      await endGroup(driver);
     },
   };
 }
