@@ -1,0 +1,166 @@
+//! What a team set achieves, rule by rule, in terms staff can act on.
+
+use crate::cost::Cost;
+use crate::problem::{ApartReason, Problem};
+use crate::state::Prepared;
+
+/// One hard rule broken, with the people concerned (indices into the problem).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Breach {
+    /// Team sizes outside the bounds (only in hand-made team sets).
+    Size {
+        team: u32,
+        size: u32,
+        min: u32,
+        max: u32,
+    },
+    /// Someone is not in the team they were pinned to (only in hand-made team sets).
+    Pin {
+        person: u32,
+        pinned: u32,
+    },
+    KeptTogetherSplit {
+        a: u32,
+        b: u32,
+    },
+    Together {
+        a: u32,
+        b: u32,
+        reason: ApartReason,
+    },
+    Isolated {
+        person: u32,
+        attribute: String,
+        value: String,
+    },
+    Needs {
+        team: u32,
+        count: u32,
+        cap: u32,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub struct Report {
+    pub cost: Cost,
+    pub breaches: Vec<Breach>,
+    /// The weighted balance deviation (the soft objective without repeats).
+    pub balance: f64,
+    /// The least balance any team set could reach (see `bound`).
+    pub bound: f64,
+    /// Pairs who already shared a team in an earlier team set.
+    pub repeats: u32,
+    pub same_school_pairs: u32,
+}
+
+impl Report {
+    pub fn new(problem: &Problem, team: &[u32]) -> Report {
+        let prepared = Prepared::new(problem);
+        let cost = prepared.cost_of(team);
+        let mut breaches = Vec::new();
+        let mut size = vec![0u32; problem.teams()];
+        for &t in team {
+            size[t as usize] += 1;
+        }
+        for (t, &s) in size.iter().enumerate() {
+            let (min, max) = (problem.sizes.min[t], problem.sizes.max[t]);
+            if s < min || s > max {
+                breaches.push(Breach::Size {
+                    team: t as u32,
+                    size: s,
+                    min,
+                    max,
+                });
+            }
+        }
+        for (person, pin) in problem.pinned.iter().enumerate() {
+            if let Some(p) = pin {
+                if team[person] != *p {
+                    breaches.push(Breach::Pin {
+                        person: person as u32,
+                        pinned: *p,
+                    });
+                }
+            }
+        }
+        for &(a, b) in &problem.together {
+            if team[a as usize] != team[b as usize] {
+                breaches.push(Breach::KeptTogetherSplit { a, b });
+            }
+        }
+        for &(a, b, reason) in &problem.apart {
+            if team[a as usize] == team[b as usize] {
+                breaches.push(Breach::Together { a, b, reason });
+            }
+        }
+        for attr in &problem.no_isolation {
+            let totals = attr.totals();
+            let mut counts = vec![0u32; problem.teams() * attr.value_count()];
+            for (p, &t) in team.iter().enumerate() {
+                counts[t as usize * attr.value_count() + attr.values[p] as usize] += 1;
+            }
+            for (p, &t) in team.iter().enumerate() {
+                let v = attr.values[p] as usize;
+                if totals[v] >= 2 && counts[t as usize * attr.value_count() + v] == 1 {
+                    breaches.push(Breach::Isolated {
+                        person: p as u32,
+                        attribute: attr.name.clone(),
+                        value: attr.names[v].clone(),
+                    });
+                }
+            }
+        }
+        let cap = problem.needs_cap();
+        let mut needs = vec![0u32; problem.teams()];
+        for (p, &t) in team.iter().enumerate() {
+            if problem.needs[p] {
+                needs[t as usize] += 1;
+            }
+        }
+        for (t, &count) in needs.iter().enumerate() {
+            if count > cap {
+                breaches.push(Breach::Needs {
+                    team: t as u32,
+                    count,
+                    cap,
+                });
+            }
+        }
+        let repeats = count_pairs(&prepared.met, team);
+        let balance = cost.soft - problem.repeat_weight * f64::from(repeats);
+        Report {
+            cost,
+            breaches,
+            balance,
+            bound: crate::bound::simple_bound(problem),
+            repeats,
+            same_school_pairs: cost.tie as u32,
+        }
+    }
+
+    /// Every hard rule met.
+    pub fn valid(&self) -> bool {
+        self.breaches.is_empty()
+    }
+
+    /// How far above the bound the balance is, as a share of the balance: 0 when it
+    /// reaches the bound ("within 0% of the best possible").
+    pub fn gap(&self) -> f64 {
+        if self.balance <= 1e-9 {
+            0.0
+        } else {
+            ((self.balance - self.bound) / self.balance).max(0.0)
+        }
+    }
+}
+
+fn count_pairs(lists: &[Vec<u32>], team: &[u32]) -> u32 {
+    let mut count = 0;
+    for (a, list) in lists.iter().enumerate() {
+        count += list
+            .iter()
+            .filter(|&&b| b as usize > a && team[b as usize] == team[a])
+            .count() as u32;
+    }
+    count
+}
