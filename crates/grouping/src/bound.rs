@@ -5,16 +5,18 @@
 
 use crate::problem::Problem;
 
-/// The least weighted balance any team set can reach.
-pub fn simple_bound(problem: &Problem) -> f64 {
+/// The least weighted balance any team set can reach; with `isolation`, any team set that
+/// also keeps the no-isolation rule (a tighter bound, but only for such team sets).
+pub fn simple_bound(problem: &Problem, isolation: bool) -> f64 {
     let n = problem.people as f64;
     let sizes = team_size_options(problem);
     let mut total = 0.0;
     for b in &problem.balance {
-        let protected = problem
-            .no_isolation
-            .iter()
-            .any(|c| c.name == b.attribute.name);
+        let protected = isolation
+            && problem
+                .no_isolation
+                .iter()
+                .any(|c| c.name == b.attribute.name);
         for &count in &b.attribute.totals() {
             let share = f64::from(count) / n;
             let no_single = protected && count >= 2;

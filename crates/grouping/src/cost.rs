@@ -30,30 +30,6 @@ impl Cost {
         Cost::default()
     }
 
-    pub fn add(self, other: Cost) -> Cost {
-        let mut hard = self.hard;
-        for (h, o) in hard.iter_mut().zip(other.hard) {
-            *h += o;
-        }
-        Cost {
-            hard,
-            soft: self.soft + other.soft,
-            tie: self.tie + other.tie,
-        }
-    }
-
-    pub fn sub(self, other: Cost) -> Cost {
-        let mut hard = self.hard;
-        for (h, o) in hard.iter_mut().zip(other.hard) {
-            *h -= o;
-        }
-        Cost {
-            hard,
-            soft: self.soft - other.soft,
-            tie: self.tie - other.tie,
-        }
-    }
-
     /// Lexicographic: every hard rule in order, then soft, then the tie-breaker.
     pub fn compare(&self, other: &Cost) -> Ordering {
         for (a, b) in self.hard.iter().zip(&other.hard) {
@@ -79,5 +55,35 @@ impl Cost {
 
     pub fn hard_total(&self) -> i64 {
         self.hard.iter().sum()
+    }
+}
+
+impl std::ops::Add for Cost {
+    type Output = Cost;
+    fn add(self, other: Cost) -> Cost {
+        let mut hard = self.hard;
+        for (h, o) in hard.iter_mut().zip(other.hard) {
+            *h += o;
+        }
+        Cost {
+            hard,
+            soft: self.soft + other.soft,
+            tie: self.tie + other.tie,
+        }
+    }
+}
+
+impl std::ops::Sub for Cost {
+    type Output = Cost;
+    fn sub(self, other: Cost) -> Cost {
+        let mut hard = self.hard;
+        for (h, o) in hard.iter_mut().zip(other.hard) {
+            *h -= o;
+        }
+        Cost {
+            hard,
+            soft: self.soft - other.soft,
+            tie: self.tie - other.tie,
+        }
     }
 }

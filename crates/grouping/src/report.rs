@@ -46,7 +46,8 @@ pub struct Report {
     pub breaches: Vec<Breach>,
     /// The weighted balance deviation (the soft objective without repeats).
     pub balance: f64,
-    /// The least balance any team set could reach (see `bound`).
+    /// The least balance any team set could reach (see `bound`): among those that keep the
+    /// no-isolation rule when this one does.
     pub bound: f64,
     /// Pairs who already shared a team in an earlier team set.
     pub repeats: u32,
@@ -127,12 +128,16 @@ impl Report {
             }
         }
         let repeats = count_pairs(&prepared.met, team);
+        // The no-isolation rule raises the bound only for team sets that keep it.
+        let isolated = breaches
+            .iter()
+            .any(|b| matches!(b, Breach::Isolated { .. }));
         let balance = cost.soft - problem.repeat_weight * f64::from(repeats);
         Report {
             cost,
             breaches,
             balance,
-            bound: crate::bound::simple_bound(problem),
+            bound: crate::bound::simple_bound(problem, !isolated),
             repeats,
             same_school_pairs: cost.tie as u32,
         }

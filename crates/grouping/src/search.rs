@@ -50,8 +50,8 @@ pub fn construct(p: &Prepared, rng: &mut ChaCha8Rng) -> State {
     order.shuffle(rng);
     for &person in &order {
         let mut best: Option<(usize, f64)> = None;
-        for t in 0..p.teams {
-            if draft.size[t] >= capacity[t] {
+        for (t, &room) in capacity.iter().enumerate() {
+            if draft.size[t] >= room {
                 continue;
             }
             let score = draft.score(p, person, t) + rng.random::<f64>() * 1e-9;
@@ -204,27 +204,36 @@ fn crossover(p: &Prepared, a: &State, b: &State, rng: &mut ChaCha8Rng) -> State 
         }
     }
     let parents = [a, b];
-    let mut used_slots = vec![false; p.teams];
+    let mut slot_used = vec![false; p.teams];
     let mut taken = vec![[false; 2]; p.teams];
     let mut turn = rng.random_range(0..2);
     for _ in 0..p.teams / 2 {
         let parent = parents[turn];
-        // The parent's team that brings the most not-yet-placed people.
+        // The parent's team that brings the most people not yet placed.
         let mut counts = vec![0usize; p.teams];
-        for person in 0..n {
-            if team[person] == u32::MAX {
+        for (person, &t) in team.iter().enumerate() {
+            if t == u32::MAX {
                 counts[parent.team[person] as usize] += 1;
             }
         }
-        let pick = (0..p.teams)
-            .filter(|&t| !taken[t][turn] && !used_slots[t])
-            .max_by_key(|&t| (counts[t], std::cmp::Reverse(t)));
-        let Some(t) = pick else { break };
-        taken[t][turn] = true;
-        used_slots[t] = true;
-        for person in 0..n {
-            if team[person] == u32::MAX && parent.team[person] as usize == t {
-                team[person] = t as u32;
+        let Some(source) = (0..p.teams)
+            .filter(|&t| !taken[t][turn])
+            .max_by_key(|&t| (counts[t], std::cmp::Reverse(t)))
+        else {
+            break;
+        };
+        taken[source][turn] = true;
+        // Keep the parent's slot when free (pinned people are there), else any free one.
+        let Some(slot) = (!slot_used[source])
+            .then_some(source)
+            .or_else(|| (0..p.teams).find(|&t| !slot_used[t]))
+        else {
+            break;
+        };
+        slot_used[slot] = true;
+        for (person, t) in team.iter_mut().enumerate() {
+            if *t == u32::MAX && parent.team[person] as usize == source {
+                *t = slot as u32;
             }
         }
         turn = 1 - turn;
@@ -237,11 +246,10 @@ fn crossover(p: &Prepared, a: &State, b: &State, rng: &mut ChaCha8Rng) -> State 
             size[t as usize] += 1;
         }
     }
-    for person in 0..n {
-        let t = team[person];
-        if t != u32::MAX && size[t as usize] > p.max[t as usize] && p.movable(person) {
-            team[person] = u32::MAX;
-            size[t as usize] -= 1;
+    for (person, t) in team.iter_mut().enumerate() {
+        if *t != u32::MAX && size[*t as usize] > p.max[*t as usize] && p.movable(person) {
+            size[*t as usize] -= 1;
+            *t = u32::MAX;
         }
     }
     let target = crate::sizes::TeamSizes {

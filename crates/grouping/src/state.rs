@@ -445,7 +445,7 @@ impl State {
         let delta = self.move_delta(p, person, to);
         let from = self.team[person] as usize;
         self.shift_counts(p, person, from, to as usize);
-        self.cost = self.cost.add(delta);
+        self.cost = self.cost + delta;
     }
 
     pub fn apply_swap(&mut self, p: &Prepared, x: usize, y: usize) {
@@ -453,7 +453,7 @@ impl State {
         let (tx, ty) = (self.team[x] as usize, self.team[y] as usize);
         self.shift_counts(p, x, tx, ty);
         self.shift_counts(p, y, ty, tx);
-        self.cost = self.cost.add(delta);
+        self.cost = self.cost + delta;
     }
 
     /// Whether `person` may move to `to` without breaking a size bound or a pin.
@@ -500,13 +500,13 @@ mod tests {
                     if !state.can_move(&p, x, to) { continue; }
                     let delta = state.move_delta(&p, x, to);
                     state.apply_move(&p, x, to);
-                    prop_assert!(close(delta, p.cost_of(&state.team).sub(before)), "move {delta:?}");
+                    prop_assert!(close(delta, p.cost_of(&state.team) - before), "move {delta:?}");
                 } else {
                     let y = rng.random_range(0..people);
                     if state.team[x] == state.team[y] { continue; }
                     let delta = state.swap_delta(&p, x, y);
                     state.apply_swap(&p, x, y);
-                    prop_assert!(close(delta, p.cost_of(&state.team).sub(before)), "swap {delta:?}");
+                    prop_assert!(close(delta, p.cost_of(&state.team) - before), "swap {delta:?}");
                 }
                 prop_assert!(close(state.cost, p.cost_of(&state.team)));
             }
