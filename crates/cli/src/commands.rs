@@ -19,7 +19,13 @@ pub enum CliError {
     /// Problems were already printed, one per line.
     RosterRejected {
         errors: usize,
+        /// What did not happen because of them.
+        consequence: &'static str,
     },
+    /// Bad input other than a roster: a file, an option, a team set.
+    Input(String),
+    /// The work was done and written, but some hard rules could not be met (exit 2).
+    RulesBroken,
 }
 
 impl std::fmt::Display for CliError {
@@ -27,10 +33,19 @@ impl std::fmt::Display for CliError {
         match self {
             CliError::Store(e) => write!(f, "{e} [{}]", e.code()),
             CliError::File { path, error } => write!(f, "{path}: {error}"),
-            CliError::RosterRejected { errors } => {
-                write!(f, "the roster has {errors} error(s); nothing was imported")
-            }
+            CliError::RosterRejected {
+                errors,
+                consequence,
+            } => write!(f, "the roster has {errors} error(s); {consequence}"),
+            CliError::Input(message) => write!(f, "{message}"),
+            CliError::RulesBroken => write!(f, "some rules could not be met"),
         }
+    }
+}
+
+impl From<mixwell_grouping::GroupingError> for CliError {
+    fn from(e: mixwell_grouping::GroupingError) -> Self {
+        CliError::Input(e.to_string())
     }
 }
 
@@ -40,11 +55,16 @@ impl From<StoreError> for CliError {
     }
 }
 
-type CliResult = Result<(), CliError>;
+pub type CliResult = Result<(), CliError>;
 
 pub fn run(db: &Path, command: Command) -> CliResult {
+    // Teams from a roster file need no database; don't create one.
+    if let Command::Groups(crate::GroupsCommand::Form(form)) = command {
+        return crate::groups::form(db, *form);
+    }
     let mut store = Store::open(db)?;
     match command {
+        Command::Groups(_) => unreachable!("handled above"),
         Command::Roster(RosterCommand::Import {
             file,
             target,
@@ -146,7 +166,11 @@ fn resolve_wave(store: &mut Store, target: &WaveArg, create: bool) -> Result<Wav
     }
 }
 
-fn import(store: &mut Store, file: &Path, target: &WaveArg, dry_run: bool) -> CliResult {
+/// Reads a roster file, printing every problem with its place; refuses it if any is an error.
+pub fn read_roster(
+    file: &Path,
+    consequence: &'static str,
+) -> Result<mixwell_roster::ParsedRoster, CliError> {
     let bytes = std::fs::read(file).map_err(|error| CliError::File {
         path: file.display().to_string(),
         error,
@@ -158,8 +182,16 @@ fn import(store: &mut Store, file: &Path, target: &WaveArg, dry_run: bool) -> Cl
     }
     let errors = roster.errors().count();
     if errors > 0 {
-        return Err(CliError::RosterRejected { errors });
+        return Err(CliError::RosterRejected {
+            errors,
+            consequence,
+        });
     }
+    Ok(roster)
+}
+
+fn import(store: &mut Store, file: &Path, target: &WaveArg, dry_run: bool) -> CliResult {
+    let roster = read_roster(file, "nothing was imported")?;
     if dry_run {
         let wave = store.find_wave(target.programme.as_deref(), &target.wave)?;
         let preview = store.preview_import(wave.id, roster)?;

@@ -1,6 +1,7 @@
 //! `mixwell`: the command line over the same library calls the desktop app makes.
 
 mod commands;
+mod groups;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -38,6 +39,9 @@ enum Command {
     /// The demo programme.
     #[command(subcommand)]
     Demo(DemoCommand),
+    /// Socially mixed teams.
+    #[command(subcommand)]
+    Groups(GroupsCommand),
 }
 
 #[derive(Subcommand)]
@@ -121,6 +125,63 @@ enum WaveCommand {
 }
 
 #[derive(Subcommand)]
+enum GroupsCommand {
+    /// Form teams that mirror the wave, with friends apart and nobody alone on a protected
+    /// attribute. Exits 0 when every rule is met, 2 when some could not be (the teams are
+    /// still written), 1 on bad input.
+    Form(Box<FormArgs>),
+}
+
+#[derive(Args)]
+#[command(group(clap::ArgGroup::new("source").required(true).args(["roster", "wave"])))]
+#[command(group(clap::ArgGroup::new("size").args(["team_size", "teams", "min_size"])))]
+struct FormArgs {
+    /// A roster file in the import format (CSV or XLSX).
+    #[arg(long, value_name = "FILE")]
+    roster: Option<PathBuf>,
+    /// A wave in the database instead of a roster file.
+    #[arg(long, value_name = "NAME")]
+    wave: Option<String>,
+    /// The wave's programme, when two have a wave of that name.
+    #[arg(long, value_name = "NAME", requires = "wave")]
+    programme: Option<String>,
+    /// Target team size; sizes then differ by at most one [default: 12].
+    #[arg(long, value_name = "N")]
+    team_size: Option<u32>,
+    /// Number of teams.
+    #[arg(long, value_name = "K")]
+    teams: Option<u32>,
+    /// Smallest team size (with --max-size).
+    #[arg(long, value_name = "A", requires = "max_size")]
+    min_size: Option<u32>,
+    /// Largest team size (with --min-size).
+    #[arg(long, value_name = "B", requires = "min_size")]
+    max_size: Option<u32>,
+    /// Attributes the teams should mirror [default: gender,ethnicity,faith,school,fsm].
+    #[arg(long, value_name = "ATTR,...", value_delimiter = ',')]
+    balance: Option<Vec<String>>,
+    /// Weights of balanced attributes (1 unless given); naming another attribute balances it too.
+    #[arg(long, value_name = "ATTR=W,...", value_delimiter = ',')]
+    weights: Vec<String>,
+    /// Attributes on which nobody may be alone in a team [default: gender,ethnicity,faith];
+    /// `none` for none.
+    #[arg(long, value_name = "ATTR,...", value_delimiter = ',')]
+    no_isolate: Option<Vec<String>>,
+    /// Earlier team sets (participant_id,group) whose pairs should not meet again.
+    #[arg(long, value_name = "PREVIOUS.csv", num_args = 1..)]
+    avoid_repeats: Vec<PathBuf>,
+    /// The same seed gives the same teams.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// The most time the search may take.
+    #[arg(long, value_name = "S", default_value_t = 5.0)]
+    seconds: f64,
+    /// Where to write the teams (participant_id,group).
+    #[arg(long, value_name = "TEAMS.csv")]
+    out: PathBuf,
+}
+
+#[derive(Subcommand)]
 enum DemoCommand {
     /// Create the demo programme with a realistic wave of 120 (once).
     Seed,
@@ -131,6 +192,7 @@ fn main() -> ExitCode {
     let db = cli.db.unwrap_or_else(mixwell_store::default_database_path);
     match commands::run(&db, cli.command) {
         Ok(()) => ExitCode::SUCCESS,
+        Err(commands::CliError::RulesBroken) => ExitCode::from(2),
         Err(error) => {
             eprintln!("mixwell: {error}");
             ExitCode::FAILURE

@@ -12,6 +12,7 @@ mod sizes;
 mod state;
 #[doc(hidden)]
 pub mod testing;
+mod wave;
 
 use std::time::{Duration, Instant};
 
@@ -21,6 +22,7 @@ pub use problem::{ApartReason, Balanced, Coded, Problem};
 pub use report::{Breach, Report};
 pub use search::{Budget, Stop};
 pub use sizes::{SizeRule, TeamSizes};
+pub use wave::{wave_problem, Member, TeamOptions, DEFAULT_BALANCE, DEFAULT_NO_ISOLATION};
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum GroupingError {

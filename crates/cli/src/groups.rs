@@ -1,0 +1,333 @@
+//! `mixwell groups form`: teams from a roster file or a wave, written as
+//! `participant_id,group`, with a summary of every rule and of the balance.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::time::Duration;
+
+use mixwell_domain::{normalise_header, ParticipantRecord};
+use mixwell_grouping::{
+    form_teams, wave_problem, ApartReason, Breach, Member, Outcome, Problem, Settings, SizeRule,
+    TeamOptions,
+};
+use mixwell_store::Store;
+
+use crate::commands::{read_roster, CliError, CliResult};
+use crate::FormArgs;
+
+/// A participant as the command line has them, owning what `Member` borrows.
+struct Person {
+    record: ParticipantRecord,
+    friends: Vec<String>,
+    keep_apart: Vec<String>,
+    keep_together: Vec<String>,
+}
+
+fn people(db: &Path, args: &FormArgs) -> Result<Vec<Person>, CliError> {
+    if let Some(file) = &args.roster {
+        let roster = read_roster(file, "no teams were formed")?;
+        return Ok(roster
+            .rows
+            .into_iter()
+            .map(|row| Person {
+                record: row.record,
+                friends: row.friends,
+                keep_apart: Vec::new(),
+                keep_together: Vec::new(),
+            })
+            .collect());
+    }
+    let wave_name = args.wave.as_deref().unwrap_or_default();
+    let store = Store::open(db)?;
+    let wave = store.find_wave(args.programme.as_deref(), wave_name)?;
+    Ok(store
+        .participants(wave.id)?
+        .into_iter()
+        .map(|p| Person {
+            record: p.record,
+            friends: p.friends,
+            keep_apart: p.keep_apart,
+            keep_together: p.keep_together,
+        })
+        .collect())
+}
+
+fn size_rule(args: &FormArgs) -> SizeRule {
+    match (args.team_size, args.teams, args.min_size, args.max_size) {
+        (Some(n), _, _, _) => SizeRule::TargetSize(n),
+        (_, Some(k), _, _) => SizeRule::Teams(k),
+        (_, _, Some(min), Some(max)) => SizeRule::Range { min, max },
+        _ => SizeRule::TargetSize(12),
+    }
+}
+
+fn options(args: &FormArgs) -> Result<TeamOptions, CliError> {
+    let mut options = TeamOptions::new(size_rule(args));
+    if let Some(balance) = &args.balance {
+        options.balance = balance
+            .iter()
+            .filter(|a| !a.trim().is_empty())
+            .map(|a| (a.trim().to_owned(), 1.0))
+            .collect();
+    }
+    for item in &args.weights {
+        let (name, weight) = item
+            .split_once('=')
+            .and_then(|(n, w)| Some((n.trim(), w.trim().parse::<f64>().ok()?)))
+            .filter(|(n, w)| !n.is_empty() && w.is_finite() && *w >= 0.0)
+            .ok_or_else(|| {
+                CliError::Input(format!(
+                    "--weights: expected ATTR=W with W a number from 0 up, got {item:?}"
+                ))
+            })?;
+        match options
+            .balance
+            .iter_mut()
+            .find(|(a, _)| normalise_header(a) == normalise_header(name))
+        {
+            Some(entry) => entry.1 = weight,
+            None => options.balance.push((name.to_owned(), weight)),
+        }
+    }
+    if let Some(list) = &args.no_isolate {
+        options.no_isolation = list
+            .iter()
+            .map(|a| a.trim())
+            .filter(|a| !a.is_empty() && !a.eq_ignore_ascii_case("none"))
+            .map(str::to_owned)
+            .collect();
+    }
+    for file in &args.avoid_repeats {
+        options.previous.push(read_team_set(file)?);
+    }
+    Ok(options)
+}
+
+/// A team set as `groups form` writes it: participant id → group label.
+fn read_team_set(file: &Path) -> Result<HashMap<String, String>, CliError> {
+    let name = file.display().to_string();
+    let bad =
+        |line: u64, message: String| CliError::Input(format!("{name}: line {line}: {message}"));
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_path(file)
+        .map_err(|e| CliError::Input(format!("{name}: {e}")))?;
+    let headers = reader
+        .headers()
+        .map_err(|e| bad(1, e.to_string()))?
+        .iter()
+        .map(normalise_header)
+        .collect::<Vec<_>>();
+    let column = |wanted: &str| {
+        headers
+            .iter()
+            .position(|h| *h == normalise_header(wanted))
+            .ok_or_else(|| {
+                bad(
+                    1,
+                    format!("there is no {wanted} column (expected participant_id,group)"),
+                )
+            })
+    };
+    let (id_col, group_col) = (column("participant_id")?, column("group")?);
+    let mut set = HashMap::new();
+    for (i, record) in reader.records().enumerate() {
+        let line = i as u64 + 2;
+        let record = record.map_err(|e| bad(line, e.to_string()))?;
+        let id = record.get(id_col).unwrap_or("").trim();
+        let group = record.get(group_col).unwrap_or("").trim();
+        if id.is_empty() || group.is_empty() {
+            return Err(bad(
+                line,
+                "participant_id and group must both be filled in".into(),
+            ));
+        }
+        if set.insert(id.to_owned(), group.to_owned()).is_some() {
+            return Err(bad(line, format!("{id} appears twice")));
+        }
+    }
+    Ok(set)
+}
+
+pub fn form(db: &Path, args: FormArgs) -> CliResult {
+    if !(args.seconds.is_finite() && args.seconds > 0.0) {
+        return Err(CliError::Input("--seconds must be a number above 0".into()));
+    }
+    let people = people(db, &args)?;
+    let options = options(&args)?;
+    let members: Vec<Member> = people
+        .iter()
+        .map(|p| Member {
+            record: &p.record,
+            friends: &p.friends,
+            keep_apart: &p.keep_apart,
+            keep_together: &p.keep_together,
+            pinned: None,
+        })
+        .collect();
+    let problem = wave_problem(&members, &options)?;
+    let settings = Settings {
+        seed: args.seed,
+        time_limit: Duration::from_secs_f64(args.seconds),
+        ..Settings::default()
+    };
+    let outcome = form_teams(&problem, &settings, &|| false)?;
+    let ids: Vec<&str> = people
+        .iter()
+        .map(|p| p.record.external_id.as_str())
+        .collect();
+    write_teams(&args.out, &ids, &outcome.team)?;
+    print!("{}", summary(&problem, &options, &outcome, &ids));
+    println!("wrote {}", args.out.display());
+    if outcome.report.valid() {
+        Ok(())
+    } else {
+        Err(CliError::RulesBroken)
+    }
+}
+
+fn write_teams(out: &Path, ids: &[&str], team: &[u32]) -> CliResult {
+    let failed = |e: &dyn std::fmt::Display| CliError::Input(format!("{}: {e}", out.display()));
+    let mut writer = csv::Writer::from_path(out).map_err(|e| failed(&e))?;
+    writer
+        .write_record(["participant_id", "group"])
+        .map_err(|e| failed(&e))?;
+    for (id, t) in ids.iter().zip(team) {
+        writer
+            .write_record([id.to_string(), (t + 1).to_string()])
+            .map_err(|e| failed(&e))?;
+    }
+    writer.flush().map_err(|e| failed(&e))
+}
+
+/// What staff read after forming teams: each rule met or broken (and for whom), the
+/// balance against its bound, and repeated pairs.
+fn summary(problem: &Problem, options: &TeamOptions, outcome: &Outcome, ids: &[&str]) -> String {
+    use std::fmt::Write;
+    let report = &outcome.report;
+    let mut out = String::new();
+    let teams = problem.teams();
+    let mut sizes = vec![0u32; teams];
+    for &t in &outcome.team {
+        sizes[t as usize] += 1;
+    }
+    let (smallest, largest) = (
+        sizes.iter().min().copied().unwrap_or(0),
+        sizes.iter().max().copied().unwrap_or(0),
+    );
+    let _ = writeln!(
+        out,
+        "{} teams of {} for {} participants",
+        teams,
+        if smallest == largest {
+            smallest.to_string()
+        } else {
+            format!("{smallest}–{largest}")
+        },
+        problem.people
+    );
+    let mark = |ok: bool| if ok { "met   " } else { "BROKEN" };
+    let broken =
+        |f: &dyn Fn(&Breach) -> bool| report.breaches.iter().filter(|b| f(b)).collect::<Vec<_>>();
+    let name = |i: u32| ids[i as usize];
+    let together = broken(&|b| matches!(b, Breach::KeptTogetherSplit { .. }));
+    let _ = writeln!(
+        out,
+        "  {} keep-together pairs share a team ({} pairs)",
+        mark(together.is_empty()),
+        problem.together.len()
+    );
+    let apart = broken(&|b| matches!(b, Breach::Together { .. }));
+    let _ = writeln!(
+        out,
+        "  {} friends and keep-apart pairs in different teams ({} pairs)",
+        mark(apart.is_empty()),
+        problem.apart.len()
+    );
+    let isolated = broken(&|b| matches!(b, Breach::Isolated { .. }));
+    let protected = if options.no_isolation.is_empty() {
+        "no attribute chosen".to_owned()
+    } else {
+        options.no_isolation.join(", ")
+    };
+    let _ = writeln!(
+        out,
+        "  {} nobody alone in their team on {}",
+        mark(isolated.is_empty()),
+        protected
+    );
+    let needs = broken(&|b| matches!(b, Breach::Needs { .. }));
+    let _ = writeln!(
+        out,
+        "  {} additional needs spread: at most {} per team",
+        mark(needs.is_empty()),
+        problem.needs_cap()
+    );
+    for breach in &report.breaches {
+        let line = match breach {
+            Breach::KeptTogetherSplit { a, b } => {
+                format!("{} and {} are in different teams", name(*a), name(*b))
+            }
+            Breach::Together { a, b, reason } => format!(
+                "{} and {} ({}) are both in team {}",
+                name(*a),
+                name(*b),
+                if *reason == ApartReason::Friends {
+                    "friends"
+                } else {
+                    "keep apart"
+                },
+                outcome.team[*a as usize] + 1
+            ),
+            Breach::Isolated {
+                person,
+                attribute,
+                value,
+            } => format!(
+                "{} is the only {attribute} {value:?} in team {}",
+                name(*person),
+                outcome.team[*person as usize] + 1
+            ),
+            Breach::Needs { team, count, cap } => format!(
+                "team {} has {count} people with additional needs (at most {cap})",
+                team + 1
+            ),
+            Breach::Size {
+                team,
+                size,
+                min,
+                max,
+            } => format!(
+                "team {} has {size} people (from {min} to {max} allowed)",
+                team + 1
+            ),
+            Breach::Pin { person, pinned } => {
+                format!("{} is not in team {}", name(*person), pinned + 1)
+            }
+        };
+        let _ = writeln!(out, "    - {line}");
+    }
+    if !report.valid() {
+        let _ = writeln!(out, "  The rules above cannot all be met for this wave; these teams break the fewest, lowest-ranked ones.");
+    }
+    let _ = writeln!(
+        out,
+        "balance {:.2} (best possible at least {:.2}): within {:.1}% of the best possible",
+        report.balance,
+        report.bound,
+        100.0 * report.gap()
+    );
+    if !options.previous.is_empty() {
+        let _ = writeln!(
+            out,
+            "pairs who shared a team before and do again: {}",
+            report.repeats
+        );
+    }
+    let _ = writeln!(
+        out,
+        "pairs from the same school: {}",
+        report.same_school_pairs
+    );
+    out
+}

@@ -1,0 +1,194 @@
+//! `mixwell groups form` as scripts use it: the TEAMS.csv contract and the exit codes
+//! (0 every rule met, 2 some could not be, 1 bad input).
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::process::{Command, Output};
+
+const SAMPLE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../tests/fixtures/sample_roster_120.csv"
+);
+const HEADER: &str = "id,first_name,last_name,date_of_birth,gender,ethnicity,faith,school,postcode,fsm,additional_needs,friends\n";
+
+fn mixwell(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_mixwell"))
+        .arg("--db")
+        .arg(dir.join("never-created.sqlite"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn teams(file: &Path) -> HashMap<String, String> {
+    let text = std::fs::read_to_string(file).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(lines.next(), Some("participant_id,group"));
+    lines
+        .map(|l| {
+            let (id, group) = l.split_once(',').unwrap();
+            (id.to_owned(), group.to_owned())
+        })
+        .collect()
+}
+
+#[test]
+fn forms_teams_from_a_roster_file_with_every_rule_met() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("teams.csv");
+    let run = mixwell(
+        dir.path(),
+        &[
+            "groups",
+            "form",
+            "--roster",
+            SAMPLE,
+            "--team-size",
+            "12",
+            "--seed",
+            "4",
+            "--seconds",
+            "20",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert_eq!(
+        run.status.code(),
+        Some(0),
+        "{stdout}{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert!(stdout.contains("within "), "{stdout}");
+    let teams = teams(&out);
+    assert_eq!(teams.len(), 120);
+    let mut sizes: HashMap<&str, usize> = HashMap::new();
+    for g in teams.values() {
+        *sizes.entry(g).or_default() += 1;
+    }
+    assert_eq!(sizes.len(), 10);
+    assert!(sizes.values().all(|&s| s == 12), "{sizes:?}");
+    // Every friendship in the roster, either way round, ends up split.
+    let roster = std::fs::read_to_string(SAMPLE).unwrap();
+    for line in roster.lines().skip(1) {
+        let cells: Vec<&str> = line.split(',').collect();
+        for friend in cells[11].split(';').filter(|f| !f.is_empty()) {
+            if let Some(theirs) = teams.get(friend) {
+                assert_ne!(
+                    &teams[cells[0]], theirs,
+                    "{} and {friend} share a team",
+                    cells[0]
+                );
+            }
+        }
+    }
+    assert!(
+        !dir.path().join("never-created.sqlite").exists(),
+        "a roster file needs no database"
+    );
+}
+
+#[test]
+fn rules_that_cannot_be_met_exit_2_and_still_write_the_teams() {
+    let dir = tempfile::tempdir().unwrap();
+    let roster = dir.path().join("roster.csv");
+    std::fs::write(
+        &roster,
+        format!("{HEADER}A1,Ann,Lee,,Female,,,Oak,,No,No,A2\nA2,Bo,Ray,,Female,,,Oak,,No,No,A3\nA3,Cy,Fox,,Male,,,Oak,,No,No,\nA4,Di,Ng,,Male,,,Oak,,No,No,\n"),
+    )
+    .unwrap();
+    let out = dir.path().join("teams.csv");
+    let run = mixwell(
+        dir.path(),
+        &[
+            "groups",
+            "form",
+            "--roster",
+            roster.to_str().unwrap(),
+            "--teams",
+            "1",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert_eq!(run.status.code(), Some(2), "{stdout}");
+    assert!(
+        stdout.contains("A1 and A2 (friends) are both in team 1"),
+        "{stdout}"
+    );
+    assert_eq!(teams(&out).len(), 4);
+}
+
+#[test]
+fn bad_input_exits_1_with_the_reason_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("teams.csv");
+    let out_arg = out.to_str().unwrap();
+    for (args, reason) in [
+        (vec!["--weights", "gender=heavy"], "--weights"),
+        (vec!["--balance", "shoe_size"], "shoe_size"),
+        (vec!["--teams", "500"], "500 teams"),
+        (
+            vec!["--avoid-repeats", "/nonexistent/previous.csv"],
+            "previous.csv",
+        ),
+    ] {
+        let mut all = vec!["groups", "form", "--roster", SAMPLE, "--out", out_arg];
+        all.extend(args);
+        let run = mixwell(dir.path(), &all);
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        assert_eq!(run.status.code(), Some(1), "{all:?}: {stderr}");
+        assert!(stderr.contains(reason), "{all:?}: {stderr}");
+        assert!(!out.exists());
+    }
+}
+
+#[test]
+fn avoiding_repeats_keeps_earlier_teammates_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = dir.path().join("first.csv");
+    let second = dir.path().join("second.csv");
+    let form = |out: &Path, extra: &[&str]| {
+        let mut args = vec![
+            "groups",
+            "form",
+            "--roster",
+            SAMPLE,
+            "--team-size",
+            "12",
+            "--seconds",
+            "20",
+            "--out",
+            out.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        let run = mixwell(dir.path(), &args);
+        assert_eq!(
+            run.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&run.stdout)
+        );
+        String::from_utf8_lossy(&run.stdout).into_owned()
+    };
+    form(&first, &[]);
+    let summary = form(&second, &["--avoid-repeats", first.to_str().unwrap()]);
+    let (a, b) = (teams(&first), teams(&second));
+    let ids: Vec<&String> = a.keys().collect();
+    let mut repeats = 0;
+    for (i, x) in ids.iter().enumerate() {
+        for y in &ids[i + 1..] {
+            if a[*x] == a[*y] && b[*x] == b[*y] {
+                repeats += 1;
+            }
+        }
+    }
+    // Ten teams of twelve met 660 pairs; teams at random would repeat about 66 of them.
+    assert!(repeats < 30, "{repeats} pairs met again\n{summary}");
+    assert!(
+        summary.contains(&format!("shared a team before and do again: {repeats}")),
+        "{summary}"
+    );
+}
