@@ -5,6 +5,7 @@
 
 mod bound;
 mod cost;
+mod landscape;
 mod problem;
 mod report;
 mod search;
@@ -18,6 +19,7 @@ use std::time::{Duration, Instant};
 
 pub use bound::simple_bound;
 pub use cost::Cost;
+pub use landscape::Landscape;
 pub use problem::{ApartReason, Balanced, Coded, Problem};
 pub use report::{Breach, Report};
 pub use search::{Budget, Stop};

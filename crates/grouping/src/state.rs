@@ -2,7 +2,12 @@
 //! in constant time per attribute (plus the moved people's pair lists), as in the
 //! incremental evaluation of the strongest grouping searches.
 
+use rand::seq::SliceRandom;
+use rand::Rng;
+use rand_chacha::ChaCha8Rng;
+
 use crate::cost::{Cost, APART, ISOLATION, NEEDS, TOGETHER};
+use crate::landscape::Landscape;
 use crate::problem::Problem;
 
 /// The problem turned into the lookups the search needs.
@@ -115,10 +120,6 @@ impl Prepared {
                 .as_ref()
                 .map(|s| (s.values.clone(), s.value_count())),
         }
-    }
-
-    pub fn movable(&self, person: usize) -> bool {
-        self.pinned[person].is_none()
     }
 
     /// The cost of an assignment, computed from nothing: the reference the incremental
@@ -455,14 +456,151 @@ impl State {
         self.shift_counts(p, y, ty, tx);
         self.cost = self.cost + delta;
     }
+}
 
-    /// Whether `person` may move to `to` without breaking a size bound or a pin.
-    pub fn can_move(&self, p: &Prepared, person: usize, to: u32) -> bool {
-        let from = self.team[person] as usize;
-        p.movable(person)
-            && from != to as usize
-            && self.size[from] > p.min[from]
-            && self.size[to as usize] < p.max[to as usize]
+/// A first team set: pinned people where they are pinned, then everyone else, in random
+/// order, into the team with room where they cost least so far.
+pub fn construct(p: &Prepared, rng: &mut ChaCha8Rng) -> State {
+    let n = p.n;
+    let capacity = crate::sizes::TeamSizes {
+        min: p.min.clone(),
+        max: p.max.clone(),
+    }
+    .even_split(n);
+    let mut draft = Draft::new(p);
+    for (person, pin) in p.pinned.iter().enumerate() {
+        if let Some(t) = pin {
+            draft.place(p, person, *t as usize);
+        }
+    }
+    let mut order: Vec<usize> = (0..n).filter(|&i| p.pinned[i].is_none()).collect();
+    order.shuffle(rng);
+    for &person in &order {
+        let mut best: Option<(usize, f64)> = None;
+        for (t, &room) in capacity.iter().enumerate() {
+            if draft.size[t] >= room {
+                continue;
+            }
+            let score = draft.score(p, person, t) + rng.random::<f64>() * 1e-9;
+            if best.is_none_or(|(_, s)| score < s) {
+                best = Some((t, score));
+            }
+        }
+        // The capacities sum to n, so some team always has room.
+        let t = best.map_or(0, |(t, _)| t);
+        draft.place(p, person, t);
+    }
+    State::new(p, draft.team)
+}
+
+/// A team set being filled: counts over the people placed so far.
+struct Draft {
+    team: Vec<u32>,
+    size: Vec<u32>,
+    counts: Vec<Vec<u32>>,
+    needs: Vec<u32>,
+}
+
+impl Draft {
+    fn new(p: &Prepared) -> Draft {
+        Draft {
+            team: vec![u32::MAX; p.n],
+            size: vec![0; p.teams],
+            counts: p
+                .balance
+                .iter()
+                .map(|a| vec![0; p.teams * a.value_count])
+                .collect(),
+            needs: vec![0; p.teams],
+        }
+    }
+
+    fn place(&mut self, p: &Prepared, person: usize, t: usize) {
+        self.team[person] = t as u32;
+        self.size[t] += 1;
+        for (a, attr) in p.balance.iter().enumerate() {
+            self.counts[a][t * attr.value_count + attr.values[person] as usize] += 1;
+        }
+        if p.needs[person] {
+            self.needs[t] += 1;
+        }
+    }
+
+    /// How badly `person` fits team `t` now: broken pairs first, then needs, then how
+    /// over-represented their values would be.
+    fn score(&self, p: &Prepared, person: usize, t: usize) -> f64 {
+        let here = |q: &u32| self.team[*q as usize] == t as u32;
+        let elsewhere = |q: &u32| self.team[*q as usize] != u32::MAX && !here(q);
+        let pairs = p.apart[person].iter().filter(|q| here(q)).count()
+            + p.together[person].iter().filter(|q| elsewhere(q)).count();
+        let needs = if p.needs[person] {
+            f64::from(self.needs[t])
+        } else {
+            0.0
+        };
+        let size = f64::from(self.size[t] + 1);
+        let balance: f64 = p
+            .balance
+            .iter()
+            .enumerate()
+            .map(|(a, attr)| {
+                let v = attr.values[person] as usize;
+                attr.weight
+                    * (f64::from(self.counts[a][t * attr.value_count + v] + 1)
+                        - size * attr.share[v])
+            })
+            .sum();
+        1e6 * pairs as f64 + 1e3 * needs + balance
+    }
+}
+
+impl Landscape for Prepared {
+    type State = State;
+
+    fn people(&self) -> usize {
+        self.n
+    }
+    fn teams(&self) -> usize {
+        self.teams
+    }
+    fn min_size(&self, team: usize) -> u32 {
+        self.min[team]
+    }
+    fn max_size(&self, team: usize) -> u32 {
+        self.max[team]
+    }
+    fn pinned(&self, person: usize) -> Option<u32> {
+        self.pinned[person]
+    }
+    fn construct(&self, rng: &mut ChaCha8Rng) -> State {
+        construct(self, rng)
+    }
+    fn state(&self, team: Vec<u32>) -> State {
+        State::new(self, team)
+    }
+    fn team_of(&self, state: &State, person: usize) -> u32 {
+        state.team[person]
+    }
+    fn assignment<'s>(&self, state: &'s State) -> &'s [u32] {
+        &state.team
+    }
+    fn size(&self, state: &State, team: usize) -> u32 {
+        state.size[team]
+    }
+    fn cost(&self, state: &State) -> Cost {
+        state.cost
+    }
+    fn move_delta(&self, state: &State, person: usize, to: u32) -> Cost {
+        state.move_delta(self, person, to)
+    }
+    fn swap_delta(&self, state: &State, x: usize, y: usize) -> Cost {
+        state.swap_delta(self, x, y)
+    }
+    fn apply_move(&self, state: &mut State, person: usize, to: u32) {
+        state.apply_move(self, person, to);
+    }
+    fn apply_swap(&self, state: &mut State, x: usize, y: usize) {
+        state.apply_swap(self, x, y);
     }
 }
 
@@ -490,14 +628,14 @@ mod tests {
             problem.sizes.min.iter_mut().for_each(|m| *m = m.saturating_sub(1));
             problem.sizes.max.iter_mut().for_each(|m| *m += 1);
             let p = Prepared::new(&problem);
-            let mut state = crate::search::construct(&p, &mut rng);
+            let mut state = construct(&p, &mut rng);
             prop_assert!(close(state.cost, p.cost_of(&state.team)));
             for _ in 0..60 {
                 let x = rng.random_range(0..people);
                 let before = p.cost_of(&state.team);
                 if rng.random_bool(0.5) {
                     let to = rng.random_range(0..p.teams as u32);
-                    if !state.can_move(&p, x, to) { continue; }
+                    if !p.can_move(&state, x, to) { continue; }
                     let delta = state.move_delta(&p, x, to);
                     state.apply_move(&p, x, to);
                     prop_assert!(close(delta, p.cost_of(&state.team) - before), "move {delta:?}");

@@ -1,0 +1,47 @@
+//! What the search needs from a grouping problem: people split into teams with size
+//! bounds, and the price of moving one person or swapping two. The team-formation problem
+//! and the maximally diverse grouping benchmark both implement it, so one search core
+//! serves both.
+
+use rand_chacha::ChaCha8Rng;
+
+use crate::cost::Cost;
+
+pub trait Landscape: Sync {
+    type State: Clone + Send;
+
+    fn people(&self) -> usize;
+    fn teams(&self) -> usize;
+    fn min_size(&self, team: usize) -> u32;
+    fn max_size(&self, team: usize) -> u32;
+    /// The team a person must stay in, if any.
+    fn pinned(&self, person: usize) -> Option<u32>;
+
+    /// A first team set within the size bounds, randomised by `rng`.
+    fn construct(&self, rng: &mut ChaCha8Rng) -> Self::State;
+    /// The state for an assignment that respects the size bounds and pins.
+    fn state(&self, team: Vec<u32>) -> Self::State;
+
+    fn team_of(&self, state: &Self::State, person: usize) -> u32;
+    fn assignment<'s>(&self, state: &'s Self::State) -> &'s [u32];
+    fn size(&self, state: &Self::State, team: usize) -> u32;
+    fn cost(&self, state: &Self::State) -> Cost;
+
+    fn move_delta(&self, state: &Self::State, person: usize, to: u32) -> Cost;
+    fn swap_delta(&self, state: &Self::State, x: usize, y: usize) -> Cost;
+    fn apply_move(&self, state: &mut Self::State, person: usize, to: u32);
+    fn apply_swap(&self, state: &mut Self::State, x: usize, y: usize);
+
+    fn movable(&self, person: usize) -> bool {
+        self.pinned(person).is_none()
+    }
+
+    /// Whether `person` may move to `to` without breaking a size bound or a pin.
+    fn can_move(&self, state: &Self::State, person: usize, to: u32) -> bool {
+        let from = self.team_of(state, person) as usize;
+        self.movable(person)
+            && from != to as usize
+            && self.size(state, from) > self.min_size(from)
+            && self.size(state, to as usize) < self.max_size(to as usize)
+    }
+}
