@@ -62,9 +62,17 @@ pub fn run(db: &Path, command: Command) -> CliResult {
     if let Command::Groups(crate::GroupsCommand::Form(form)) = command {
         return crate::groups::form(db, *form);
     }
+    if let Command::Bench(crate::BenchCommand::Mdgp {
+        instance,
+        seconds,
+        seed,
+    }) = command
+    {
+        return crate::groups::bench_mdgp(&instance, seconds, seed);
+    }
     let mut store = Store::open(db)?;
     match command {
-        Command::Groups(_) => unreachable!("handled above"),
+        Command::Groups(_) | Command::Bench(_) => unreachable!("handled above"),
         Command::Roster(RosterCommand::Import {
             file,
             target,

@@ -331,3 +331,25 @@ fn summary(problem: &Problem, options: &TeamOptions, outcome: &Outcome, ids: &[&
     );
     out
 }
+
+pub fn bench_mdgp(instance: &Path, seconds: f64, seed: u64) -> CliResult {
+    if !(seconds.is_finite() && seconds > 0.0) {
+        return Err(CliError::Input("--seconds must be a number above 0".into()));
+    }
+    let name = instance.display().to_string();
+    let text = std::fs::read_to_string(instance).map_err(|error| CliError::File {
+        path: name.clone(),
+        error,
+    })?;
+    let problem = mixwell_grouping::mdgp::Mdgp::parse(&text)
+        .map_err(|e| CliError::Input(format!("{name}: {e}")))?;
+    println!(
+        "{name}: {} items in {} groups, {seconds} s, seed {seed}",
+        problem.items,
+        problem.sizes.teams()
+    );
+    let (_, objective) =
+        mixwell_grouping::solve_mdgp(&problem, seed, Duration::from_secs_f64(seconds), 2);
+    println!("objective {objective:.6}");
+    Ok(())
+}

@@ -42,6 +42,9 @@ enum Command {
     /// Socially mixed teams.
     #[command(subcommand)]
     Groups(GroupsCommand),
+    /// Benchmarks of the search core.
+    #[command(subcommand)]
+    Bench(BenchCommand),
 }
 
 #[derive(Subcommand)]
@@ -179,6 +182,20 @@ struct FormArgs {
     /// Where to write the teams (participant_id,group).
     #[arg(long, value_name = "TEAMS.csv")]
     out: PathBuf,
+}
+
+#[derive(Subcommand)]
+enum BenchCommand {
+    /// Solve a maximally diverse grouping instance (MDGPLIB format) with the team search's
+    /// core; the last line printed is `objective <value>`.
+    Mdgp {
+        instance: PathBuf,
+        /// Time to search.
+        #[arg(long, value_name = "S")]
+        seconds: f64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
 }
 
 #[derive(Subcommand)]

@@ -6,6 +6,7 @@
 mod bound;
 mod cost;
 mod landscape;
+pub mod mdgp;
 mod problem;
 mod report;
 mod search;
@@ -67,9 +68,7 @@ pub struct Outcome {
     pub report: Report,
 }
 
-/// Forms teams. Each thread searches from its own seed derived from `settings.seed`; the
-/// best result wins, the lowest thread on a tie, so the answer does not depend on which
-/// thread finishes first.
+/// Forms teams with `settings.threads` independent searches side by side.
 pub fn form_teams(
     problem: &Problem,
     settings: &Settings,
@@ -81,30 +80,7 @@ pub fn form_teams(
         deadline: Some(Instant::now() + settings.time_limit),
         stall_rounds: settings.stall_rounds,
     };
-    let threads = settings.threads.max(1);
-    let results: Vec<state::State> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..threads)
-            .map(|i| {
-                let prepared = &prepared;
-                let seed = settings
-                    .seed
-                    .wrapping_mul(0x9E37_79B9_7F4A_7C15)
-                    .wrapping_add(i as u64);
-                scope.spawn(move || search::run(prepared, seed, budget, stop))
-            })
-            .collect();
-        handles.into_iter().filter_map(|h| h.join().ok()).collect()
-    });
-    let best = results
-        .into_iter()
-        .reduce(|a, b| {
-            if b.cost.compare(&a.cost).is_lt() {
-                b
-            } else {
-                a
-            }
-        })
-        .ok_or_else(|| GroupingError::Inconsistent("the search stopped unexpectedly".into()))?;
+    let best = search::run_parallel(&prepared, settings.seed, budget, settings.threads, stop);
     let report = Report::new(problem, &best.team);
     Ok(Outcome {
         team: best.team,
@@ -121,4 +97,21 @@ pub fn evaluate(problem: &Problem, team: &[u32]) -> Result<Report, GroupingError
         ));
     }
     Ok(Report::new(problem, team))
+}
+
+/// Solves an MDGP benchmark instance with the team search's core; returns the best
+/// assignment found and its objective.
+pub fn solve_mdgp(
+    problem: &mdgp::Mdgp,
+    seed: u64,
+    time_limit: Duration,
+    threads: usize,
+) -> (Vec<u32>, f64) {
+    let budget = Budget {
+        deadline: Some(Instant::now() + time_limit),
+        stall_rounds: u32::MAX,
+    };
+    let best = search::run_parallel(problem, seed, budget, threads, &|| false);
+    let objective = problem.objective_of(best.assignment());
+    (best.assignment().to_vec(), objective)
 }

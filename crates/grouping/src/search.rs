@@ -253,3 +253,36 @@ pub fn run<L: Landscape>(l: &L, seed: u64, budget: Budget, stop: &dyn Stop) -> L
     }
     best
 }
+
+/// `threads` searches side by side, each from its own seed derived from `seed`. The best
+/// result wins, the lowest thread on a tie, so the answer does not depend on which thread
+/// finishes first.
+pub fn run_parallel<L: Landscape>(
+    l: &L,
+    seed: u64,
+    budget: Budget,
+    threads: usize,
+    stop: &(dyn Stop + Sync),
+) -> L::State {
+    let results: Vec<L::State> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads.max(1))
+            .map(|i| {
+                let seed = seed
+                    .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+                    .wrapping_add(i as u64);
+                scope.spawn(move || run(l, seed, budget, stop))
+            })
+            .collect();
+        handles.into_iter().filter_map(|h| h.join().ok()).collect()
+    });
+    results
+        .into_iter()
+        .reduce(|a, b| {
+            if l.cost(&b).compare(&l.cost(&a)).is_lt() {
+                b
+            } else {
+                a
+            }
+        })
+        .unwrap_or_else(|| l.construct(&mut ChaCha8Rng::seed_from_u64(seed)))
+}
