@@ -10,10 +10,16 @@ use crate::error::{StoreError, StoreResult};
 
 /// Migrations in order; the schema version is the number applied. Never edit one that has
 /// shipped: add the next.
-const MIGRATIONS: &[(&str, &str)] = &[(
-    "0001_initial",
-    include_str!("../../../migrations/local/0001_initial.sql"),
-)];
+const MIGRATIONS: &[(&str, &str)] = &[
+    (
+        "0001_initial",
+        include_str!("../../../migrations/local/0001_initial.sql"),
+    ),
+    (
+        "0002_team_sets",
+        include_str!("../../../migrations/local/0002_team_sets.sql"),
+    ),
+];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
@@ -215,5 +221,43 @@ mod tests {
             )
             .unwrap();
         assert_eq!(columns, 2);
+    }
+
+    /// The real step from the first shipped schema to the current one, on a database
+    /// holding a wave and a participant.
+    #[test]
+    fn a_first_schema_database_gains_team_sets_and_keeps_its_participants() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("m.sqlite");
+        {
+            let conn = open_with(&path, &FixedClock, &MIGRATIONS[..1]).unwrap();
+            conn.execute_batch(
+                "INSERT INTO organisation (id, name) VALUES ('o1', 'Trust');
+                 INSERT INTO programme (id, organisation_id, name) VALUES ('p1', 'o1', 'NCS');
+                 INSERT INTO wave (id, programme_id, name) VALUES ('w1', 'p1', 'Wave 1');
+                 INSERT INTO participant (id, wave_id, external_id, first_name) VALUES ('x1', 'w1', 'A1', 'Ann');",
+            )
+            .unwrap();
+        }
+        let conn = open_with(&path, &FixedClock, MIGRATIONS).unwrap();
+        let version: i64 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, SCHEMA_VERSION);
+        conn.execute(
+            "INSERT INTO team_set (id, wave_id, name, saved_ms) VALUES ('t1', 'w1', 'Day 1', 0)",
+            [],
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO team_member (team_set_id, participant_id, team) VALUES ('t1', 'x1', 0)",
+            [],
+        )
+        .unwrap();
+        let name: String = conn
+            .query_row("SELECT first_name FROM participant", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(name, "Ann");
+        assert!(dir.path().join("m.sqlite.before-schema-2.42.bak").exists());
     }
 }

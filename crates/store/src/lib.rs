@@ -14,6 +14,7 @@ mod outbox;
 mod participants;
 mod programmes;
 mod staff;
+mod team_sets;
 
 pub use clock::{Clock, SystemClock};
 pub use db::{default_database_path, SCHEMA_VERSION};
@@ -23,6 +24,7 @@ pub use import::{ImportPreview, ImportSummary, RowChange, RowStatus, UpdatedPart
 pub use outbox::OutboxEntry;
 pub use participants::ParticipantUpdate;
 pub use programmes::{NewWave, WaveSummary, WaveUpdate};
+pub use team_sets::{Placement, TeamSet};
 
 use mixwell_domain::{HlcClock, Id};
 use rusqlite::Connection;
@@ -65,6 +67,10 @@ impl Store {
         let result = change(&mut writer)?;
         writer.commit()?;
         Ok(result)
+    }
+
+    pub(crate) fn now_ms(&self) -> u64 {
+        self.clock.now_ms()
     }
 
     pub(crate) fn conn(&self) -> &Connection {
