@@ -31,45 +31,35 @@ impl<F: Fn() -> bool> Stop for F {
     }
 }
 
-/// Descent: the best improving insert or swap for each person in turn, until none improves.
+/// Descent: for each person in turn, the first improving insert or swap, until a whole
+/// pass improves nothing.
 pub fn descend<L: Landscape>(l: &L, state: &mut L::State, rng: &mut ChaCha8Rng, stop: &dyn Stop) {
     let mut order: Vec<usize> = (0..l.people()).filter(|&i| l.movable(i)).collect();
+    let mut partners = order.clone();
     loop {
         let mut improved = false;
         order.shuffle(rng);
+        partners.shuffle(rng);
         for &x in &order {
-            let mut best: Option<(Cost, Option<usize>, u32)> = None;
-            let mut consider = |delta: Cost, y: Option<usize>, t: u32| {
-                if delta.improves()
-                    && best
-                        .as_ref()
-                        .is_none_or(|(b, _, _)| delta.compare(b).is_lt())
-                {
-                    best = Some((delta, y, t));
-                }
-            };
             let home = l.team_of(state, x);
+            let mut moved = false;
             for t in 0..l.teams() as u32 {
-                if l.can_move(state, x, t) {
-                    consider(l.move_delta(state, x, t), None, t);
+                if l.can_move(state, x, t) && l.move_delta(state, x, t).improves() {
+                    l.apply_move(state, x, t);
+                    moved = true;
+                    break;
                 }
             }
-            for &y in &order {
-                let there = l.team_of(state, y);
-                if there != home {
-                    consider(l.swap_delta(state, x, y), Some(y), there);
-                }
+            if moved {
+                improved = true;
+                continue;
             }
-            match best {
-                Some((_, Some(y), _)) => {
+            for &y in &partners {
+                if l.team_of(state, y) != home && l.swap_delta(state, x, y).improves() {
                     l.apply_swap(state, x, y);
                     improved = true;
+                    break;
                 }
-                Some((_, None, t)) => {
-                    l.apply_move(state, x, t);
-                    improved = true;
-                }
-                None => {}
             }
         }
         if !improved || stop.stop() {
@@ -184,6 +174,18 @@ fn crossover<L: Landscape>(l: &L, a: &L::State, b: &L::State, rng: &mut ChaCha8R
     l.state(team)
 }
 
+/// Accepts a trial that is better, or worse only in the soft part and only slightly, so
+/// the walk can cross shallow ridges between local optima.
+fn near_enough(trial: &Cost, current: &Cost) -> bool {
+    if trial.hard != current.hard {
+        return trial.compare(current).is_lt();
+    }
+    trial.soft <= current.soft + ACCEPT_WORSE * current.soft.abs().max(1.0)
+}
+
+/// How much worse (as a share of the soft cost) an accepted trial may be.
+const ACCEPT_WORSE: f64 = 0.0005;
+
 fn best_of<'a, L: Landscape>(l: &L, states: &'a [L::State]) -> Option<&'a L::State> {
     states.iter().min_by(|a, b| l.cost(a).compare(&l.cost(b)))
 }
@@ -207,14 +209,15 @@ pub fn run<L: Landscape>(l: &L, seed: u64, budget: Budget, stop: &dyn Stop) -> L
         .cloned()
         .unwrap_or_else(|| l.construct(&mut rng));
     let mut stall = 0u32;
-    let max_strength = (l.people() / 4).max(2);
+    let max_strength = (l.people() / 20).clamp(3, 12);
     let mut strength = 2usize;
     while stall < budget.stall_rounds && !out_of_time() {
         for member in population.iter_mut() {
             let mut trial = member.clone();
-            perturb(l, &mut trial, strength, &mut rng);
+            let kick = rng.random_range(2..=strength.max(2));
+            perturb(l, &mut trial, kick, &mut rng);
             descend(l, &mut trial, &mut rng, &out_of_time);
-            if !l.cost(&trial).compare(&l.cost(member)).is_gt() {
+            if near_enough(&l.cost(&trial), &l.cost(member)) {
                 *member = trial;
             }
             if out_of_time() {
