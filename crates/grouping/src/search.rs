@@ -184,7 +184,7 @@ fn near_enough(trial: &Cost, current: &Cost) -> bool {
 }
 
 /// How much worse (as a share of the soft cost) an accepted trial may be.
-const ACCEPT_WORSE: f64 = 0.0005;
+const ACCEPT_WORSE: f64 = 0.003;
 
 fn best_of<'a, L: Landscape>(l: &L, states: &'a [L::State]) -> Option<&'a L::State> {
     states.iter().min_by(|a, b| l.cost(a).compare(&l.cost(b)))
