@@ -6,6 +6,9 @@ cd "$(dirname "$0")/.."
 echo "== Roster import (release) =="
 cargo bench -q -p mixwell-store --bench import
 
+echo "== Team search core on MDGP (release) =="
+scripts/bench-mdgp.sh
+
 echo "== App start and memory (release, Xvfb) =="
 (cd src-tauri && ../ui/node_modules/.bin/tauri build --no-bundle >/dev/null)
 cargo build -q --release -p mixwell-cli
