@@ -96,10 +96,8 @@ impl Report {
         }
         for attr in &problem.no_isolation {
             let totals = attr.totals();
-            let mut counts = vec![0u32; problem.teams() * attr.value_count()];
-            for (p, &t) in team.iter().enumerate() {
-                counts[t as usize * attr.value_count() + attr.values[p] as usize] += 1;
-            }
+            let counts =
+                crate::state::value_counts(team, problem.teams(), &attr.values, attr.value_count());
             for (p, &t) in team.iter().enumerate() {
                 let v = attr.values[p] as usize;
                 if totals[v] >= 2 && counts[t as usize * attr.value_count() + v] == 1 {

@@ -47,6 +47,15 @@ pub struct IsolationAttr {
     pub isolable: Vec<bool>,
 }
 
+/// How many people of each team have each value: `counts[team * width + value]`.
+pub(crate) fn value_counts(team: &[u32], teams: usize, values: &[u32], width: usize) -> Vec<u32> {
+    let mut counts = vec![0u32; teams * width];
+    for (person, &g) in team.iter().enumerate() {
+        counts[g as usize * width + values[person] as usize] += 1;
+    }
+    counts
+}
+
 fn adjacency(n: usize, pairs: impl Iterator<Item = (u32, u32)>) -> Vec<Vec<u32>> {
     let mut lists = vec![Vec::new(); n];
     for (a, b) in pairs {
@@ -132,10 +141,7 @@ impl Prepared {
             size[g as usize] += 1;
         }
         for attr in &self.balance {
-            let mut counts = vec![0u32; t * attr.value_count];
-            for (p, &g) in team.iter().enumerate() {
-                counts[g as usize * attr.value_count + attr.values[p] as usize] += 1;
-            }
+            let counts = value_counts(team, t, &attr.values, attr.value_count);
             for g in 0..t {
                 for v in 0..attr.value_count {
                     let c = f64::from(counts[g * attr.value_count + v]);
@@ -144,10 +150,7 @@ impl Prepared {
             }
         }
         for attr in &self.isolation {
-            let mut counts = vec![0u32; t * attr.value_count];
-            for (p, &g) in team.iter().enumerate() {
-                counts[g as usize * attr.value_count + attr.values[p] as usize] += 1;
-            }
+            let counts = value_counts(team, t, &attr.values, attr.value_count);
             for g in 0..t {
                 for v in 0..attr.value_count {
                     if attr.isolable[v] && counts[g * attr.value_count + v] == 1 {
@@ -231,13 +234,7 @@ impl State {
         for &g in &team {
             size[g as usize] += 1;
         }
-        let count_by = |values: &[u32], width: usize| {
-            let mut counts = vec![0u32; t * width];
-            for (person, &g) in team.iter().enumerate() {
-                counts[g as usize * width + values[person] as usize] += 1;
-            }
-            counts
-        };
+        let count_by = |values: &[u32], width: usize| value_counts(&team, t, values, width);
         let balance_counts = p
             .balance
             .iter()
