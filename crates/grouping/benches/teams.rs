@@ -1,0 +1,116 @@
+//! Team formation on realistic waves (the demo generator: schools segregated by ethnicity
+//! and deprivation, about half came with friends), teams of 12. For each wave size: the
+//! time to a first team set and to the search settling, the rules met, and the balance
+//! against the bound, beside random teams and "dealing the cards" by attribute.
+//! Run with `cargo bench -p mixwell-grouping --bench teams`.
+
+use std::time::{Duration, Instant};
+
+use mixwell_grouping::{
+    evaluate, form_teams, wave_problem, Member, Problem, Settings, SizeRule, TeamOptions,
+};
+use rand::seq::SliceRandom;
+use rand::SeedableRng;
+
+fn problem_for(rows: &[mixwell_roster::RosterRow]) -> Problem {
+    let members: Vec<Member> = rows
+        .iter()
+        .map(|r| Member {
+            record: &r.record,
+            friends: &r.friends,
+            keep_apart: &[],
+            keep_together: &[],
+            pinned: None,
+        })
+        .collect();
+    wave_problem(&members, &TeamOptions::new(SizeRule::TargetSize(12))).expect("problem")
+}
+
+/// Random teams of even sizes.
+fn random_teams(problem: &Problem, seed: u64) -> Vec<u32> {
+    let sizes = problem.sizes.even_split(problem.people);
+    let mut team: Vec<u32> = sizes
+        .iter()
+        .enumerate()
+        .flat_map(|(t, &s)| std::iter::repeat_n(t as u32, s as usize))
+        .collect();
+    team.shuffle(&mut rand_chacha::ChaCha8Rng::seed_from_u64(seed));
+    team
+}
+
+/// "Deal the cards": sort people by their values (school, then ethnicity, gender, ...)
+/// and deal them round the teams, as staff do by hand.
+fn dealt_teams(problem: &Problem) -> Vec<u32> {
+    let mut order: Vec<usize> = (0..problem.people).collect();
+    let key = |p: usize| -> Vec<u32> {
+        problem
+            .balance
+            .iter()
+            .map(|b| b.attribute.values[p])
+            .collect()
+    };
+    order.sort_by_key(|&p| key(p));
+    let teams = problem.teams() as u32;
+    let mut team = vec![0; problem.people];
+    for (i, &p) in order.iter().enumerate() {
+        team[p] = i as u32 % teams;
+    }
+    team
+}
+
+fn line(label: &str, problem: &Problem, team: &[u32], took: Option<Duration>) {
+    let report = evaluate(problem, team).expect("report");
+    println!(
+        "  {label:<28} {:>9}  rules broken {:>4}  balance {:>8.2}  bound {:>8.2}  gap {:>5.1}%  same-school pairs {:>5}",
+        took.map_or(String::new(), |t| format!("{:.0} ms", t.as_secs_f64() * 1e3)),
+        report.breaches.len(),
+        report.balance,
+        report.bound,
+        100.0 * report.gap(),
+        report.same_school_pairs
+    );
+}
+
+fn main() {
+    for size in [240usize, 600] {
+        let rows = mixwell_roster::demo::roster(2027 + size as u64, size);
+        let problem = problem_for(&rows);
+        println!("wave of {size}, {} teams", problem.teams());
+        line("random teams", &problem, &random_teams(&problem, 1), None);
+        line(
+            "deal the cards by attribute",
+            &problem,
+            &dealt_teams(&problem),
+            None,
+        );
+        let first = Settings {
+            seed: 1,
+            time_limit: Duration::from_secs(60),
+            stall_rounds: 0,
+            threads: 1,
+        };
+        let start = Instant::now();
+        let outcome = form_teams(&problem, &first, &|| false).expect("teams");
+        line(
+            "first team set (1 thread)",
+            &problem,
+            &outcome.team,
+            Some(start.elapsed()),
+        );
+        for seconds in [2u64, 5] {
+            let settings = Settings {
+                seed: 1,
+                time_limit: Duration::from_secs(seconds),
+                ..Settings::default()
+            };
+            let start = Instant::now();
+            let outcome = form_teams(&problem, &settings, &|| false).expect("teams");
+            line(
+                &format!("search, limit {seconds} s"),
+                &problem,
+                &outcome.team,
+                Some(start.elapsed()),
+            );
+        }
+    }
+}
