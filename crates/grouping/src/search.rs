@@ -31,35 +31,60 @@ impl<F: Fn() -> bool> Stop for F {
     }
 }
 
-/// Descent: for each person in turn, the first improving insert or swap, until a whole
-/// pass improves nothing.
+/// Descent: for each person in turn, the first improving insert or swap, until nobody
+/// can improve. A person whose moves all failed is not looked at again until their team,
+/// or a team they could go to, changes ("don't look" bits), which keeps later passes short.
 pub fn descend<L: Landscape>(l: &L, state: &mut L::State, rng: &mut ChaCha8Rng, stop: &dyn Stop) {
-    let mut order: Vec<usize> = (0..l.people()).filter(|&i| l.movable(i)).collect();
+    let n = l.people();
+    let mut order: Vec<usize> = (0..n).filter(|&i| l.movable(i)).collect();
     let mut partners = order.clone();
+    let mut look = vec![true; n];
+    let mut changed_teams = vec![false; l.teams()];
     loop {
         let mut improved = false;
         order.shuffle(rng);
         partners.shuffle(rng);
         for &x in &order {
-            let home = l.team_of(state, x);
-            let mut moved = false;
-            for t in 0..l.teams() as u32 {
-                if l.can_move(state, x, t) && l.move_delta(state, x, t).improves() {
-                    l.apply_move(state, x, t);
-                    moved = true;
-                    break;
-                }
-            }
-            if moved {
-                improved = true;
+            if !look[x] {
                 continue;
             }
-            for &y in &partners {
-                if l.team_of(state, y) != home && l.swap_delta(state, x, y).improves() {
-                    l.apply_swap(state, x, y);
-                    improved = true;
+            let home = l.team_of(state, x);
+            let mut step: Option<(Option<usize>, u32)> = None;
+            for t in 0..l.teams() as u32 {
+                if l.can_move(state, x, t) && l.move_delta(state, x, t).improves() {
+                    step = Some((None, t));
                     break;
                 }
+            }
+            if step.is_none() {
+                for &y in &partners {
+                    let there = l.team_of(state, y);
+                    if there != home && l.swap_delta(state, x, y).improves() {
+                        step = Some((Some(y), there));
+                        break;
+                    }
+                }
+            }
+            match step {
+                Some((partner, to)) => {
+                    match partner {
+                        Some(y) => l.apply_swap(state, x, y),
+                        None => l.apply_move(state, x, to),
+                    }
+                    improved = true;
+                    changed_teams.iter_mut().for_each(|c| *c = false);
+                    changed_teams[home as usize] = true;
+                    changed_teams[to as usize] = true;
+                    // Everyone in the two changed teams may have new improving steps, and so
+                    // may everyone else (they could swap into them): wake the changed teams
+                    // fully and leave the rest to the pass that follows.
+                    for (p, awake) in look.iter_mut().enumerate() {
+                        if changed_teams[l.team_of(state, p) as usize] {
+                            *awake = true;
+                        }
+                    }
+                }
+                None => look[x] = false,
             }
         }
         if !improved || stop.stop() {
