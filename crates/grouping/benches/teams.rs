@@ -4,10 +4,12 @@
 //! against the bound, beside random teams and "dealing the cards" by attribute.
 //! Run with `cargo bench -p mixwell-grouping --bench teams`.
 
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use mixwell_grouping::{
-    evaluate, form_teams, wave_problem, Member, Problem, Settings, SizeRule, TeamOptions,
+    evaluate, form_teams, wave_problem, Cost, Member, Problem, Settings, SizeRule, Stop,
+    TeamOptions,
 };
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
@@ -58,6 +60,25 @@ fn dealt_teams(problem: &Problem) -> Vec<u32> {
     team
 }
 
+/// Notes when a team set that breaks no hard rule is first reported.
+#[derive(Default)]
+struct FirstValid {
+    found: Mutex<Option<(Instant, Vec<u32>)>>,
+}
+
+impl Stop for FirstValid {
+    fn stop(&self) -> bool {
+        false
+    }
+
+    fn improved(&self, team: &[u32], cost: &Cost) {
+        let mut found = self.found.lock().expect("lock");
+        if found.is_none() && cost.hard_total() == 0 {
+            *found = Some((Instant::now(), team.to_vec()));
+        }
+    }
+}
+
 fn line(label: &str, problem: &Problem, team: &[u32], took: Option<Duration>) {
     let report = evaluate(problem, team).expect("report");
     println!(
@@ -83,19 +104,26 @@ fn main() {
             &dealt_teams(&problem),
             None,
         );
-        let first = Settings {
+        // The first valid team set a screen can show, while the search goes on.
+        let first = FirstValid::default();
+        let settings = Settings {
             seed: 1,
-            time_limit: Duration::from_secs(60),
-            stall_rounds: 0,
-            threads: 1,
+            time_limit: Duration::from_secs(2),
+            ..Settings::default()
         };
         let start = Instant::now();
-        let outcome = form_teams(&problem, &first, &|| false).expect("teams");
+        form_teams(&problem, &settings, &first).expect("teams");
+        let (took, team) = first
+            .found
+            .lock()
+            .expect("lock")
+            .clone()
+            .expect("a first team set");
         line(
-            "first team set (1 thread)",
+            "first valid team set",
             &problem,
-            &outcome.team,
-            Some(start.elapsed()),
+            &team,
+            Some(took.duration_since(start)),
         );
         for seconds in [2u64, 5] {
             let settings = Settings {

@@ -20,9 +20,14 @@ pub struct Budget {
     pub stall_rounds: u32,
 }
 
-/// Whether to stop now; checked between rounds, so a cancel takes effect quickly.
+/// Whether to stop now (checked between rounds, so a cancel takes effect quickly), and
+/// where to report each better team set as it is found, so a screen can show the first
+/// valid teams at once and improve them while the search goes on. Each search thread
+/// reports its own improvements.
 pub trait Stop {
     fn stop(&self) -> bool;
+
+    fn improved(&self, _team: &[u32], _cost: &Cost) {}
 }
 
 impl<F: Fn() -> bool> Stop for F {
@@ -225,6 +230,9 @@ pub fn run<L: Landscape>(l: &L, seed: u64, budget: Budget, stop: &dyn Stop) -> L
     for _ in 0..population_size {
         let mut s = l.construct(&mut rng);
         descend(l, &mut s, &mut rng, &out_of_time);
+        if best_of(l, &population).is_none_or(|b| l.cost(&s).compare(&l.cost(b)).is_lt()) {
+            stop.improved(l.assignment(&s), &l.cost(&s));
+        }
         population.push(s);
         if out_of_time() {
             break;
@@ -270,6 +278,7 @@ pub fn run<L: Landscape>(l: &L, seed: u64, budget: Budget, stop: &dyn Stop) -> L
         match best_of(l, &population) {
             Some(candidate) if l.cost(candidate).compare(&l.cost(&best)).is_lt() => {
                 best = candidate.clone();
+                stop.improved(l.assignment(&best), &l.cost(&best));
                 stall = 0;
                 strength = 2;
             }
