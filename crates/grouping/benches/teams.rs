@@ -2,7 +2,8 @@
 //! and deprivation, about half came with friends), teams of 12. For each wave size: the
 //! time to a first team set and to the search settling, the rules met, and the balance
 //! against the bound, beside random teams and "dealing the cards" by attribute.
-//! Run with `cargo bench -p mixwell-grouping --bench teams`.
+//! Run with `cargo bench -p mixwell-grouping --bench teams`; `MIXWELL_BENCH_SECONDS=2,5,60`
+//! chooses the time limits of the search runs.
 
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -125,7 +126,11 @@ fn main() {
             &team,
             Some(took.duration_since(start)),
         );
-        for seconds in [2u64, 5] {
+        let limits: Vec<u64> = std::env::var("MIXWELL_BENCH_SECONDS")
+            .ok()
+            .map(|v| v.split(',').filter_map(|s| s.parse().ok()).collect())
+            .unwrap_or_else(|| vec![2, 5]);
+        for &seconds in &limits {
             let settings = Settings {
                 seed: 1,
                 time_limit: Duration::from_secs(seconds),
