@@ -83,11 +83,12 @@ impl Stop for FirstValid {
 fn line(label: &str, problem: &Problem, team: &[u32], took: Option<Duration>) {
     let report = evaluate(problem, team).expect("report");
     println!(
-        "  {label:<28} {:>9}  rules broken {:>4}  balance {:>8.2}  bound {:>8.2}  gap {:>5.1}%  same-school pairs {:>5}",
+        "  {label:<28} {:>9}  rules broken {:>4}  balance {:>8.2}  bound {:>8.2} (simple {:>8.2})  gap {:>5.1}%  same-school pairs {:>5}",
         took.map_or(String::new(), |t| format!("{:.0} ms", t.as_secs_f64() * 1e3)),
         report.breaches.len(),
         report.balance,
         report.bound,
+        report.simple_bound,
         100.0 * report.gap(),
         report.same_school_pairs
     );

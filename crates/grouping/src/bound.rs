@@ -1,29 +1,152 @@
-//! A lower bound on the balance objective from the roster alone: for each attribute value
-//! on its own, the best possible split of its people across the teams (respecting the
-//! no-isolation rule when the attribute is protected). No team set can do better, so
-//! `achieved / bound` shows how far from the best possible a result can at most be.
+//! Lower bounds on the balance objective from the roster alone. No team set can do better,
+//! so `(achieved − bound) / achieved` is the most a result can be from the best possible.
+//! The simple bound splits each attribute value on its own across the teams (respecting the
+//! no-isolation rule when the attribute is protected); the tight bound also couples the
+//! values within each team (see `tight_bound`).
 
-use crate::problem::Problem;
+use crate::problem::{Balanced, Problem};
 
 /// The least weighted balance any team set can reach; with `isolation`, any team set that
 /// also keeps the no-isolation rule (a tighter bound, but only for such team sets).
 pub fn simple_bound(problem: &Problem, isolation: bool) -> f64 {
-    let n = problem.people as f64;
     let sizes = team_size_options(problem);
-    let mut total = 0.0;
-    for b in &problem.balance {
-        let protected = isolation
-            && problem
-                .no_isolation
-                .iter()
-                .any(|c| c.name == b.attribute.name);
-        for &count in &b.attribute.totals() {
-            let share = f64::from(count) / n;
-            let no_single = protected && count >= 2;
-            total += b.weight * best_split(&sizes, count, share, no_single);
+    problem
+        .balance
+        .iter()
+        .map(|b| b.weight * per_value_bound(problem, &sizes, b, isolation))
+        .sum()
+}
+
+/// The tighter of two bounds for each attribute: the per-value bound above, and a
+/// Lagrangian bound that keeps each team's counts whole and summing to its size (so the
+/// values of an attribute are coupled within a team, no-isolation included) and prices the
+/// wave's totals with multipliers found by subgradient ascent.
+pub fn tight_bound(problem: &Problem, isolation: bool) -> f64 {
+    let sizes = team_size_options(problem);
+    problem
+        .balance
+        .iter()
+        .map(|b| {
+            let simple = per_value_bound(problem, &sizes, b, isolation);
+            let coupled = lagrangian_bound(problem, &sizes, b, isolation).unwrap_or(0.0);
+            b.weight * simple.max(coupled)
+        })
+        .sum()
+}
+
+fn no_singles(problem: &Problem, b: &Balanced, isolation: bool) -> bool {
+    isolation
+        && problem
+            .no_isolation
+            .iter()
+            .any(|c| c.name == b.attribute.name)
+}
+
+fn per_value_bound(problem: &Problem, sizes: &[Vec<u32>], b: &Balanced, isolation: bool) -> f64 {
+    let n = problem.people as f64;
+    let protected = no_singles(problem, b, isolation);
+    b.attribute
+        .totals()
+        .iter()
+        .map(|&count| best_split(sizes, count, f64::from(count) / n, protected && count >= 2))
+        .sum()
+}
+
+/// Only for fixed team sizes (a target size or a number of teams); `None` otherwise.
+fn lagrangian_bound(
+    problem: &Problem,
+    sizes: &[Vec<u32>],
+    b: &Balanced,
+    isolation: bool,
+) -> Option<f64> {
+    if sizes.iter().any(|options| options.len() != 1) {
+        return None;
+    }
+    let totals = b.attribute.totals();
+    let n = problem.people as f64;
+    let share: Vec<f64> = totals.iter().map(|&c| f64::from(c) / n).collect();
+    let protected = no_singles(problem, b, isolation);
+    let single_banned: Vec<bool> = totals.iter().map(|&c| protected && c >= 2).collect();
+    // Teams of the same size have the same subproblem.
+    let mut by_size: std::collections::BTreeMap<u32, f64> = Default::default();
+    for options in sizes {
+        *by_size.entry(options[0]).or_default() += 1.0;
+    }
+    let mut mu = vec![0.0; totals.len()];
+    let mut best = f64::NEG_INFINITY;
+    for k in 0..300 {
+        let mut value: f64 = mu.iter().zip(&totals).map(|(m, &c)| m * f64::from(c)).sum();
+        let mut used = vec![0.0; totals.len()];
+        for (&size, &teams) in &by_size {
+            let (cost, counts) = team_subproblem(size, &totals, &share, &single_banned, &mu)?;
+            value += teams * cost;
+            for (u, x) in used.iter_mut().zip(&counts) {
+                *u += teams * f64::from(*x);
+            }
+        }
+        best = best.max(value);
+        let gradient: Vec<f64> = totals
+            .iter()
+            .zip(&used)
+            .map(|(&c, u)| f64::from(c) - u)
+            .collect();
+        let norm: f64 = gradient.iter().map(|g| g * g).sum();
+        if norm == 0.0 {
+            break;
+        }
+        let step = 1.0 / (1.0 + k as f64).sqrt() / norm.sqrt();
+        for (m, g) in mu.iter_mut().zip(&gradient) {
+            *m += step * g;
         }
     }
-    total
+    Some(best.max(0.0))
+}
+
+/// One team of `size`: whole counts per value summing to `size` (none above the value's
+/// total, no single where banned) minimising Σ |x − size·share| − μ·x. By dynamic
+/// programming over the values; returns the cost and the counts.
+fn team_subproblem(
+    size: u32,
+    totals: &[u32],
+    share: &[f64],
+    single_banned: &[bool],
+    mu: &[f64],
+) -> Option<(f64, Vec<u32>)> {
+    let s = size as usize;
+    let values = totals.len();
+    // best[v][j]: least cost of the first v values holding j people; choice to rebuild.
+    let mut best = vec![vec![f64::INFINITY; s + 1]; values + 1];
+    let mut choice = vec![vec![0u32; s + 1]; values + 1];
+    best[0][0] = 0.0;
+    for v in 0..values {
+        let cap = (totals[v] as usize).min(s);
+        for j in 0..=s {
+            if best[v][j].is_infinite() {
+                continue;
+            }
+            for x in 0..=cap.min(s - j) {
+                if x == 1 && single_banned[v] {
+                    continue;
+                }
+                let cost =
+                    best[v][j] + (x as f64 - f64::from(size) * share[v]).abs() - mu[v] * x as f64;
+                if cost < best[v + 1][j + x] {
+                    best[v + 1][j + x] = cost;
+                    choice[v + 1][j + x] = x as u32;
+                }
+            }
+        }
+    }
+    if best[values][s].is_infinite() {
+        return None;
+    }
+    let mut counts = vec![0u32; values];
+    let mut j = s;
+    for v in (0..values).rev() {
+        counts[v] = choice[v + 1][j];
+        j -= counts[v] as usize;
+    }
+    Some((best[values][s], counts))
 }
 
 /// For each team, the sizes it can end up with: its exact size when sizes are even
@@ -110,5 +233,55 @@ mod tests {
         // With no one alone allowed: 2,2,0 → 2/3 + 2/3 + 4/3.
         let got = best_split(&sizes, 4, 1.0 / 3.0, true);
         assert!((got - 8.0 / 3.0).abs() < 1e-9, "{got}");
+    }
+
+    #[test]
+    fn the_tight_bound_is_never_below_the_simple_one() {
+        for seed in 0..20 {
+            let problem = crate::testing::random_problem(seed, 60, 6);
+            for isolation in [false, true] {
+                let (simple, tight) = (
+                    simple_bound(&problem, isolation),
+                    tight_bound(&problem, isolation),
+                );
+                assert!(
+                    tight >= simple - 1e-9,
+                    "seed {seed}: tight {tight} < simple {simple}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn coupling_values_in_a_team_raises_the_bound_when_no_one_may_be_alone() {
+        // Two teams of 4; six people of one value and two of another, nobody alone. On
+        // their own, the six split 3 + 3 (no deviation) and the two go together (deviation
+        // 2). But the team with both of the two then has only two of the six: the best
+        // team set deviates by 4, and the coupled bound sees more than 2 of that.
+        let values: Vec<String> = (0..8)
+            .map(|i| {
+                if i < 6 {
+                    "a".to_owned()
+                } else {
+                    "b".to_owned()
+                }
+            })
+            .collect();
+        let attribute = crate::problem::Coded::from_values("e", &values);
+        let problem = Problem {
+            people: 8,
+            sizes: crate::sizes::TeamSizes::uniform(2, 4, 4),
+            balance: vec![Balanced {
+                attribute: attribute.clone(),
+                weight: 1.0,
+            }],
+            no_isolation: vec![attribute],
+            needs: vec![false; 8],
+            pinned: vec![None; 8],
+            ..Default::default()
+        };
+        let (simple, tight) = (simple_bound(&problem, true), tight_bound(&problem, true));
+        assert!((simple - 2.0).abs() < 1e-9, "{simple}");
+        assert!(tight > simple + 0.5 && tight <= 4.0 + 1e-9, "{tight}");
     }
 }

@@ -18,7 +18,7 @@ mod wave;
 
 use std::time::{Duration, Instant};
 
-pub use bound::simple_bound;
+pub use bound::{simple_bound, tight_bound};
 pub use cost::Cost;
 pub use landscape::Landscape;
 pub use problem::{ApartReason, Balanced, Coded, Problem};

@@ -46,9 +46,11 @@ pub struct Report {
     pub breaches: Vec<Breach>,
     /// The weighted balance deviation (the soft objective without repeats).
     pub balance: f64,
-    /// The least balance any team set could reach (see `bound`): among those that keep the
-    /// no-isolation rule when this one does.
+    /// The least balance any team set could reach (the tight bound, see `bound`): among
+    /// those that keep the no-isolation rule when this one does.
     pub bound: f64,
+    /// The simple per-value bound, for comparison (never above `bound`).
+    pub simple_bound: f64,
     /// Pairs who already shared a team in an earlier team set.
     pub repeats: u32,
     pub same_school_pairs: u32,
@@ -135,7 +137,8 @@ impl Report {
             cost,
             breaches,
             balance,
-            bound: crate::bound::simple_bound(problem, !isolated),
+            bound: crate::bound::tight_bound(problem, !isolated),
+            simple_bound: crate::bound::simple_bound(problem, !isolated),
             repeats,
             same_school_pairs: cost.tie as u32,
         }
