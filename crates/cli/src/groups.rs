@@ -7,8 +7,7 @@ use std::time::Duration;
 
 use mixwell_domain::{normalise_header, ParticipantRecord};
 use mixwell_grouping::{
-    form_teams, wave_problem, ApartReason, Breach, Member, Outcome, Problem, Settings, SizeRule,
-    TeamOptions,
+    form_teams, wave_problem, Breach, Member, Outcome, Problem, Settings, SizeRule, TeamOptions,
 };
 use mixwell_store::Store;
 
@@ -264,48 +263,11 @@ fn summary(problem: &Problem, options: &TeamOptions, outcome: &Outcome, ids: &[&
         problem.needs_cap()
     );
     for breach in &report.breaches {
-        let line = match breach {
-            Breach::KeptTogetherSplit { a, b } => {
-                format!("{} and {} are in different teams", name(*a), name(*b))
-            }
-            Breach::Together { a, b, reason } => format!(
-                "{} and {} ({}) are both in team {}",
-                name(*a),
-                name(*b),
-                if *reason == ApartReason::Friends {
-                    "friends"
-                } else {
-                    "keep apart"
-                },
-                outcome.team[*a as usize] + 1
-            ),
-            Breach::Isolated {
-                person,
-                attribute,
-                value,
-            } => format!(
-                "{} is the only {attribute} {value:?} in team {}",
-                name(*person),
-                outcome.team[*person as usize] + 1
-            ),
-            Breach::Needs { team, count, cap } => format!(
-                "team {} has {count} people with additional needs (at most {cap})",
-                team + 1
-            ),
-            Breach::Size {
-                team,
-                size,
-                min,
-                max,
-            } => format!(
-                "team {} has {size} people (from {min} to {max} allowed)",
-                team + 1
-            ),
-            Breach::Pin { person, pinned } => {
-                format!("{} is not in team {}", name(*person), pinned + 1)
-            }
-        };
-        let _ = writeln!(out, "    - {line}");
+        let _ = writeln!(
+            out,
+            "    - {}",
+            breach.describe(&|i| name(i).to_owned(), &outcome.team)
+        );
     }
     if !report.valid() {
         let _ = writeln!(out, "  The rules above cannot all be met for this wave; these teams break the fewest, lowest-ranked ones.");

@@ -40,6 +40,63 @@ pub enum Breach {
     },
 }
 
+impl Breach {
+    /// One line for staff: `name` gives a person's name or id, `team` each person's team.
+    pub fn describe(&self, name: &dyn Fn(u32) -> String, team: &[u32]) -> String {
+        match self {
+            Breach::KeptTogetherSplit { a, b } => {
+                format!("{} and {} are in different teams", name(*a), name(*b))
+            }
+            Breach::Together { a, b, reason } => format!(
+                "{} and {} ({}) are both in team {}",
+                name(*a),
+                name(*b),
+                match reason {
+                    ApartReason::Friends => "friends",
+                    ApartReason::KeepApart => "keep apart",
+                },
+                team[*a as usize] + 1
+            ),
+            Breach::Isolated {
+                person,
+                attribute,
+                value,
+            } => format!(
+                "{} is the only {attribute} {value:?} in team {}",
+                name(*person),
+                team[*person as usize] + 1
+            ),
+            Breach::Needs { team, count, cap } => format!(
+                "team {} has {count} people with additional needs (at most {cap})",
+                team + 1
+            ),
+            Breach::Size {
+                team,
+                size,
+                min,
+                max,
+            } => {
+                format!(
+                    "team {} has {size} people (from {min} to {max} allowed)",
+                    team + 1
+                )
+            }
+            Breach::Pin { person, pinned } => {
+                format!("{} is not in team {}", name(*person), pinned + 1)
+            }
+        }
+    }
+
+    /// The people concerned.
+    pub fn people(&self) -> Vec<u32> {
+        match self {
+            Breach::KeptTogetherSplit { a, b } | Breach::Together { a, b, .. } => vec![*a, *b],
+            Breach::Isolated { person, .. } | Breach::Pin { person, .. } => vec![*person],
+            Breach::Needs { .. } | Breach::Size { .. } => Vec::new(),
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Report {
     pub cost: Cost,
