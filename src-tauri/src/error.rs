@@ -8,7 +8,8 @@ use serde::Serialize;
 pub struct AppError {
     /// One of the store's codes (`not_found`, `name_taken`, `invalid_name`, `invalid_dates`,
     /// `invalid_participant`, `roster_has_errors`, `newer_database`, `not_a_database`,
-    /// `disk_full`, `database`, …) or the shell's own `database_unavailable`.
+    /// `disk_full`, `database`, …) or the shell's own `database_unavailable`,
+    /// `invalid_request` and `invalid_teams`.
     pub code: String,
     pub message: String,
     /// Anything the UI can show beyond the message, such as the roster's problems.
@@ -38,6 +39,24 @@ impl From<StoreError> for AppError {
 }
 
 impl AppError {
+    /// Input the UI sent that cannot be used, with what is wrong.
+    pub fn invalid(message: &str) -> Self {
+        AppError {
+            code: "invalid_request".to_owned(),
+            message: message.to_owned(),
+            details: None,
+        }
+    }
+
+    /// A team request the wave cannot satisfy as asked (sizes, unknown attributes).
+    pub fn grouping(error: mixwell_grouping::GroupingError) -> Self {
+        AppError {
+            code: "invalid_teams".to_owned(),
+            message: error.to_string(),
+            details: None,
+        }
+    }
+
     pub fn database_unavailable(reason: &AppError) -> Self {
         AppError {
             code: "database_unavailable".to_owned(),

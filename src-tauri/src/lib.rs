@@ -3,6 +3,7 @@
 
 mod commands;
 mod error;
+mod teams;
 
 use std::sync::Mutex;
 
@@ -13,12 +14,15 @@ pub use error::AppError;
 /// The open database, or why it could not be opened (shown by the UI instead of a crash).
 pub struct AppState {
     store: Mutex<Result<Store, AppError>>,
+    /// The team search in progress, if any.
+    forming: std::sync::Arc<teams::Forming>,
 }
 
 impl AppState {
     pub fn open(path: &std::path::Path) -> Self {
         AppState {
             store: Mutex::new(Store::open(path).map_err(AppError::from)),
+            forming: Default::default(),
         }
     }
 
@@ -54,6 +58,12 @@ pub fn specta_builder<R: tauri::Runtime>() -> tauri_specta::Builder<R> {
         update_participant,
         preview_import,
         import_roster,
+        teams::form_teams,
+        teams::forming_progress,
+        teams::cancel_forming,
+        teams::check_teams,
+        teams::save_team_set,
+        teams::list_team_sets,
     ])
 }
 

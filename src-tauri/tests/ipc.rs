@@ -171,3 +171,114 @@ fn an_unreadable_database_is_reported_by_every_command_instead_of_a_crash() {
         b"this is not a database, and must be left as it is"
     );
 }
+
+const SAMPLE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../tests/fixtures/sample_roster_120.csv"
+);
+
+#[test]
+fn teams_are_formed_checked_after_a_hand_move_and_saved() {
+    let ui = ui();
+    let wave = ui.wave();
+    let roster = std::fs::read(SAMPLE).unwrap();
+    ui.invoke("import_roster", json!({ "waveId": wave, "bytes": roster }))
+        .unwrap();
+    let request = json!({
+        "sizes": { "kind": "target_size", "size": 12 },
+        "balance": [
+            { "name": "gender", "weight": 1.0 }, { "name": "ethnicity", "weight": 1.0 },
+            { "name": "faith", "weight": 1.0 }, { "name": "school", "weight": 1.0 }, { "name": "fsm", "weight": 1.0 }
+        ],
+        "no_isolation": ["gender", "ethnicity", "faith"],
+        "avoid_repeats": true,
+        "seed": 1,
+        "seconds": 3.0
+    });
+    let formed = ui
+        .invoke(
+            "form_teams",
+            json!({ "waveId": wave, "request": request, "pinned": [] }),
+        )
+        .unwrap();
+    assert_eq!(formed["teams"], 10);
+    let mut placements = formed["placements"].as_array().unwrap().clone();
+    assert_eq!(placements.len(), 120);
+    assert_eq!(
+        formed["check"]["breaches"],
+        json!([]),
+        "{}",
+        formed["check"]
+    );
+    assert!(
+        formed["check"]["bound"].as_f64().unwrap() <= formed["check"]["balance"].as_f64().unwrap()
+    );
+
+    // Move someone into a friend's team, as a drag would: the check names them both.
+    let people = ui
+        .invoke("list_participants", json!({ "waveId": wave }))
+        .unwrap();
+    let people = people.as_array().unwrap();
+    let ben = people
+        .iter()
+        .find(|p| p["record"]["external_id"] == "NCS27-010000")
+        .unwrap();
+    let friend_ext = ben["friends"][0].as_str().unwrap();
+    let friend = people
+        .iter()
+        .find(|p| p["record"]["external_id"] == friend_ext)
+        .unwrap();
+    let team_of = |id: &Value, placements: &[Value]| {
+        placements
+            .iter()
+            .find(|p| &p["participant_id"] == id)
+            .unwrap()["team"]
+            .clone()
+    };
+    let friend_team = team_of(&friend["id"], &placements);
+    for p in placements.iter_mut() {
+        if p["participant_id"] == ben["id"] {
+            p["team"] = friend_team.clone();
+        }
+    }
+    let check = ui
+        .invoke(
+            "check_teams",
+            json!({ "waveId": wave, "request": request, "placements": placements }),
+        )
+        .unwrap();
+    let apart: Vec<&Value> = check["breaches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|b| b["rule"] == "apart")
+        .collect();
+    assert_eq!(apart.len(), 1, "{check}");
+    let named: Vec<&Value> = apart[0]["participants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .collect();
+    assert!(
+        named.contains(&&ben["id"]) && named.contains(&&friend["id"]),
+        "{check}"
+    );
+    assert!(
+        apart[0]["message"].as_str().unwrap().contains("friends"),
+        "{check}"
+    );
+
+    let saved = ui
+        .invoke(
+            "save_team_set",
+            json!({ "waveId": wave, "name": "Day 1", "request": request, "placements": formed["placements"] }),
+        )
+        .unwrap();
+    assert_eq!(saved["name"], "Day 1");
+    let sets = ui
+        .invoke("list_team_sets", json!({ "waveId": wave }))
+        .unwrap();
+    assert_eq!(sets.as_array().unwrap().len(), 1);
+    let progress = ui.invoke("forming_progress", json!({})).unwrap();
+    assert_eq!(progress["running"], false);
+}

@@ -23,6 +23,18 @@ export const commands = {
 	/**  What importing the file would change; saves nothing. `bytes` is the file as read. */
 	previewImport: (waveId: string, bytes: number[]) => typedError<ImportPreview_Serialize, AppError_Serialize>(__TAURI_INVOKE("preview_import", { waveId, bytes })),
 	importRoster: (waveId: string, bytes: number[]) => typedError<ImportSummary_Serialize, AppError_Serialize>(__TAURI_INVOKE("import_roster", { waveId, bytes })),
+	/**
+	 *  Forms teams for the wave, keeping pinned people where they are. Only one search runs
+	 *  at a time; `forming_progress` and `cancel_forming` follow and stop it.
+	 */
+	formTeams: (waveId: string, request: TeamRequest, pinned: Placement[]) => typedError<FormedTeams, AppError_Serialize>(__TAURI_INVOKE("form_teams", { waveId, request, pinned })),
+	formingProgress: () => typedError<FormingProgress_Serialize, AppError_Serialize>(__TAURI_INVOKE("forming_progress")),
+	/**  Stops the running search; it returns the best team set found so far. */
+	cancelForming: () => typedError<null, AppError_Serialize>(__TAURI_INVOKE("cancel_forming")),
+	/**  Checks a team set as staff arranged it, for the live rule checks while they move people. */
+	checkTeams: (waveId: string, request: TeamRequest, placements: Placement[]) => typedError<TeamCheck, AppError_Serialize>(__TAURI_INVOKE("check_teams", { waveId, request, placements })),
+	saveTeamSet: (waveId: string, name: string, request: TeamRequest, placements: Placement[]) => typedError<TeamSet, AppError_Serialize>(__TAURI_INVOKE("save_team_set", { waveId, name, request, placements })),
+	listTeamSets: (waveId: string) => typedError<TeamSet[], AppError_Serialize>(__TAURI_INVOKE("list_team_sets", { waveId })),
 };
 
 /* Types */
@@ -32,7 +44,8 @@ export type AppError_Deserialize = {
 	/**
 	 *  One of the store's codes (`not_found`, `name_taken`, `invalid_name`, `invalid_dates`,
 	 *  `invalid_participant`, `roster_has_errors`, `newer_database`, `not_a_database`,
-	 *  `disk_full`, `database`, …) or the shell's own `database_unavailable`.
+	 *  `disk_full`, `database`, …) or the shell's own `database_unavailable`,
+	 *  `invalid_request` and `invalid_teams`.
 	 */
 	code: string,
 	message: string,
@@ -44,7 +57,8 @@ export type AppError_Serialize = {
 	/**
 	 *  One of the store's codes (`not_found`, `name_taken`, `invalid_name`, `invalid_dates`,
 	 *  `invalid_participant`, `roster_has_errors`, `newer_database`, `not_a_database`,
-	 *  `disk_full`, `database`, …) or the shell's own `database_unavailable`.
+	 *  `disk_full`, `database`, …) or the shell's own `database_unavailable`,
+	 *  `invalid_request` and `invalid_teams`.
 	 */
 	code: string,
 	message: string,
@@ -97,6 +111,35 @@ export type ErrorDetails_Serialize =
 { kind: "cause"; code: string };
 
 export type FileFormat = "csv_utf8" | "csv_utf16" | "csv_windows1252" | "xlsx";
+
+export type FormedTeams = {
+	teams: number,
+	placements: Placement[],
+	check: TeamCheck,
+};
+
+/**  While teams are being formed: how long so far, and the best found yet. */
+export type FormingProgress = FormingProgress_Serialize | FormingProgress_Deserialize;
+
+/**  While teams are being formed: how long so far, and the best found yet. */
+export type FormingProgress_Deserialize = {
+	running: boolean,
+	elapsed_ms: number,
+	limit_ms: number,
+	/**  Hard rules the best team set so far breaks, once there is one. */
+	best_broken?: number | null,
+	best_balance?: number | null,
+};
+
+/**  While teams are being formed: how long so far, and the best found yet. */
+export type FormingProgress_Serialize = {
+	running: boolean,
+	elapsed_ms: number,
+	limit_ms: number,
+	/**  Hard rules the best team set so far breaks, once there is one. */
+	best_broken: number | null,
+	best_balance: number | null,
+};
 
 /**  What importing a file would do, shown before anything is saved. */
 export type ImportPreview = ImportPreview_Serialize | ImportPreview_Deserialize;
@@ -284,6 +327,15 @@ export type Participant_Serialize = {
 	keep_together: string[],
 };
 
+/**  One participant's place in a team set. */
+export type Placement = {
+	participant_id: string,
+	/**  From 0; shown from 1. */
+	team: number,
+	/**  Staff fixed this person in this team. */
+	pinned: boolean,
+};
+
 /**
  *  One thing wrong with a roster, and where: `line` is the file's line (CSV) or the
  *  sheet's row (XLSX), both counted from 1; `column` is the column's position from 1 and
@@ -360,17 +412,61 @@ export type RowStatus = "new" | "updated" | "unchanged" |
 /**  The row has an error, so nothing in the file can be imported yet. */
 "invalid";
 
+export type Rule = "size" | "pin" | "keep_together" | "apart" | "isolation" | "needs";
+
+export type RuleBreach = {
+	rule: Rule,
+	message: string,
+	participants: string[],
+};
+
 export type Severity = 
 /**  The roster cannot be imported until this is fixed. */
 "error" | 
 /**  Imported anyway; staff should know. */
 "warning";
 
+export type SizeChoice = { kind: "target_size"; size: number } | { kind: "teams"; count: number } | { kind: "range"; min: number; max: number };
+
 /**
  *  The columns of the roster contract that have a meaning of their own. Any other column
  *  of a roster becomes a custom attribute.
  */
 export type StandardField = "id" | "first_name" | "last_name" | "date_of_birth" | "gender" | "ethnicity" | "faith" | "school" | "postcode" | "fsm" | "additional_needs" | "friends";
+
+/**  How a team set does against the rules and the bound. */
+export type TeamCheck = {
+	breaches: RuleBreach[],
+	balance: number | null,
+	bound: number | null,
+	simple_bound: number | null,
+	/**  Share of the balance above the bound: 0 is the best possible. */
+	gap: number | null,
+	repeats: number,
+	same_school_pairs: number,
+};
+
+/**  What staff choose on the Teams screen. */
+export type TeamRequest = {
+	sizes: SizeChoice,
+	balance: WeightedAttribute[],
+	no_isolation: string[],
+	/**  Keep apart pairs who shared a team in the wave's saved team sets. */
+	avoid_repeats: boolean,
+	seed: number,
+	seconds: number | null,
+};
+
+export type TeamSet = {
+	id: string,
+	wave_id: string,
+	name: string,
+	/**  When it was saved, as an RFC 3339 UTC time. */
+	saved_at: string,
+	/**  The options it was formed with, as JSON text. */
+	settings: string,
+	placements: Placement[],
+};
 
 export type UpdatedParticipant = {
 	external_id: string,
@@ -419,6 +515,11 @@ export type Wave_Serialize = {
 	starts_on: string | null,
 	ends_on: string | null,
 	archived: boolean,
+};
+
+export type WeightedAttribute = {
+	name: string,
+	weight: number | null,
 };
 
 /* Tauri Specta runtime */

@@ -25,7 +25,9 @@ pub use problem::{ApartReason, Balanced, Coded, Problem};
 pub use report::{Breach, Report};
 pub use search::{Budget, Stop};
 pub use sizes::{SizeRule, TeamSizes};
-pub use wave::{wave_problem, Member, TeamOptions, DEFAULT_BALANCE, DEFAULT_NO_ISOLATION};
+pub use wave::{
+    members_of, wave_problem, Member, TeamOptions, DEFAULT_BALANCE, DEFAULT_NO_ISOLATION,
+};
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum GroupingError {

@@ -199,3 +199,20 @@ pub fn wave_problem<'a>(
         school: Some(column(members, "school")?),
     })
 }
+
+/// The members of a wave as the store keeps them, with the teams some are pinned to.
+pub fn members_of<'a>(
+    participants: &'a [mixwell_domain::Participant],
+    pinned: &HashMap<mixwell_domain::Id, u32>,
+) -> Vec<Member<'a>> {
+    participants
+        .iter()
+        .map(|p| Member {
+            record: &p.record,
+            friends: &p.friends,
+            keep_apart: &p.keep_apart,
+            keep_together: &p.keep_together,
+            pinned: pinned.get(&p.id).copied(),
+        })
+        .collect()
+}
