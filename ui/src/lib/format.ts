@@ -75,3 +75,8 @@ export function dateRange(starts: string | null, ends: string | null): string {
 export function waveFacts(wave: { site: string; starts_on: string | null; ends_on: string | null }, lead: string | null): string {
   return [lead, wave.site, dateRange(wave.starts_on, wave.ends_on)].filter((part) => part).join(" · ");
 }
+
+/** A measure with one decimal; "–" when Rust had no finite number to send. */
+export function decimal(value: number | null, digits = 1): string {
+  return value === null || !Number.isFinite(value) ? "–" : value.toFixed(digits);
+}

@@ -13,7 +13,19 @@ import type {
   WaveSummary_Serialize,
 } from "../bindings";
 
-export type { AttributeCount, Programme, RowChange, ValueCount } from "../bindings";
+export type {
+  AttributeCount,
+  FormedTeams,
+  FormingProgress,
+  Placement,
+  Programme,
+  RowChange,
+  RuleBreach,
+  TeamCheck,
+  TeamRequest,
+  TeamSet,
+  ValueCount,
+} from "../bindings";
 export type AppError = AppError_Serialize;
 export type ImportPreview = ImportPreview_Serialize;
 export type ImportSummary = ImportSummary_Serialize;

@@ -1,0 +1,76 @@
+// Forming teams for the demo wave, then dragging someone into their friend's team: the
+// rule check names them both at once.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import path from "node:path";
+import { ROOT, byTestId, freshDataHome, textWhen, withApp } from "./harness.mjs";
+
+const CLI = path.join(ROOT, "target/debug/mixwell");
+
+/** A participant of the wave and one of their friends, read from the database by the CLI. */
+function friendPair(home) {
+  const json = execFileSync(CLI, ["--db", path.join(home, "mixwell/mixwell.sqlite"), "participants", "list", "--wave", "Wave 1 – Peak District", "--json"]);
+  const people = JSON.parse(json);
+  const byId = new Map(people.map((p) => [p.record.external_id, p]));
+  const someone = people.find((p) => p.friends.length > 0);
+  const friend = byId.get(someone.friends[0]);
+  const name = (p) => `${p.record.first_name} ${p.record.last_name}`;
+  return [name(someone), name(friend)];
+}
+
+/** The team card holding the person of this name, and the person's entry in it. */
+async function findMember(browser, name) {
+  for (const team of await browser.$$('[data-testid="team"]')) {
+    for (const member of await team.$$('[data-testid="team-member"]')) {
+      if ((await member.$(".who").getText()) === name) return { team, member };
+    }
+  }
+  throw new Error(`${name} is in no team`);
+}
+
+/**
+ * Drags `source` onto `target` with the page's own drag-and-drop events. WebDriver's pointer
+ * actions do not start HTML5 drags in WebKit, so the events a person's drag fires are
+ * dispatched in the same order: dragstart on the person, dragover and drop on the team.
+ */
+async function dragTo(browser, source, target) {
+  await browser.execute(
+    (from, to) => {
+      const data = new DataTransfer();
+      const fire = (el, type) => el.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: data }));
+      fire(from, "dragstart");
+      fire(to, "dragenter");
+      fire(to, "dragover");
+      fire(to, "drop");
+      fire(from, "dragend");
+    },
+    source,
+    target,
+  );
+}
+
+test("form teams for the demo wave, drag a friend into their friend's team, and see the warning", async (t) => {
+  const home = freshDataHome();
+  await withApp(t, home, async (browser) => {
+    await (await byTestId(browser, "open-demo")).click();
+    await textWhen(await byTestId(browser, "crumb-wave"), (s) => s === "Wave 1 – Peak District", "the demo wave opens");
+    await (await byTestId(browser, "tab-teams")).click();
+    const formButton = await byTestId(browser, "form-teams");
+    await formButton.waitForEnabled();
+    await formButton.click();
+    const met = await byTestId(browser, "rules-met");
+    await met.waitForDisplayed({ timeout: 30_000 });
+    assert.equal((await browser.$$('[data-testid="team"]')).length, 10);
+    assert.match(await (await byTestId(browser, "balance")).getText(), /within \d+(\.\d)?% of the best possible/);
+
+    const [mover, friend] = friendPair(home);
+    const { member } = await findMember(browser, mover);
+    const { team: friendsTeam } = await findMember(browser, friend);
+    await dragTo(browser, member, friendsTeam);
+    const warnings = await byTestId(browser, "rule-warnings");
+    await warnings.waitForDisplayed();
+    const text = await warnings.getText();
+    assert.ok(text.includes(mover) && text.includes(friend) && text.includes("friends"), text);
+  });
+});
