@@ -156,14 +156,19 @@ fn options(request: &TeamRequest, earlier: &[TeamSet], people: &[Participant]) -
     }
 }
 
-fn problem_for(
+/// The wave's participants and the problem of forming their teams as asked.
+fn load(
+    state: &AppState,
+    wave_id: Id,
     request: &TeamRequest,
-    people: &[Participant],
-    earlier: &[TeamSet],
     pins: &HashMap<Id, u32>,
-) -> Reply<Problem> {
-    let members = members_of(people, pins);
-    wave_problem(&members, &options(request, earlier, people)).map_err(AppError::grouping)
+) -> Reply<(Vec<Participant>, Problem)> {
+    let (people, earlier) =
+        state.with_store(|s| Ok((s.participants(wave_id)?, s.team_sets(wave_id)?)))?;
+    let members = members_of(&people, pins);
+    let problem =
+        wave_problem(&members, &options(request, &earlier, &people)).map_err(AppError::grouping)?;
+    Ok((people, problem))
 }
 
 fn check(report: &Report, people: &[Participant], team: &[u32]) -> TeamCheck {
@@ -221,9 +226,7 @@ pub async fn form_teams(
             "the time limit must be from 0 to 600 seconds",
         ));
     }
-    let (people, earlier) =
-        state.with_store(|s| Ok((s.participants(wave_id)?, s.team_sets(wave_id)?)))?;
-    let problem = problem_for(&request, &people, &earlier, &pins_of(&pinned))?;
+    let (people, problem) = load(&state, wave_id, &request, &pins_of(&pinned))?;
     let forming = state.forming.clone();
     let limit = Duration::from_secs_f64(request.seconds);
     forming.cancel.store(false, Ordering::Relaxed);
@@ -295,9 +298,7 @@ pub async fn check_teams(
     request: TeamRequest,
     placements: Vec<Placement>,
 ) -> Reply<TeamCheck> {
-    let (people, earlier) =
-        state.with_store(|s| Ok((s.participants(wave_id)?, s.team_sets(wave_id)?)))?;
-    let problem = problem_for(&request, &people, &earlier, &pins_of(&placements))?;
+    let (people, problem) = load(&state, wave_id, &request, &pins_of(&placements))?;
     let by_person: HashMap<Id, u32> = placements
         .iter()
         .map(|p| (p.participant_id, p.team))

@@ -5,30 +5,26 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::time::Duration;
 
-use mixwell_domain::{normalise_header, ParticipantRecord};
+use mixwell_domain::{normalise_header, Id, Participant};
 use mixwell_grouping::{
-    form_teams, wave_problem, Breach, Member, Outcome, Problem, Settings, SizeRule, TeamOptions,
+    form_teams, members_of, wave_problem, Breach, Outcome, Problem, Settings, SizeRule, TeamOptions,
 };
 use mixwell_store::Store;
 
 use crate::commands::{read_roster, CliError, CliResult};
 use crate::FormArgs;
 
-/// A participant as the command line has them, owning what `Member` borrows.
-struct Person {
-    record: ParticipantRecord,
-    friends: Vec<String>,
-    keep_apart: Vec<String>,
-    keep_together: Vec<String>,
-}
-
-fn people(db: &Path, args: &FormArgs) -> Result<Vec<Person>, CliError> {
+/// The participants to form teams of: a roster file's rows (not saved anywhere), or a
+/// wave's participants from the database.
+fn people(db: &Path, args: &FormArgs) -> Result<Vec<Participant>, CliError> {
     if let Some(file) = &args.roster {
         let roster = read_roster(file, "no teams were formed")?;
         return Ok(roster
             .rows
             .into_iter()
-            .map(|row| Person {
+            .map(|row| Participant {
+                id: Id::now_v7(),
+                wave_id: Id::nil(),
                 record: row.record,
                 friends: row.friends,
                 keep_apart: Vec::new(),
@@ -39,16 +35,7 @@ fn people(db: &Path, args: &FormArgs) -> Result<Vec<Person>, CliError> {
     let wave_name = args.wave.as_deref().unwrap_or_default();
     let store = Store::open(db)?;
     let wave = store.find_wave(args.programme.as_deref(), wave_name)?;
-    Ok(store
-        .participants(wave.id)?
-        .into_iter()
-        .map(|p| Person {
-            record: p.record,
-            friends: p.friends,
-            keep_apart: p.keep_apart,
-            keep_together: p.keep_together,
-        })
-        .collect())
+    Ok(store.participants(wave.id)?)
 }
 
 fn size_rule(args: &FormArgs) -> SizeRule {
@@ -154,16 +141,7 @@ pub fn form(db: &Path, args: FormArgs) -> CliResult {
     }
     let people = people(db, &args)?;
     let options = options(&args)?;
-    let members: Vec<Member> = people
-        .iter()
-        .map(|p| Member {
-            record: &p.record,
-            friends: &p.friends,
-            keep_apart: &p.keep_apart,
-            keep_together: &p.keep_together,
-            pinned: None,
-        })
-        .collect();
+    let members = members_of(&people, &HashMap::new());
     let problem = wave_problem(&members, &options)?;
     let settings = Settings {
         seed: args.seed,
