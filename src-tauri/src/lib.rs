@@ -64,6 +64,7 @@ pub fn specta_builder<R: tauri::Runtime>() -> tauri_specta::Builder<R> {
         teams::check_teams,
         teams::save_team_set,
         teams::list_team_sets,
+        teams::export_teams_csv,
     ])
 }
 

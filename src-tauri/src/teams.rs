@@ -331,3 +331,53 @@ pub async fn save_team_set(
 pub async fn list_team_sets(state: State<'_, AppState>, wave_id: Id) -> Reply<Vec<TeamSet>> {
     state.with_store(|s| s.team_sets(wave_id))
 }
+
+/// Where exports go: the Downloads folder (or home), under a name not yet taken there.
+fn export_path(name: &str) -> Reply<std::path::PathBuf> {
+    let folder = dirs::download_dir()
+        .or_else(dirs::home_dir)
+        .ok_or_else(|| AppError::invalid("there is no Downloads folder to save to"))?;
+    std::fs::create_dir_all(&folder)
+        .map_err(|e| AppError::invalid(&format!("{}: {e}", folder.display())))?;
+    let safe: String = name
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || " -–_().".contains(c) {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let mut path = folder.join(format!("{safe}.csv"));
+    let mut n = 2;
+    while path.exists() {
+        path = folder.join(format!("{safe} ({n}).csv"));
+        n += 1;
+    }
+    Ok(path)
+}
+
+/// Saves the teams as `participant_id,group` in the Downloads folder and returns the path.
+#[tauri::command]
+#[specta::specta]
+pub async fn export_teams_csv(
+    state: State<'_, AppState>,
+    wave_id: Id,
+    name: String,
+    placements: Vec<Placement>,
+) -> Reply<String> {
+    let people = state.with_store(|s| s.participants(wave_id))?;
+    let external: HashMap<Id, &str> = people
+        .iter()
+        .map(|p| (p.id, p.record.external_id.as_str()))
+        .collect();
+    let rows = placements
+        .iter()
+        .filter_map(|p| Some((*external.get(&p.participant_id)?, p.team)));
+    let text = mixwell_roster::teams_to_csv(rows);
+    let path = export_path(&name)?;
+    std::fs::write(&path, text)
+        .map_err(|e| AppError::invalid(&format!("{}: {e}", path.display())))?;
+    Ok(path.display().to_string())
+}

@@ -82,7 +82,8 @@ async function endGroup(driver) {
 export async function launch(dataHome, application = APP) {
   const port = await freePort();
   const nativePort = await freePort();
-  const env = { ...process.env, XDG_DATA_HOME: dataHome, XDG_CACHE_HOME: path.join(dataHome, "cache") };
+  // A home of its own too, so exports land in the test's folder, not the machine's.
+  const env = { ...process.env, HOME: dataHome, XDG_DATA_HOME: dataHome, XDG_CACHE_HOME: path.join(dataHome, "cache") };
   // Its own process group, so closing ends the driver, WebKitWebDriver and the app
   // together; its log goes to a file, because a pipe would stay open in the app.
   const log = path.join(dataHome, `tauri-driver-${port}.log`);

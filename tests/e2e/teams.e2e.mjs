@@ -1,8 +1,9 @@
-// Forming teams for the demo wave, then dragging someone into their friend's team: the
-// rule check names them both at once.
+// Forming teams for the demo wave, exporting them, then dragging someone into their
+// friend's team: the rule check names them both at once.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { ROOT, byTestId, freshDataHome, textWhen, withApp } from "./harness.mjs";
 
@@ -63,6 +64,15 @@ test("form teams for the demo wave, drag a friend into their friend's team, and 
     await met.waitForDisplayed({ timeout: 30_000 });
     assert.equal((await browser.$$('[data-testid="team"]')).length, 10);
     assert.match(await (await byTestId(browser, "balance")).getText(), /within \d+(\.\d)?% of the best possible/);
+
+    // Export saves participant_id,group for all 120 where staff can find it.
+    await (await byTestId(browser, "export-teams")).click();
+    const saved = await textWhen(await byTestId(browser, "exported"), (s) => s.startsWith("Saved to "), "the export is saved");
+    const file = saved.slice("Saved to ".length);
+    assert.ok(file.startsWith(home), file);
+    const lines = readFileSync(file, "utf8").trim().split("\n");
+    assert.equal(lines[0], "participant_id,group");
+    assert.equal(lines.length, 121);
 
     const [mover, friend] = friendPair(home);
     const { member } = await findMember(browser, mover);

@@ -35,6 +35,8 @@ export const commands = {
 	checkTeams: (waveId: string, request: TeamRequest, placements: Placement[]) => typedError<TeamCheck, AppError_Serialize>(__TAURI_INVOKE("check_teams", { waveId, request, placements })),
 	saveTeamSet: (waveId: string, name: string, request: TeamRequest, placements: Placement[]) => typedError<TeamSet, AppError_Serialize>(__TAURI_INVOKE("save_team_set", { waveId, name, request, placements })),
 	listTeamSets: (waveId: string) => typedError<TeamSet[], AppError_Serialize>(__TAURI_INVOKE("list_team_sets", { waveId })),
+	/**  Saves the teams as `participant_id,group` in the Downloads folder and returns the path. */
+	exportTeamsCsv: (waveId: string, name: string, placements: Placement[]) => typedError<string, AppError_Serialize>(__TAURI_INVOKE("export_teams_csv", { waveId, name, placements })),
 };
 
 /* Types */

@@ -164,17 +164,11 @@ pub fn form(db: &Path, args: FormArgs) -> CliResult {
 }
 
 fn write_teams(out: &Path, ids: &[&str], team: &[u32]) -> CliResult {
-    let failed = |e: &dyn std::fmt::Display| CliError::Input(format!("{}: {e}", out.display()));
-    let mut writer = csv::Writer::from_path(out).map_err(|e| failed(&e))?;
-    writer
-        .write_record(["participant_id", "group"])
-        .map_err(|e| failed(&e))?;
-    for (id, t) in ids.iter().zip(team) {
-        writer
-            .write_record([id.to_string(), (t + 1).to_string()])
-            .map_err(|e| failed(&e))?;
-    }
-    writer.flush().map_err(|e| failed(&e))
+    let text = mixwell_roster::teams_to_csv(ids.iter().copied().zip(team.iter().copied()));
+    std::fs::write(out, text).map_err(|error| CliError::File {
+        path: out.display().to_string(),
+        error,
+    })
 }
 
 /// What staff read after forming teams: each rule met or broken (and for whom), the

@@ -38,3 +38,20 @@ fn write(writer: &mut csv::Writer<Vec<u8>>, cells: impl Iterator<Item = String>)
     // Writing to memory cannot fail.
     let _ = writer.write_record(cells.collect::<Vec<_>>());
 }
+
+/// A team set as `participant_id,group`, groups numbered from 1: the file `mixwell groups
+/// form` writes, the app exports, and `--avoid-repeats` reads back.
+pub fn teams_to_csv<'a>(rows: impl IntoIterator<Item = (&'a str, u32)>) -> String {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    write(
+        &mut writer,
+        ["participant_id".to_owned(), "group".to_owned()].into_iter(),
+    );
+    for (id, team) in rows {
+        write(
+            &mut writer,
+            [id.to_owned(), (team + 1).to_string()].into_iter(),
+        );
+    }
+    String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
+}

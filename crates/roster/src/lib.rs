@@ -12,7 +12,7 @@ mod problem;
 mod table;
 mod validate;
 
-pub use export::to_csv;
+pub use export::{teams_to_csv, to_csv};
 pub use problem::{Problem, ProblemCode, Severity};
 pub use table::FileFormat;
 pub use validate::{ColumnInfo, ParsedRoster, RosterRow};
