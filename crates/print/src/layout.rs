@@ -1,0 +1,70 @@
+//! A4 pages with a running cursor: text lines in the regular or bold face, placed in
+//! columns that flow onto new pages.
+
+use krilla::geom::Point;
+use krilla::page::PageSettings;
+use krilla::text::{Font, TextDirection};
+use krilla::Document;
+
+use crate::PrintError;
+
+pub const A4: (f32, f32) = (595.0, 842.0);
+pub const MARGIN: f32 = 50.0;
+
+pub struct Fonts {
+    pub regular: Font,
+    pub bold: Font,
+}
+
+impl Fonts {
+    pub fn dejavu() -> Result<Fonts, PrintError> {
+        let load = |bytes: &'static [u8]| {
+            Font::new(bytes.into(), 0)
+                .ok_or_else(|| PrintError::Pdf("the embedded font could not be read".into()))
+        };
+        Ok(Fonts {
+            regular: load(dejavu::sans::regular())?,
+            bold: load(dejavu::sans::bold())?,
+        })
+    }
+}
+
+/// One line of text at a position on a page (points from the top-left corner).
+pub struct Line {
+    pub x: f32,
+    pub y: f32,
+    pub size: f32,
+    pub bold: bool,
+    pub text: String,
+}
+
+/// Writes pages of lines into a PDF.
+pub fn render(pages: &[Vec<Line>], fonts: &Fonts) -> Result<Vec<u8>, PrintError> {
+    let mut document = Document::new();
+    for lines in pages {
+        let settings = PageSettings::from_wh(A4.0, A4.1)
+            .ok_or_else(|| PrintError::Pdf("bad page size".into()))?;
+        let mut page = document.start_page_with(settings);
+        let mut surface = page.surface();
+        for line in lines {
+            let font = if line.bold {
+                fonts.bold.clone()
+            } else {
+                fonts.regular.clone()
+            };
+            surface.draw_text(
+                Point::from_xy(line.x, line.y),
+                font,
+                line.size,
+                &line.text,
+                false,
+                TextDirection::Auto,
+            );
+        }
+        surface.finish();
+        page.finish();
+    }
+    document
+        .finish()
+        .map_err(|e| PrintError::Pdf(format!("{e:?}")))
+}
