@@ -65,6 +65,7 @@ pub fn specta_builder<R: tauri::Runtime>() -> tauri_specta::Builder<R> {
         teams::save_team_set,
         teams::list_team_sets,
         teams::export_teams_csv,
+        teams::print_team_lists,
     ])
 }
 

@@ -333,7 +333,7 @@ pub async fn list_team_sets(state: State<'_, AppState>, wave_id: Id) -> Reply<Ve
 }
 
 /// Where exports go: the Downloads folder (or home), under a name not yet taken there.
-fn export_path(name: &str) -> Reply<std::path::PathBuf> {
+fn export_path(name: &str, extension: &str) -> Reply<std::path::PathBuf> {
     let folder = dirs::download_dir()
         .or_else(dirs::home_dir)
         .ok_or_else(|| AppError::invalid("there is no Downloads folder to save to"))?;
@@ -349,10 +349,10 @@ fn export_path(name: &str) -> Reply<std::path::PathBuf> {
             }
         })
         .collect();
-    let mut path = folder.join(format!("{safe}.csv"));
+    let mut path = folder.join(format!("{safe}.{extension}"));
     let mut n = 2;
     while path.exists() {
-        path = folder.join(format!("{safe} ({n}).csv"));
+        path = folder.join(format!("{safe} ({n}).{extension}"));
         n += 1;
     }
     Ok(path)
@@ -376,8 +376,58 @@ pub async fn export_teams_csv(
         .iter()
         .filter_map(|p| Some((*external.get(&p.participant_id)?, p.team)));
     let text = mixwell_roster::teams_to_csv(rows);
-    let path = export_path(&name)?;
-    std::fs::write(&path, text)
+    save_export(&name, "csv", text.as_bytes())
+}
+
+fn save_export(name: &str, extension: &str, bytes: &[u8]) -> Reply<String> {
+    let path = export_path(name, extension)?;
+    std::fs::write(&path, bytes)
         .map_err(|e| AppError::invalid(&format!("{}: {e}", path.display())))?;
     Ok(path.display().to_string())
+}
+
+/// Saves printable team lists (PDF) in the Downloads folder and returns the path.
+#[tauri::command]
+#[specta::specta]
+pub async fn print_team_lists(
+    state: State<'_, AppState>,
+    wave_id: Id,
+    title: String,
+    placements: Vec<Placement>,
+) -> Reply<String> {
+    let (wave, people) = state.with_store(|s| Ok((s.wave(wave_id)?, s.participants(wave_id)?)))?;
+    let by_id: HashMap<Id, &Participant> = people.iter().map(|p| (p.id, p)).collect();
+    let teams = placements.iter().map(|p| p.team + 1).max().unwrap_or(0);
+    let lists = (0..teams)
+        .map(|t| {
+            let mut members: Vec<(&str, &str)> = placements
+                .iter()
+                .filter(|p| p.team == t)
+                .filter_map(|p| by_id.get(&p.participant_id))
+                .map(|p| (p.record.last_name.as_str(), p.record.first_name.as_str()))
+                .collect();
+            members.sort();
+            mixwell_print::TeamList {
+                name: format!("Team {}", t + 1),
+                members: members
+                    .iter()
+                    .map(|(last, first)| format!("{first} {last}"))
+                    .collect(),
+            }
+        })
+        .collect();
+    let printed = format!("printed {}", chrono::Local::now().format("%d/%m/%Y"));
+    let subtitle = [wave.site.as_str(), printed.as_str()]
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" · ");
+    let document = mixwell_print::TeamListDocument {
+        title: title.clone(),
+        subtitle,
+        teams: lists,
+    };
+    let pdf =
+        mixwell_print::team_lists(&document).map_err(|e| AppError::invalid(&e.to_string()))?;
+    save_export(&title, "pdf", &pdf)
 }

@@ -74,6 +74,15 @@ test("form teams for the demo wave, drag a friend into their friend's team, and 
     assert.equal(lines[0], "participant_id,group");
     assert.equal(lines.length, 121);
 
+    // Team lists to pin on the wall: a PDF with every team, read back by pdftotext.
+    await (await byTestId(browser, "print-teams")).click();
+    const pdf = (
+      await textWhen(await byTestId(browser, "exported"), (s) => s.endsWith(".pdf"), "the team lists are saved")
+    ).slice("Saved to ".length);
+    const printed = execFileSync("pdftotext", ["-layout", pdf, "-"], { encoding: "utf8" });
+    for (let t = 1; t <= 10; t++) assert.match(printed, new RegExp(`Team ${t} \\(12\\)`));
+    assert.match(printed, /Wave 1 – Peak District: teams/);
+
     const [mover, friend] = friendPair(home);
     const { member } = await findMember(browser, mover);
     const { team: friendsTeam } = await findMember(browser, friend);

@@ -37,6 +37,8 @@ export const commands = {
 	listTeamSets: (waveId: string) => typedError<TeamSet[], AppError_Serialize>(__TAURI_INVOKE("list_team_sets", { waveId })),
 	/**  Saves the teams as `participant_id,group` in the Downloads folder and returns the path. */
 	exportTeamsCsv: (waveId: string, name: string, placements: Placement[]) => typedError<string, AppError_Serialize>(__TAURI_INVOKE("export_teams_csv", { waveId, name, placements })),
+	/**  Saves printable team lists (PDF) in the Downloads folder and returns the path. */
+	printTeamLists: (waveId: string, title: string, placements: Placement[]) => typedError<string, AppError_Serialize>(__TAURI_INVOKE("print_team_lists", { waveId, title, placements })),
 };
 
 /* Types */
