@@ -226,7 +226,8 @@ pub async fn form_teams(
             "the time limit must be from 0 to 600 seconds",
         ));
     }
-    let (people, problem) = load(&state, wave_id, &request, &pins_of(&pinned))?;
+    let pins = pins_of(&pinned);
+    let (people, problem) = load(&state, wave_id, &request, &pins)?;
     let forming = state.forming.clone();
     let limit = Duration::from_secs_f64(request.seconds);
     forming.cancel.store(false, Ordering::Relaxed);
@@ -249,7 +250,6 @@ pub async fn form_teams(
     .map_err(|e| AppError::invalid(&format!("the search stopped: {e}")))?
     .map_err(AppError::grouping)?;
     let (outcome, problem) = outcome;
-    let pins = pins_of(&pinned);
     Ok(FormedTeams {
         teams: problem.teams() as u32,
         placements: people

@@ -22,16 +22,23 @@ pub fn simple_bound(problem: &Problem, isolation: bool) -> f64 {
 /// values of an attribute are coupled within a team, no-isolation included) and prices the
 /// wave's totals with multipliers found by subgradient ascent.
 pub fn tight_bound(problem: &Problem, isolation: bool) -> f64 {
+    bounds(problem, isolation).1
+}
+
+/// The simple and the tight bound together, each attribute's per-value bound worked out once.
+pub fn bounds(problem: &Problem, isolation: bool) -> (f64, f64) {
     let sizes = team_size_options(problem);
     problem
         .balance
         .iter()
-        .map(|b| {
-            let simple = per_value_bound(problem, &sizes, b, isolation);
+        .fold((0.0, 0.0), |(simple, tight), b| {
+            let per_value = per_value_bound(problem, &sizes, b, isolation);
             let coupled = lagrangian_bound(problem, &sizes, b, isolation).unwrap_or(0.0);
-            b.weight * simple.max(coupled)
+            (
+                simple + b.weight * per_value,
+                tight + b.weight * per_value.max(coupled),
+            )
         })
-        .sum()
 }
 
 fn no_singles(problem: &Problem, b: &Balanced, isolation: bool) -> bool {

@@ -32,6 +32,15 @@ pub trait Landscape: Sync {
     fn apply_move(&self, state: &mut Self::State, person: usize, to: u32);
     fn apply_swap(&self, state: &mut Self::State, x: usize, y: usize);
 
+    /// Team sizes as even as the bounds allow: where a fresh team set starts.
+    fn even_sizes(&self) -> Vec<u32> {
+        crate::sizes::TeamSizes {
+            min: (0..self.teams()).map(|t| self.min_size(t)).collect(),
+            max: (0..self.teams()).map(|t| self.max_size(t)).collect(),
+        }
+        .even_split(self.people())
+    }
+
     fn movable(&self, person: usize) -> bool {
         self.pinned(person).is_none()
     }

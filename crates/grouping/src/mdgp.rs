@@ -150,7 +150,7 @@ impl Landscape for Mdgp {
     }
 
     fn construct(&self, rng: &mut ChaCha8Rng) -> MdgpState {
-        let sizes = self.sizes.even_split(self.items);
+        let sizes = self.even_sizes();
         let mut team: Vec<u32> = sizes
             .iter()
             .enumerate()

@@ -85,12 +85,6 @@ pub struct Problem {
     pub school: Option<Coded>,
 }
 
-impl Default for TeamSizes {
-    fn default() -> Self {
-        TeamSizes::uniform(0, 0, 0)
-    }
-}
-
 impl Problem {
     pub fn teams(&self) -> usize {
         self.sizes.teams()

@@ -189,13 +189,14 @@ impl Report {
         let isolated = breaches
             .iter()
             .any(|b| matches!(b, Breach::Isolated { .. }));
+        let (simple_bound, bound) = crate::bound::bounds(problem, !isolated);
         let balance = cost.soft - problem.repeat_weight * f64::from(repeats);
         Report {
             cost,
             breaches,
             balance,
-            bound: crate::bound::tight_bound(problem, !isolated),
-            simple_bound: crate::bound::simple_bound(problem, !isolated),
+            bound,
+            simple_bound,
             repeats,
             same_school_pairs: cost.tie as u32,
         }

@@ -173,11 +173,7 @@ fn crossover<L: Landscape>(l: &L, a: &L::State, b: &L::State, rng: &mut ChaCha8R
             *t = u32::MAX;
         }
     }
-    let target = crate::sizes::TeamSizes {
-        min: (0..teams).map(|t| l.min_size(t)).collect(),
-        max: (0..teams).map(|t| l.max_size(t)).collect(),
-    }
-    .even_split(n);
+    let target = l.even_sizes();
     let mut left: Vec<usize> = (0..n).filter(|&i| team[i] == u32::MAX).collect();
     left.shuffle(rng);
     for person in left {

@@ -12,7 +12,7 @@ pub enum SizeRule {
 }
 
 /// The size bounds of each team, fixed before the search starts.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct TeamSizes {
     pub min: Vec<u32>,
     pub max: Vec<u32>,

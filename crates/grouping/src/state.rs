@@ -459,11 +459,7 @@ impl State {
 /// order, into the team with room where they cost least so far.
 pub fn construct(p: &Prepared, rng: &mut ChaCha8Rng) -> State {
     let n = p.n;
-    let capacity = crate::sizes::TeamSizes {
-        min: p.min.clone(),
-        max: p.max.clone(),
-    }
-    .even_split(n);
+    let capacity = p.even_sizes();
     let mut draft = Draft::new(p);
     for (person, pin) in p.pinned.iter().enumerate() {
         if let Some(t) = pin {

@@ -67,47 +67,31 @@ fn column(members: &[Member], name: &str) -> Result<Coded, GroupingError> {
             "{name} cannot be balanced: it is different for everyone"
         )));
     }
-    let values: Option<Vec<String>> = members
-        .iter()
-        .map(|m| {
-            if StandardField::from_header(name).is_some() {
-                return m.record.attribute(name);
-            }
-            let key = m
-                .record
+    let values: Vec<String> = if StandardField::from_header(name).is_some() {
+        members
+            .iter()
+            .map(|m| m.record.attribute(name).unwrap_or_default())
+            .collect()
+    } else {
+        let custom = |m: &Member| {
+            m.record
                 .custom
-                .keys()
-                .find(|k| normalise_header(k) == wanted)?;
-            m.record.custom.get(key).cloned()
-        })
-        .collect();
-    let known = members.iter().any(|m| {
-        m.record
-            .custom
-            .keys()
-            .any(|k| normalise_header(k) == wanted)
-    });
-    match values {
-        Some(values) => Ok(Coded::from_values(name, &values)),
-        // A custom column every roster row has, but a member added by hand lacks: blank.
-        None if known => Ok(Coded::from_values(
-            name,
-            &members
                 .iter()
-                .map(|m| {
-                    m.record
-                        .custom
-                        .iter()
-                        .find(|(k, _)| normalise_header(k) == wanted)
-                        .map(|(_, v)| v.clone())
-                        .unwrap_or_default()
-                })
-                .collect::<Vec<_>>(),
-        )),
-        None => Err(GroupingError::Inconsistent(format!(
-            "there is no attribute called {name:?} in this wave"
-        ))),
-    }
+                .find(|(k, _)| normalise_header(k) == wanted)
+                .map(|(_, v)| v.clone())
+        };
+        if !members.iter().any(|m| custom(m).is_some()) {
+            return Err(GroupingError::Inconsistent(format!(
+                "there is no attribute called {name:?} in this wave"
+            )));
+        }
+        // Someone added by hand may lack a column the roster has: blank for them.
+        members
+            .iter()
+            .map(|m| custom(m).unwrap_or_default())
+            .collect()
+    };
+    Ok(Coded::from_values(name, &values))
 }
 
 pub fn wave_problem<'a>(
