@@ -123,10 +123,6 @@ fn options(request: &TeamRequest, earlier: &[TeamSet], people: &[Participant]) -
         SizeChoice::Teams { count } => SizeRule::Teams(count),
         SizeChoice::Range { min, max } => SizeRule::Range { min, max },
     };
-    let external: HashMap<Id, &str> = people
-        .iter()
-        .map(|p| (p.id, p.record.external_id.as_str()))
-        .collect();
     TeamOptions {
         sizes,
         balance: request
@@ -136,20 +132,7 @@ fn options(request: &TeamRequest, earlier: &[TeamSet], people: &[Participant]) -
             .collect(),
         no_isolation: request.no_isolation.clone(),
         previous: if request.avoid_repeats {
-            earlier
-                .iter()
-                .map(|set| {
-                    set.placements
-                        .iter()
-                        .filter_map(|p| {
-                            Some((
-                                external.get(&p.participant_id)?.to_string(),
-                                p.team.to_string(),
-                            ))
-                        })
-                        .collect()
-                })
-                .collect()
+            mixwell_store::earlier_teams(earlier, people)
         } else {
             Vec::new()
         },

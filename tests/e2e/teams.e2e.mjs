@@ -31,24 +31,28 @@ async function findMember(browser, name) {
 }
 
 /**
- * Drags `source` onto `target` with the page's own drag-and-drop events. WebDriver's pointer
- * actions do not start HTML5 drags in WebKit, so the events a person's drag fires are
- * dispatched in the same order: dragstart on the person, dragover and drop on the team.
+ * Drags `source` over `target` and, once `whileOver` has seen what the page shows mid-drag,
+ * drops it there. WebDriver's pointer actions do not start HTML5 drags in WebKit, so the
+ * events a person's drag fires are dispatched in the same order: dragstart on the person,
+ * dragenter and dragover on the team, then drop and dragend.
  */
-async function dragTo(browser, source, target) {
-  await browser.execute(
-    (from, to) => {
-      const data = new DataTransfer();
-      const fire = (el, type) => el.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: data }));
-      fire(from, "dragstart");
-      fire(to, "dragenter");
-      fire(to, "dragover");
-      fire(to, "drop");
-      fire(from, "dragend");
-    },
-    source,
-    target,
-  );
+async function dragTo(browser, source, target, whileOver) {
+  const fire = (types) =>
+    browser.execute(
+      (from, to, types) => {
+        window.__drag ??= new DataTransfer();
+        for (const type of types) {
+          const el = type === "dragstart" || type === "dragend" ? from : to;
+          el.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: window.__drag }));
+        }
+      },
+      source,
+      target,
+      types,
+    );
+  await fire(["dragstart", "dragenter", "dragover"]);
+  await whileOver();
+  await fire(["drop", "dragend"]);
 }
 
 test("form teams for the demo wave, drag a friend into their friend's team, and see the warning", async (t) => {
@@ -86,10 +90,26 @@ test("form teams for the demo wave, drag a friend into their friend's team, and 
     const [mover, friend] = friendPair(home);
     const { member } = await findMember(browser, mover);
     const { team: friendsTeam } = await findMember(browser, friend);
-    await dragTo(browser, member, friendsTeam);
+    await dragTo(browser, member, friendsTeam, async () => {
+      // Before the drop, the team under the pointer says what dropping there would do.
+      const preview = await friendsTeam.$('[data-testid="drop-preview"]');
+      await preview.waitForDisplayed();
+      assert.match(await preview.getText(), /Drop here: balance .*1 rule broken/);
+    });
     const warnings = await byTestId(browser, "rule-warnings");
     await warnings.waitForDisplayed();
     const text = await warnings.getText();
     assert.ok(text.includes(mover) && text.includes(friend) && text.includes("friends"), text);
+
+    // Save this activity's teams, then form new ones for the next activity: the same rules,
+    // and people who were together now meet others.
+    await (await byTestId(browser, "team-set-name")).setValue("Day 1 – raft build");
+    await (await byTestId(browser, "save-team-set")).click();
+    const next = await byTestId(browser, "next-activity");
+    await next.waitForDisplayed();
+    await next.click();
+    await (await byTestId(browser, "rules-met")).waitForDisplayed({ timeout: 30_000 });
+    const repeats = await textWhen(await byTestId(browser, "repeats"), (s) => s.length > 0, "the repeats line shows");
+    assert.match(repeats, /Nobody shares a team with someone they were with|\d+ pairs? from the earlier team sets/);
   });
 });

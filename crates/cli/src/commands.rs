@@ -66,9 +66,10 @@ pub fn run(db: &Path, command: Command) -> CliResult {
         instance,
         seconds,
         seed,
+        anneal,
     }) = command
     {
-        return crate::groups::bench_mdgp(&instance, seconds, seed);
+        return crate::groups::bench_mdgp(&instance, seconds, seed, anneal);
     }
     let mut store = Store::open(db)?;
     match command {

@@ -14,12 +14,19 @@ use mixwell_store::Store;
 use crate::commands::{read_roster, CliError, CliResult};
 use crate::FormArgs;
 
+/// A team set as the search takes earlier ones: roster participant id → group label.
+type TeamsById = HashMap<String, String>;
+
 /// The participants to form teams of: a roster file's rows (not saved anywhere), or a
-/// wave's participants from the database.
-fn people(db: &Path, args: &FormArgs) -> Result<Vec<Participant>, CliError> {
+/// wave's participants from the database, with the wave's saved team sets when
+/// `--avoid-saved` asks for them (keyed by roster participant id, as files are).
+fn people(
+    db: &Path,
+    args: &FormArgs,
+) -> Result<(Vec<Participant>, Vec<TeamsById>), CliError> {
     if let Some(file) = &args.roster {
         let roster = read_roster(file, "no teams were formed")?;
-        return Ok(roster
+        let people = roster
             .rows
             .into_iter()
             .map(|row| Participant {
@@ -30,12 +37,19 @@ fn people(db: &Path, args: &FormArgs) -> Result<Vec<Participant>, CliError> {
                 keep_apart: Vec::new(),
                 keep_together: Vec::new(),
             })
-            .collect());
+            .collect();
+        return Ok((people, Vec::new()));
     }
     let wave_name = args.wave.as_deref().unwrap_or_default();
     let store = Store::open(db)?;
     let wave = store.find_wave(args.programme.as_deref(), wave_name)?;
-    Ok(store.participants(wave.id)?)
+    let people = store.participants(wave.id)?;
+    let saved = if args.avoid_saved {
+        mixwell_store::earlier_teams(&store.team_sets(wave.id)?, &people)
+    } else {
+        Vec::new()
+    };
+    Ok((people, saved))
 }
 
 fn size_rule(args: &FormArgs) -> SizeRule {
@@ -90,7 +104,7 @@ fn options(args: &FormArgs) -> Result<TeamOptions, CliError> {
 }
 
 /// A team set as `groups form` writes it: participant id → group label.
-fn read_team_set(file: &Path) -> Result<HashMap<String, String>, CliError> {
+fn read_team_set(file: &Path) -> Result<TeamsById, CliError> {
     let name = file.display().to_string();
     let bad =
         |line: u64, message: String| CliError::Input(format!("{name}: line {line}: {message}"));
@@ -139,8 +153,9 @@ pub fn form(db: &Path, args: FormArgs) -> CliResult {
     if !(args.seconds.is_finite() && args.seconds > 0.0) {
         return Err(CliError::Input("--seconds must be a number above 0".into()));
     }
-    let people = people(db, &args)?;
-    let options = options(&args)?;
+    let (people, saved) = people(db, &args)?;
+    let mut options = options(&args)?;
+    options.previous.extend(saved);
     let members = members_of(&people, &HashMap::new());
     let problem = wave_problem(&members, &options)?;
     let settings = Settings {
@@ -266,7 +281,7 @@ fn summary(problem: &Problem, options: &TeamOptions, outcome: &Outcome, ids: &[&
     out
 }
 
-pub fn bench_mdgp(instance: &Path, seconds: f64, seed: u64) -> CliResult {
+pub fn bench_mdgp(instance: &Path, seconds: f64, seed: u64, anneal: bool) -> CliResult {
     if !(seconds.is_finite() && seconds > 0.0) {
         return Err(CliError::Input("--seconds must be a number above 0".into()));
     }
@@ -282,8 +297,13 @@ pub fn bench_mdgp(instance: &Path, seconds: f64, seed: u64) -> CliResult {
         problem.items,
         problem.sizes.teams()
     );
+    let method = if anneal {
+        mixwell_grouping::MdgpMethod::Anneal
+    } else {
+        mixwell_grouping::MdgpMethod::Search { threads: 2 }
+    };
     let (_, objective) =
-        mixwell_grouping::solve_mdgp(&problem, seed, Duration::from_secs_f64(seconds), 2);
+        mixwell_grouping::solve_mdgp(&problem, seed, Duration::from_secs_f64(seconds), method);
     println!("objective {objective:.6}");
     Ok(())
 }

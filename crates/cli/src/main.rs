@@ -173,6 +173,10 @@ struct FormArgs {
     /// Earlier team sets (participant_id,group) whose pairs should not meet again.
     #[arg(long, value_name = "PREVIOUS.csv", num_args = 1..)]
     avoid_repeats: Vec<PathBuf>,
+    /// With --wave: new teams for the next activity, mixing people who shared a team in
+    /// any of the wave's saved team sets.
+    #[arg(long, requires = "wave")]
+    avoid_saved: bool,
     /// The same seed gives the same teams.
     #[arg(long, default_value_t = 1)]
     seed: u64,
@@ -195,6 +199,9 @@ enum BenchCommand {
         seconds: f64,
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Use plain simulated annealing on one thread instead (the reference method).
+        #[arg(long)]
+        anneal: bool,
     },
 }
 

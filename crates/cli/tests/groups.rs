@@ -192,3 +192,77 @@ fn avoiding_repeats_keeps_earlier_teammates_apart() {
         "{summary}"
     );
 }
+
+#[test]
+fn new_teams_for_the_next_activity_mix_people_from_the_waves_saved_team_sets() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("mixwell.sqlite");
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_mixwell"))
+            .arg("--db")
+            .arg(&db)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    assert!(run(&["demo", "seed"]).status.success());
+    let form = |out: &Path, extra: &[&str]| {
+        let mut args = vec![
+            "groups",
+            "form",
+            "--wave",
+            mixwell_store::DEMO_WAVE,
+            "--seconds",
+            "20",
+            "--out",
+            out.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        let output = run(&args);
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&output.stdout)
+        );
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    let (first, second) = (dir.path().join("day1.csv"), dir.path().join("day2.csv"));
+    form(&first, &[]);
+    // Staff saved the first activity's teams in the app.
+    let day1 = teams(&first);
+    {
+        let mut store = mixwell_store::Store::open(&db).unwrap();
+        let wave = store.find_wave(None, mixwell_store::DEMO_WAVE).unwrap();
+        let placements: Vec<mixwell_store::Placement> = store
+            .participants(wave.id)
+            .unwrap()
+            .iter()
+            .map(|p| mixwell_store::Placement {
+                participant_id: p.id,
+                team: day1[&p.record.external_id].parse().unwrap(),
+                pinned: false,
+            })
+            .collect();
+        store
+            .save_team_set(wave.id, "Day 1 – raft build", "{}", &placements)
+            .unwrap();
+    }
+    let summary = form(&second, &["--avoid-saved"]);
+    let day2 = teams(&second);
+    let ids: Vec<&String> = day1.keys().collect();
+    let mut repeats = 0;
+    for (i, x) in ids.iter().enumerate() {
+        for y in &ids[i + 1..] {
+            if day1[*x] == day1[*y] && day2[*x] == day2[*y] {
+                repeats += 1;
+            }
+        }
+    }
+    // Teams at random would put about 66 of the 660 earlier pairs together again.
+    assert!(repeats < 30, "{repeats} pairs met again\n{summary}");
+    assert!(
+        summary.contains(&format!("shared a team before and do again: {repeats}")),
+        "{summary}"
+    );
+}

@@ -3,14 +3,16 @@
 //! time to a first team set and to the search settling, the rules met, and the balance
 //! against the bound, beside random teams and "dealing the cards" by attribute.
 //! Run with `cargo bench -p mixwell-grouping --bench teams`; `MIXWELL_BENCH_SECONDS=2,5,60`
-//! chooses the time limits of the search runs.
+//! chooses the time limits of the search runs, `MIXWELL_BENCH_SEEDS=1,2,3` their seeds,
+//! `MIXWELL_BENCH_SIZES=240,600` the wave sizes, `MIXWELL_ANNEAL_SECONDS=120` (the default;
+//! 0 skips it) the length of the simulated-annealing reference run.
 
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use mixwell_grouping::{
-    evaluate, form_teams, wave_problem, Cost, Member, Problem, Settings, SizeRule, Stop,
-    TeamOptions,
+    anneal_teams, evaluate, form_teams, wave_problem, Cost, Member, Problem, Settings, SizeRule,
+    Stop, TeamOptions,
 };
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
@@ -95,7 +97,11 @@ fn line(label: &str, problem: &Problem, team: &[u32], took: Option<Duration>) {
 }
 
 fn main() {
-    for size in [240usize, 600] {
+    let sizes: Vec<usize> = std::env::var("MIXWELL_BENCH_SIZES")
+        .ok()
+        .map(|v| v.split(',').filter_map(|s| s.parse().ok()).collect())
+        .unwrap_or_else(|| vec![240, 600]);
+    for size in sizes {
         let rows = mixwell_roster::demo::roster(2027 + size as u64, size);
         let problem = problem_for(&rows);
         println!("wave of {size}, {} teams", problem.teams());
@@ -131,16 +137,37 @@ fn main() {
             .ok()
             .map(|v| v.split(',').filter_map(|s| s.parse().ok()).collect())
             .unwrap_or_else(|| vec![2, 5]);
+        let seeds: Vec<u64> = std::env::var("MIXWELL_BENCH_SEEDS")
+            .ok()
+            .map(|v| v.split(',').filter_map(|s| s.parse().ok()).collect())
+            .unwrap_or_else(|| vec![1]);
         for &seconds in &limits {
-            let settings = Settings {
-                seed: 1,
-                time_limit: Duration::from_secs(seconds),
-                ..Settings::default()
-            };
+            for &seed in &seeds {
+                let settings = Settings {
+                    seed,
+                    time_limit: Duration::from_secs(seconds),
+                    ..Settings::default()
+                };
+                let start = Instant::now();
+                let outcome = form_teams(&problem, &settings, &|| false).expect("teams");
+                line(
+                    &format!("search, limit {seconds} s, seed {seed}"),
+                    &problem,
+                    &outcome.team,
+                    Some(start.elapsed()),
+                );
+            }
+        }
+        let anneal_seconds: u64 = std::env::var("MIXWELL_ANNEAL_SECONDS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(120);
+        if anneal_seconds > 0 {
             let start = Instant::now();
-            let outcome = form_teams(&problem, &settings, &|| false).expect("teams");
+            let outcome =
+                anneal_teams(&problem, 1, Duration::from_secs(anneal_seconds)).expect("teams");
             line(
-                &format!("search, limit {seconds} s"),
+                &format!("annealing, {anneal_seconds} s"),
                 &problem,
                 &outcome.team,
                 Some(start.elapsed()),

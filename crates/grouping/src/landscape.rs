@@ -32,6 +32,22 @@ pub trait Landscape: Sync {
     fn apply_move(&self, state: &mut Self::State, person: usize, to: u32);
     fn apply_swap(&self, state: &mut Self::State, x: usize, y: usize);
 
+    /// The first person in `candidates`, in order, who is in another team than x and
+    /// whose swap with x improves the cost. Problems with a cheaper way to scan than one
+    /// `swap_delta` per candidate override it.
+    fn first_improving_swap(
+        &self,
+        state: &Self::State,
+        x: usize,
+        candidates: &[usize],
+    ) -> Option<usize> {
+        let home = self.team_of(state, x);
+        candidates
+            .iter()
+            .copied()
+            .find(|&y| self.team_of(state, y) != home && self.swap_delta(state, x, y).improves())
+    }
+
     /// Team sizes as even as the bounds allow: where a fresh team set starts.
     fn even_sizes(&self) -> Vec<u32> {
         crate::sizes::TeamSizes {

@@ -3,6 +3,7 @@
 //! deterministic: the same problem, seed and budget give the same teams, unless a time
 //! limit cuts the search short.
 
+mod anneal;
 mod bound;
 mod cost;
 mod landscape;
@@ -90,6 +91,23 @@ pub fn form_teams(
     })
 }
 
+/// The reference the search is measured against: simulated annealing for `duration` on
+/// one thread. Not used by the app; benchmarks compare with it.
+pub fn anneal_teams(
+    problem: &Problem,
+    seed: u64,
+    duration: Duration,
+) -> Result<Outcome, GroupingError> {
+    problem.check()?;
+    let prepared = state::Prepared::new(problem);
+    let best = anneal::anneal(&prepared, seed, duration);
+    let report = Report::new(problem, &best.team);
+    Ok(Outcome {
+        team: best.team,
+        report,
+    })
+}
+
 /// Checks a team set staff made or changed by hand.
 pub fn evaluate(problem: &Problem, team: &[u32]) -> Result<Report, GroupingError> {
     problem.check()?;
@@ -101,19 +119,32 @@ pub fn evaluate(problem: &Problem, team: &[u32]) -> Result<Report, GroupingError
     Ok(Report::new(problem, team))
 }
 
-/// Solves an MDGP benchmark instance with the team search's core; returns the best
-/// assignment found and its objective.
+/// How to solve an MDGP instance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MdgpMethod {
+    /// The team search's core on `threads` threads.
+    Search { threads: usize },
+    /// Simulated annealing on one thread, the classic reference.
+    Anneal,
+}
+
+/// Solves an MDGP benchmark instance; returns the best assignment found and its objective.
 pub fn solve_mdgp(
     problem: &mdgp::Mdgp,
     seed: u64,
     time_limit: Duration,
-    threads: usize,
+    method: MdgpMethod,
 ) -> (Vec<u32>, f64) {
     let budget = Budget {
         deadline: Some(Instant::now() + time_limit),
         stall_rounds: u32::MAX,
     };
-    let best = search::run_parallel(problem, seed, budget, threads, &|| false);
+    let best = match method {
+        MdgpMethod::Search { threads } => {
+            search::run_parallel(problem, seed, budget, threads, &|| false)
+        }
+        MdgpMethod::Anneal => anneal::anneal(problem, seed, time_limit),
+    };
     let objective = problem.objective_of(best.assignment());
     (best.assignment().to_vec(), objective)
 }

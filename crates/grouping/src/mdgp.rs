@@ -22,7 +22,8 @@ pub struct Mdgp {
 pub struct MdgpState {
     team: Vec<u32>,
     size: Vec<u32>,
-    /// `gain[i * m + g]`: the sum of distances from item i to the members of group g.
+    /// `gain[g * n + i]`: the sum of distances from item i to the members of group g, laid
+    /// out by group so that a move updates two contiguous rows.
     gain: Vec<f64>,
     objective: f64,
 }
@@ -166,9 +167,10 @@ impl Landscape for Mdgp {
         let mut gain = vec![0.0; n * m];
         for (j, &g) in team.iter().enumerate() {
             size[g as usize] += 1;
-            for i in 0..n {
+            let row = &mut gain[g as usize * n..(g as usize + 1) * n];
+            for (i, slot) in row.iter_mut().enumerate() {
                 if i != j {
-                    gain[i * m + g as usize] += self.d(i, j);
+                    *slot += self.d(i, j);
                 }
             }
         }
@@ -195,33 +197,66 @@ impl Landscape for Mdgp {
     }
 
     fn move_delta(&self, state: &MdgpState, person: usize, to: u32) -> Cost {
-        let m = self.groups();
+        let n = self.items;
         let from = state.team[person] as usize;
-        maximise(state.gain[person * m + to as usize] - state.gain[person * m + from])
+        maximise(state.gain[to as usize * n + person] - state.gain[from * n + person])
     }
 
     fn swap_delta(&self, state: &MdgpState, x: usize, y: usize) -> Cost {
-        let m = self.groups();
+        let n = self.items;
         let (a, b) = (state.team[x] as usize, state.team[y] as usize);
         maximise(
-            state.gain[x * m + b] - state.gain[x * m + a] + state.gain[y * m + a]
-                - state.gain[y * m + b]
+            state.gain[b * n + x] - state.gain[a * n + x] + state.gain[a * n + y]
+                - state.gain[b * n + y]
                 - 2.0 * self.d(x, y),
         )
     }
 
+    fn first_improving_swap(
+        &self,
+        state: &MdgpState,
+        x: usize,
+        candidates: &[usize],
+    ) -> Option<usize> {
+        // The swap price written out over flat rows, so the scan runs as a tight loop.
+        let n = self.items;
+        let a = state.team[x] as usize;
+        let own = state.gain[a * n + x];
+        let to_home = &state.gain[a * n..(a + 1) * n];
+        let from_x = &self.distance[x * n..(x + 1) * n];
+        let team = &state.team[..n];
+        let gain = &state.gain[..n * self.groups()];
+        for &y in candidates {
+            let b = team[y] as usize;
+            if b == a {
+                continue;
+            }
+            let delta = gain[b * n + x] - own + to_home[y] - gain[b * n + y] - 2.0 * from_x[y];
+            if delta > 0.0 && maximise(delta).improves() {
+                return Some(y);
+            }
+        }
+        None
+    }
+
     fn apply_move(&self, state: &mut MdgpState, person: usize, to: u32) {
-        let (n, m) = (self.items, self.groups());
-        let from = state.team[person] as usize;
-        state.objective += state.gain[person * m + to as usize] - state.gain[person * m + from];
-        for i in 0..n {
-            let d = self.distance[i * n + person];
-            state.gain[i * m + from] -= d;
-            state.gain[i * m + to as usize] += d;
+        let n = self.items;
+        let (from, to) = (state.team[person] as usize, to as usize);
+        state.objective += state.gain[to * n + person] - state.gain[from * n + person];
+        let distances = &self.distance[person * n..(person + 1) * n];
+        let (low, high) = state.gain.split_at_mut(from.max(to) * n);
+        let (from_row, to_row) = if from < to {
+            (&mut low[from * n..(from + 1) * n], &mut high[..n])
+        } else {
+            (&mut high[..n], &mut low[to * n..(to + 1) * n])
+        };
+        for ((f, t), d) in from_row.iter_mut().zip(to_row.iter_mut()).zip(distances) {
+            *f -= d;
+            *t += d;
         }
         state.size[from] -= 1;
-        state.size[to as usize] += 1;
-        state.team[person] = to;
+        state.size[to] += 1;
+        state.team[person] = to as u32;
     }
 
     fn apply_swap(&self, state: &mut MdgpState, x: usize, y: usize) {
@@ -254,6 +289,59 @@ mod tests {
             let after = problem.objective_of(&state.team);
             assert!((after - before + delta.soft).abs() < 1e-9);
             assert!((state.objective - after).abs() < 1e-9);
+        }
+    }
+
+    /// The best objective of TINY over every split into two groups of three.
+    fn tiny_optimum(problem: &Mdgp) -> f64 {
+        (0u32..64)
+            .filter(|mask| mask.count_ones() == 3)
+            .map(|mask| {
+                let team: Vec<u32> = (0..6).map(|i| (mask >> i) & 1).collect();
+                problem.objective_of(&team)
+            })
+            .fold(f64::MIN, f64::max)
+    }
+
+    #[test]
+    fn both_methods_find_the_optimum_of_a_tiny_instance() {
+        let problem = Mdgp::parse(TINY).unwrap();
+        let optimum = tiny_optimum(&problem);
+        for method in [
+            crate::MdgpMethod::Search { threads: 1 },
+            crate::MdgpMethod::Anneal,
+        ] {
+            let (team, objective) =
+                crate::solve_mdgp(&problem, 3, std::time::Duration::from_millis(50), method);
+            assert!(
+                (objective - optimum).abs() < 1e-9,
+                "{method:?}: {objective}"
+            );
+            assert!((problem.objective_of(&team) - objective).abs() < 1e-9);
+        }
+    }
+
+    #[test]
+    fn the_fast_swap_scan_agrees_with_swap_prices() {
+        let text: String = std::iter::once("12 3 ss 4 4 4 4 4 4\n".to_string())
+            .chain((0..12).flat_map(|i| {
+                (i + 1..12).map(move |j| format!("{i} {j} {}\n", (i * 7 + j * 13) % 17))
+            }))
+            .collect();
+        let problem = Mdgp::parse(&text).unwrap();
+        let mut rng = ChaCha8Rng::seed_from_u64(9);
+        let mut candidates: Vec<usize> = (0..12).collect();
+        for _ in 0..200 {
+            let state = problem.construct(&mut rng);
+            let x = rng.random_range(0..12);
+            candidates.shuffle(&mut rng);
+            let expected = candidates.iter().copied().find(|&y| {
+                state.team[y] != state.team[x] && problem.swap_delta(&state, x, y).improves()
+            });
+            assert_eq!(
+                problem.first_improving_swap(&state, x, &candidates),
+                expected
+            );
         }
     }
 

@@ -37,14 +37,15 @@ impl<F: Fn() -> bool> Stop for F {
 }
 
 /// Descent: for each person in turn, the first improving insert or swap, until nobody
-/// can improve. A person whose moves all failed is not looked at again until their team,
-/// or a team they could go to, changes ("don't look" bits), which keeps later passes short.
+/// can improve. A person whose moves all failed is not looked at again until their own
+/// team changes ("don't look" bits): a lazy descent, cheap enough that the search can
+/// afford many more kicks, which on team problems matters more than a perfect optimum.
 pub fn descend<L: Landscape>(l: &L, state: &mut L::State, rng: &mut ChaCha8Rng, stop: &dyn Stop) {
-    let n = l.people();
+    let (n, teams) = (l.people(), l.teams());
     let mut order: Vec<usize> = (0..n).filter(|&i| l.movable(i)).collect();
     let mut partners = order.clone();
     let mut look = vec![true; n];
-    let mut changed_teams = vec![false; l.teams()];
+    let mut changed = vec![false; teams];
     loop {
         let mut improved = false;
         order.shuffle(rng);
@@ -54,42 +55,32 @@ pub fn descend<L: Landscape>(l: &L, state: &mut L::State, rng: &mut ChaCha8Rng, 
                 continue;
             }
             let home = l.team_of(state, x);
-            let mut step: Option<(Option<usize>, u32)> = None;
-            for t in 0..l.teams() as u32 {
-                if l.can_move(state, x, t) && l.move_delta(state, x, t).improves() {
-                    step = Some((None, t));
-                    break;
-                }
-            }
+            let mut step = (0..teams as u32)
+                .find(|&t| l.can_move(state, x, t) && l.move_delta(state, x, t).improves())
+                .map(|t| (None, t));
             if step.is_none() {
-                for &y in &partners {
-                    let there = l.team_of(state, y);
-                    if there != home && l.swap_delta(state, x, y).improves() {
-                        step = Some((Some(y), there));
-                        break;
-                    }
-                }
+                // Every person this pass looks at partners in the same shuffled order:
+                // measured better on team problems than a fresh order per person.
+                step = l
+                    .first_improving_swap(state, x, &partners)
+                    .map(|y| (Some(y), l.team_of(state, y)));
             }
-            match step {
-                Some((partner, to)) => {
-                    match partner {
-                        Some(y) => l.apply_swap(state, x, y),
-                        None => l.apply_move(state, x, to),
-                    }
-                    improved = true;
-                    changed_teams.iter_mut().for_each(|c| *c = false);
-                    changed_teams[home as usize] = true;
-                    changed_teams[to as usize] = true;
-                    // Everyone in the two changed teams may have new improving steps, and so
-                    // may everyone else (they could swap into them): wake the changed teams
-                    // fully and leave the rest to the pass that follows.
-                    for (p, awake) in look.iter_mut().enumerate() {
-                        if changed_teams[l.team_of(state, p) as usize] {
-                            *awake = true;
-                        }
-                    }
+            let Some((partner, to)) = step else {
+                look[x] = false;
+                continue;
+            };
+            match partner {
+                Some(y) => l.apply_swap(state, x, y),
+                None => l.apply_move(state, x, to),
+            }
+            improved = true;
+            changed.iter_mut().for_each(|c| *c = false);
+            changed[home as usize] = true;
+            changed[to as usize] = true;
+            for (p, awake) in look.iter_mut().enumerate() {
+                if changed[l.team_of(state, p) as usize] {
+                    *awake = true;
                 }
-                None => look[x] = false,
             }
         }
         if !improved || stop.stop() {
@@ -98,15 +89,28 @@ pub fn descend<L: Landscape>(l: &L, state: &mut L::State, rng: &mut ChaCha8Rng, 
     }
 }
 
-/// Random swaps between movable people in different teams.
+/// Random steps: swaps between movable people in different teams and, as often as moves
+/// are among all the steps there are, moves to a team with room (which is how team sizes
+/// change when they may).
 fn perturb<L: Landscape>(l: &L, state: &mut L::State, strength: usize, rng: &mut ChaCha8Rng) {
     let movable: Vec<usize> = (0..l.people()).filter(|&i| l.movable(i)).collect();
     if movable.len() < 2 {
         return;
     }
+    let teams = l.teams();
+    let moves = movable.len() * teams;
+    let steps = moves + movable.len() * (movable.len() - 1) / 2;
     for _ in 0..strength {
         for _attempt in 0..20 {
             let x = movable[rng.random_range(0..movable.len())];
+            if rng.random_range(0..steps) < moves {
+                let to = rng.random_range(0..teams) as u32;
+                if l.can_move(state, x, to) {
+                    l.apply_move(state, x, to);
+                    break;
+                }
+                continue;
+            }
             let y = movable[rng.random_range(0..movable.len())];
             if l.team_of(state, x) != l.team_of(state, y) {
                 l.apply_swap(state, x, y);
@@ -318,4 +322,41 @@ pub fn run_parallel<L: Landscape>(
             }
         })
         .unwrap_or_else(|| l.construct(&mut ChaCha8Rng::seed_from_u64(seed)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::state::Prepared;
+
+    /// Whether any single move or swap would still improve the state.
+    fn improvable<L: Landscape>(l: &L, state: &L::State) -> Option<(usize, usize)> {
+        for x in (0..l.people()).filter(|&x| l.movable(x)) {
+            for t in 0..l.teams() as u32 {
+                if l.can_move(state, x, t) && l.move_delta(state, x, t).improves() {
+                    return Some((x, usize::MAX - t as usize));
+                }
+            }
+            for y in (0..l.people()).filter(|&y| l.movable(y)) {
+                if l.team_of(state, x) != l.team_of(state, y)
+                    && l.swap_delta(state, x, y).improves()
+                {
+                    return Some((x, y));
+                }
+            }
+        }
+        None
+    }
+
+    #[test]
+    fn a_descent_from_a_fresh_start_ends_in_a_local_optimum() {
+        for seed in 0..20 {
+            let problem = crate::testing::random_problem(seed, 60, 6);
+            let l = Prepared::new(&problem);
+            let mut rng = ChaCha8Rng::seed_from_u64(seed);
+            let mut state = l.construct(&mut rng);
+            descend(&l, &mut state, &mut rng, &|| false);
+            assert_eq!(improvable(&l, &state), None, "seed {seed}");
+        }
+    }
 }

@@ -24,7 +24,7 @@ pub use import::{ImportPreview, ImportSummary, RowChange, RowStatus, UpdatedPart
 pub use outbox::OutboxEntry;
 pub use participants::ParticipantUpdate;
 pub use programmes::{NewWave, WaveSummary, WaveUpdate};
-pub use team_sets::{Placement, TeamSet};
+pub use team_sets::{earlier_teams, Placement, TeamSet};
 
 use mixwell_domain::{HlcClock, Id};
 use rusqlite::Connection;

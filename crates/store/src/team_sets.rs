@@ -35,6 +35,31 @@ pub struct TeamSet {
     pub placements: Vec<Placement>,
 }
 
+/// Earlier team sets as the team search takes them: each person's team keyed by their
+/// roster participant id (as team files are), for avoiding repeated pairs.
+pub fn earlier_teams(
+    sets: &[TeamSet],
+    people: &[mixwell_domain::Participant],
+) -> Vec<std::collections::HashMap<String, String>> {
+    let external: std::collections::HashMap<Id, &str> = people
+        .iter()
+        .map(|p| (p.id, p.record.external_id.as_str()))
+        .collect();
+    sets.iter()
+        .map(|set| {
+            set.placements
+                .iter()
+                .filter_map(|p| {
+                    Some((
+                        external.get(&p.participant_id)?.to_string(),
+                        p.team.to_string(),
+                    ))
+                })
+                .collect()
+        })
+        .collect()
+}
+
 impl Store {
     /// Saves a wave's team set under a name unique in the wave. Every participant placed
     /// must belong to the wave.

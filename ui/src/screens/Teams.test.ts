@@ -87,4 +87,42 @@ describe("the Teams screen", () => {
     await user.click(button);
     expect((await screen.findByTestId("teams-error")).textContent).toMatch(/100 teams need at least 100 people/);
   });
+
+  it("new teams for the next activity mix people who were together in the saved sets, without the old pins", async () => {
+    onCommand("list_team_sets", () => [
+      {
+        id: "set-1",
+        wave_id: wave.id,
+        name: "Day 1 – raft build",
+        saved_at: "2027-07-21T09:00:00Z",
+        settings: "{}",
+        placements: [
+          { participant_id: "uuid-A1", team: 0, pinned: true },
+          { participant_id: "uuid-B2", team: 1, pinned: false },
+          { participant_id: "uuid-C3", team: 1, pinned: false },
+          { participant_id: "uuid-D4", team: 0, pinned: false },
+        ],
+      },
+    ]);
+    onCommand("form_teams", () => ({
+      teams: 2,
+      placements: [
+        { participant_id: "uuid-A1", team: 0, pinned: false },
+        { participant_id: "uuid-B2", team: 1, pinned: false },
+        { participant_id: "uuid-C3", team: 0, pinned: false },
+        { participant_id: "uuid-D4", team: 1, pinned: false },
+      ],
+      check: { ...allMet, repeats: 0 },
+    }));
+    onCommand("check_teams", () => allMet);
+    const user = userEvent.setup();
+    render(Teams, { wave });
+    await user.click(await screen.findByTestId("saved-team-set"));
+    const next = await screen.findByTestId("next-activity");
+    await user.click(next);
+    expect((await screen.findByTestId("repeats")).textContent).toMatch(/Nobody shares a team with someone they were with/);
+    const formed = calls.filter((c) => c.command === "form_teams").at(-1)!;
+    expect((formed.args.request as { avoid_repeats: boolean }).avoid_repeats).toBe(true);
+    expect(formed.args.pinned).toEqual([]);
+  });
 });
