@@ -94,7 +94,7 @@ test("form teams for the demo wave, drag a friend into their friend's team, and 
       // Before the drop, the team under the pointer says what dropping there would do.
       const preview = await friendsTeam.$('[data-testid="drop-preview"]');
       await preview.waitForDisplayed();
-      assert.match(await preview.getText(), /Drop here: balance .*1 rule broken/);
+      assert.match(await preview.getText(), /^Drop here: balance \d+\.\d \([+-]?\d+\.\d\), \d+ rules? broken$/);
     });
     const warnings = await byTestId(browser, "rule-warnings");
     await warnings.waitForDisplayed();
@@ -108,7 +108,8 @@ test("form teams for the demo wave, drag a friend into their friend's team, and 
     const next = await byTestId(browser, "next-activity");
     await next.waitForDisplayed();
     await next.click();
-    await (await byTestId(browser, "rules-met")).waitForDisplayed({ timeout: 30_000 });
+    await (await byTestId(browser, "forming-progress")).waitForDisplayed({ reverse: true, timeout: 30_000 });
+    await (await byTestId(browser, "rules-met")).waitForDisplayed();
     const repeats = await textWhen(await byTestId(browser, "repeats"), (s) => s.length > 0, "the repeats line shows");
     assert.match(repeats, /Nobody shares a team with someone they were with|\d+ pairs? from the earlier team sets/);
   });
