@@ -20,10 +20,7 @@ type TeamsById = HashMap<String, String>;
 /// The participants to form teams of: a roster file's rows (not saved anywhere), or a
 /// wave's participants from the database, with the wave's saved team sets when
 /// `--avoid-saved` asks for them (keyed by roster participant id, as files are).
-fn people(
-    db: &Path,
-    args: &FormArgs,
-) -> Result<(Vec<Participant>, Vec<TeamsById>), CliError> {
+fn people(db: &Path, args: &FormArgs) -> Result<(Vec<Participant>, Vec<TeamsById>), CliError> {
     if let Some(file) = &args.roster {
         let roster = read_roster(file, "no teams were formed")?;
         let people = roster

@@ -150,9 +150,18 @@ fn crossover<L: Landscape>(l: &L, a: &L::State, b: &L::State, rng: &mut ChaCha8R
             break;
         };
         taken[source][turn] = true;
-        // Keep the parent's slot when free (pinned people are there), else any free one.
+        // Keep the parent's slot when free (pinned people are there), else a free one the
+        // team fits, the tightest fit first, else any free one.
+        let fits = |t: usize| {
+            l.min_size(t) <= counts[source] as u32 && counts[source] as u32 <= l.max_size(t)
+        };
         let Some(slot) = (!slot_used[source])
             .then_some(source)
+            .or_else(|| {
+                (0..teams)
+                    .filter(|&t| !slot_used[t] && fits(t))
+                    .min_by_key(|&t| (l.max_size(t), t))
+            })
             .or_else(|| (0..teams).find(|&t| !slot_used[t]))
         else {
             break;
@@ -177,13 +186,15 @@ fn crossover<L: Landscape>(l: &L, a: &L::State, b: &L::State, rng: &mut ChaCha8R
             *t = u32::MAX;
         }
     }
-    let target = l.even_sizes();
+    // Fill towards the first parent's team sizes: where sizes may differ, good sizes are part
+    // of what the parents found (for even teams they are the even sizes anyway).
+    let target: Vec<u32> = (0..teams).map(|t| l.size(a, t)).collect();
     let mut left: Vec<usize> = (0..n).filter(|&i| team[i] == u32::MAX).collect();
     left.shuffle(rng);
     for person in left {
         let t = (0..teams)
             .filter(|&t| size[t] < l.max_size(t))
-            .min_by_key(|&t| (size[t] >= target[t], size[t], t))
+            .min_by_key(|&t| (size[t] >= target[t], size[t] as i64 - target[t] as i64, t))
             .unwrap_or(0);
         team[person] = t as u32;
         size[t] += 1;
