@@ -1,0 +1,397 @@
+//! Checking a rota (planned, edited by hand, or both) against the fairness rules, with the
+//! figures staff see: who has not led yet, the spread of each role within each team, and
+//! leading turns by background.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::problem::{Assignment, RotaProblem, Tally};
+use crate::status::{self, excess_leads, mean_by_value};
+
+/// A rule the rota breaks, with who is concerned. Sessions, teams and roles are indices.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Breach {
+    /// Rule 1: `person` leads for the `(leads_before + 1)`th time while `waiting`, present
+    /// and not leading, has led fewer times.
+    LedAgainFirst {
+        session: usize,
+        team: usize,
+        person: u32,
+        waiting: u32,
+    },
+    /// Rule 2: in `team`, the turns at `role` of people present throughout differ by more
+    /// than one.
+    UnevenRole {
+        team: usize,
+        role: usize,
+        fewest: u32,
+        most: u32,
+    },
+    /// Rule 3: `person` holds a role two sessions running although a teammate present, who
+    /// had none last session, could have taken it without leading more often or holding the
+    /// role more often than they (so without giving up rule 1 or 2 for it).
+    TwoRunning {
+        session: usize,
+        team: usize,
+        person: u32,
+    },
+    /// Rule 4: people with one value of `attribute` lead more often, beyond what rounding
+    /// forces, than people with another.
+    UnequalStatus {
+        attribute: String,
+        ahead: String,
+        behind: String,
+    },
+    /// Rule 5: someone absent holds a role.
+    Absent {
+        session: usize,
+        team: usize,
+        role: usize,
+        person: u32,
+    },
+    /// A person holds two roles in one session, or a role for a team they are not in.
+    Misplaced {
+        session: usize,
+        team: usize,
+        role: usize,
+        person: u32,
+    },
+    /// An assignment staff locked is not in the rota (the person is away, or the team has
+    /// fewer people present than roles).
+    LockNotKept {
+        session: usize,
+        team: usize,
+        role: usize,
+        person: u32,
+    },
+}
+
+/// Within a team, the fewest and most turns at a role.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoleSpread {
+    pub team: usize,
+    pub role: usize,
+    pub fewest: u32,
+    pub most: u32,
+}
+
+/// Leading turns of the people with one value of a balanced attribute.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValueTurns {
+    pub attribute: String,
+    pub value: String,
+    pub people: u32,
+    pub mean_leads: f64,
+    /// Mean leading turns above each person's fair share of their team's: 0 is equal status.
+    pub mean_excess: f64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct FairnessReport {
+    pub breaches: Vec<Breach>,
+    /// Team members who have not held a leading role in `rota`.
+    pub not_led_yet: Vec<u32>,
+    pub spreads: Vec<RoleSpread>,
+    pub equal_status: Vec<ValueTurns>,
+}
+
+impl FairnessReport {
+    /// Checks `rota`: every assignment, done and planned. Rules about order (1 and 3) are
+    /// checked from `problem.from_session` on, where today's teams apply.
+    pub fn check(problem: &RotaProblem, rota: &[Assignment]) -> FairnessReport {
+        let absent = problem.absences();
+        let team_of = problem.team_of();
+        let mut breaches = Vec::new();
+        let mut by_session: Vec<Vec<&Assignment>> = vec![Vec::new(); problem.sessions.len()];
+        for a in rota.iter().filter(|a| a.session < problem.sessions.len()) {
+            by_session[a.session].push(a);
+        }
+        let mut tally = Tally::new(problem);
+        for (session, assignments) in by_session.iter().enumerate() {
+            let ordered = session >= problem.from_session;
+            let mut holding = HashSet::new();
+            for a in assignments {
+                if absent.contains(&(session, a.person)) {
+                    breaches.push(Breach::Absent {
+                        session,
+                        team: a.team,
+                        role: a.role,
+                        person: a.person,
+                    });
+                }
+                let wrong_team = ordered && team_of[a.person as usize] != Some(a.team);
+                if !holding.insert(a.person) || wrong_team {
+                    breaches.push(Breach::Misplaced {
+                        session,
+                        team: a.team,
+                        role: a.role,
+                        person: a.person,
+                    });
+                }
+            }
+            // Team by team, as the planner goes: each team sees the teams before it.
+            for (team, members) in problem.teams.iter().enumerate() {
+                if ordered {
+                    let present: Vec<u32> = members
+                        .iter()
+                        .copied()
+                        .filter(|&p| !absent.contains(&(session, p)))
+                        .collect();
+                    breaches.extend(led_again_first(
+                        problem,
+                        &tally,
+                        assignments,
+                        session,
+                        team,
+                        &present,
+                    ));
+                    let moment = Moment {
+                        session,
+                        team,
+                        present: &present,
+                        holding: &holding,
+                        final_round: status::final_round(problem, &tally, &absent, session, team),
+                    };
+                    breaches.extend(two_running(problem, &tally, assignments, &moment));
+                }
+                for a in assignments.iter().filter(|a| a.team == team) {
+                    tally.record(problem, a);
+                }
+            }
+            for a in assignments.iter().filter(|a| a.team >= problem.teams.len()) {
+                tally.record(problem, a);
+            }
+        }
+        let kept: HashSet<&Assignment> = rota.iter().collect();
+        breaches.extend(
+            problem
+                .locked
+                .iter()
+                .filter(|l| !kept.contains(l))
+                .map(|l| Breach::LockNotKept {
+                    session: l.session,
+                    team: l.team,
+                    role: l.role,
+                    person: l.person,
+                }),
+        );
+        let spreads = spreads(problem, &tally);
+        breaches.extend(uneven_roles(problem, &tally, &absent).into_iter().map(|s| {
+            Breach::UnevenRole {
+                team: s.team,
+                role: s.role,
+                fewest: s.fewest,
+                most: s.most,
+            }
+        }));
+        let (equal_status, unequal) = equal_status(problem, &tally);
+        breaches.extend(unequal);
+        let not_led_yet = problem
+            .teams
+            .iter()
+            .flatten()
+            .copied()
+            .filter(|&p| tally.leads(p) == 0)
+            .collect();
+        FairnessReport {
+            breaches,
+            not_led_yet,
+            spreads,
+            equal_status,
+        }
+    }
+}
+
+/// Rule 1 at one session for one team: a leader may not have led more often than anyone
+/// present who is not leading now.
+fn led_again_first(
+    problem: &RotaProblem,
+    tally: &Tally,
+    assignments: &[&Assignment],
+    session: usize,
+    team: usize,
+    present: &[u32],
+) -> Vec<Breach> {
+    let leaders: HashSet<u32> = assignments
+        .iter()
+        .filter(|a| a.team == team && problem.roles[a.role].leading)
+        .map(|a| a.person)
+        .collect();
+    let Some(waiting) = present
+        .iter()
+        .copied()
+        .filter(|p| !leaders.contains(p))
+        .min_by_key(|&p| (tally.leads(p), p))
+    else {
+        return Vec::new();
+    };
+    let mut leaders: Vec<u32> = leaders.into_iter().collect();
+    leaders.sort_unstable();
+    leaders
+        .into_iter()
+        .filter(|&p| tally.leads(p) > tally.leads(waiting))
+        .map(|person| Breach::LedAgainFirst {
+            session,
+            team,
+            person,
+            waiting,
+        })
+        .collect()
+}
+
+/// One team at one session, as rule 3 needs it.
+struct Moment<'a> {
+    session: usize,
+    team: usize,
+    present: &'a [u32],
+    holding: &'a HashSet<u32>,
+    /// In the final round, background decides leading turns before rule 3 does.
+    final_round: bool,
+}
+
+/// Rule 3 at one session for one team: holding a role again straight away is a breach when
+/// a teammate present who held none last session and holds none now could have taken it
+/// without giving up a rule ranked above (leading turns, turns of the role, and in a final
+/// round the background further behind).
+fn two_running(
+    problem: &RotaProblem,
+    tally: &Tally,
+    assignments: &[&Assignment],
+    moment: &Moment,
+) -> Vec<Breach> {
+    let Moment {
+        session,
+        team,
+        present,
+        holding,
+        final_round,
+    } = *moment;
+    if session == 0 {
+        return Vec::new();
+    }
+    let idle: Vec<u32> = present
+        .iter()
+        .copied()
+        .filter(|&p| !holding.contains(&p) && !tally.held(session - 1, p))
+        .collect();
+    let scores = status::background_scores(problem, tally);
+    let mut again: Vec<u32> = assignments
+        .iter()
+        .filter(|a| a.team == team && tally.held(session - 1, a.person))
+        .filter(|a| {
+            let leading = problem.roles[a.role].leading;
+            idle.iter().any(|&q| {
+                tally.turns(q, a.role) <= tally.turns(a.person, a.role)
+                    && (!leading || tally.leads(q) <= tally.leads(a.person))
+                    && (!leading
+                        || !final_round
+                        || status::further_behind(&scores, q, a.person).is_lt())
+            })
+        })
+        .map(|a| a.person)
+        .collect();
+    again.sort_unstable();
+    again.dedup();
+    again
+        .into_iter()
+        .map(|person| Breach::TwoRunning {
+            session,
+            team,
+            person,
+        })
+        .collect()
+}
+
+fn spread_of(tally: &Tally, people: &[u32], team: usize, role: usize) -> Option<RoleSpread> {
+    let turns = people.iter().map(|&p| tally.turns(p, role));
+    Some(RoleSpread {
+        team,
+        role,
+        fewest: turns.clone().min()?,
+        most: turns.max()?,
+    })
+}
+
+fn spreads(problem: &RotaProblem, tally: &Tally) -> Vec<RoleSpread> {
+    problem
+        .teams
+        .iter()
+        .enumerate()
+        .flat_map(|(team, members)| {
+            (0..problem.roles.len()).filter_map(move |role| spread_of(tally, members, team, role))
+        })
+        .collect()
+}
+
+/// Rule 2: spreads above one among the people who were there for every session.
+fn uneven_roles(
+    problem: &RotaProblem,
+    tally: &Tally,
+    absent: &HashSet<(usize, u32)>,
+) -> Vec<RoleSpread> {
+    let ever_away: HashSet<u32> = absent.iter().map(|&(_, p)| p).collect();
+    problem
+        .teams
+        .iter()
+        .enumerate()
+        .flat_map(|(team, members)| {
+            let steady: Vec<u32> = members
+                .iter()
+                .copied()
+                .filter(|p| !ever_away.contains(p))
+                .collect();
+            (0..problem.roles.len())
+                .filter_map(move |role| spread_of(tally, &steady, team, role))
+                .filter(|s| s.most > s.fewest + 1)
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// Rule 4: per attribute, the values' mean excess may differ by at most what one turn more
+/// or fewer for each of the two groups makes (1/n + 1/m): the rounding that sharing whole
+/// turns forces.
+fn equal_status(problem: &RotaProblem, tally: &Tally) -> (Vec<ValueTurns>, Vec<Breach>) {
+    let excess = excess_leads(problem, tally);
+    let leads: Vec<Option<f64>> = excess
+        .iter()
+        .enumerate()
+        .map(|(p, e)| e.map(|_| f64::from(tally.leads(p as u32))))
+        .collect();
+    let mut rows = Vec::new();
+    let mut breaches = Vec::new();
+    for attribute in &problem.balance {
+        let mean_excess = mean_by_value(attribute, &excess);
+        let mean_leads = mean_by_value(attribute, &leads);
+        let mut people: HashMap<u32, u32> = HashMap::new();
+        for (p, v) in attribute.of_person.iter().enumerate() {
+            if let (Some(v), Some(_)) = (v, excess[p]) {
+                *people.entry(*v).or_default() += 1;
+            }
+        }
+        let groups: Vec<(usize, f64, u32)> = (0..attribute.values.len())
+            .filter_map(|v| Some((v, mean_excess[v]?, *people.get(&(v as u32))?)))
+            .collect();
+        for &(v, e, n) in &groups {
+            rows.push(ValueTurns {
+                attribute: attribute.name.clone(),
+                value: attribute.values[v].clone(),
+                people: n,
+                mean_leads: mean_leads[v].unwrap_or(0.0),
+                mean_excess: e,
+            });
+        }
+        let worst = groups
+            .iter()
+            .flat_map(|a| groups.iter().map(move |b| (a, b)))
+            .filter(|(a, b)| a.1 - b.1 > 1.0 / f64::from(a.2) + 1.0 / f64::from(b.2) + 1e-9)
+            .max_by(|(a, b), (c, d)| (a.1 - b.1).total_cmp(&(c.1 - d.1)));
+        if let Some((ahead, behind)) = worst {
+            breaches.push(Breach::UnequalStatus {
+                attribute: attribute.name.clone(),
+                ahead: attribute.values[ahead.0].clone(),
+                behind: attribute.values[behind.0].clone(),
+            });
+        }
+    }
+    (rows, breaches)
+}

@@ -1,0 +1,124 @@
+//! Planning: session by session, each team's open roles go to the people present by a
+//! minimum-cost matching (Kuhn–Munkres), so one role's choice never starves another. The
+//! price of giving a role to someone ranks the fairness rules in order: leading turns first
+//! (everyone leads once before anyone leads twice), then turns of that role, then not holding
+//! a role two sessions running, then trying new roles, then turns overall, then a seeded
+//! tie-break. Equal status across backgrounds decides who gets the leading turns of a team's
+//! last, partial round (see `status`).
+
+use pathfinding::matrix::Matrix;
+use pathfinding::prelude::kuhn_munkres_min;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+use crate::problem::{Assignment, RotaError, RotaProblem, Tally};
+use crate::status;
+
+/// Weights that make the sum of prices lexicographic: each term's largest possible
+/// difference is below the next weight up. (A team's rank by background is below 100.)
+/// Background decides a leading turn only in a team's final round (`status::final_round`),
+/// where it comes right after turns of the role.
+const LEADS: i64 = 1_000_000_000_000_000;
+const ROLE_TURNS: i64 = 1_000_000_000_000;
+const FINAL_ROUND_STATUS: i64 = 10_000_000_000;
+const TWO_RUNNING: i64 = 100_000_000;
+const ROLE_HELD_BEFORE: i64 = 1_000_000;
+const ALL_TURNS: i64 = 1_000;
+const JITTER: i64 = 10;
+
+/// Plans the sessions from `problem.from_session` on; returns their assignments (locked
+/// ones included), in session, team and role order.
+pub fn plan(problem: &RotaProblem, seed: u64) -> Result<Vec<Assignment>, RotaError> {
+    problem.check()?;
+    let absent = problem.absences();
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut tally = Tally::new(problem);
+    for a in &problem.history {
+        tally.record(problem, a);
+    }
+    let mut planned = Vec::new();
+    for session in problem.from_session..problem.sessions.len() {
+        let jitter: Vec<i64> = (0..problem.people)
+            .map(|_| rng.random_range(0..JITTER))
+            .collect();
+        for (team, members) in problem.teams.iter().enumerate() {
+            let mut chosen = Vec::new();
+            let mut free: Vec<u32> = members
+                .iter()
+                .copied()
+                .filter(|&p| !absent.contains(&(session, p)))
+                .collect();
+            let in_use = &problem.sessions[session];
+            let filled = &in_use[..free.len().min(in_use.len())];
+            let mut open = Vec::new();
+            for &role in filled {
+                let lock = problem.locked.iter().find(|l| {
+                    l.session == session
+                        && l.team == team
+                        && l.role == role
+                        && free.contains(&l.person)
+                });
+                match lock {
+                    Some(lock) => {
+                        free.retain(|&p| p != lock.person);
+                        chosen.push(*lock);
+                    }
+                    None => open.push(role),
+                }
+            }
+            if !open.is_empty() {
+                let decisive = status::final_round(problem, &tally, &absent, session, team);
+                let scores = status::background_scores(problem, &tally);
+                let mut by_background = free.clone();
+                by_background.sort_by(|&a, &b| status::further_behind(&scores, a, b));
+                let rank = |person: u32| {
+                    by_background.iter().position(|&q| q == person).unwrap_or(0) as i64
+                };
+                let fewest_leads = free.iter().map(|&q| tally.leads(q)).min().unwrap_or(0);
+                let price = |role: usize, person: u32| {
+                    let fewest_turns = free
+                        .iter()
+                        .map(|&q| tally.turns(q, role))
+                        .min()
+                        .unwrap_or(0);
+                    let mut price = i64::from(tally.turns(person, role) - fewest_turns)
+                        * ROLE_TURNS
+                        + i64::from(session > 0 && tally.held(session - 1, person)) * TWO_RUNNING
+                        + i64::from(tally.turns(person, role) > 0) * ROLE_HELD_BEFORE
+                        + i64::from(tally.total(person)) * ALL_TURNS
+                        + jitter[person as usize];
+                    if problem.roles[role].leading {
+                        price += i64::from(tally.leads(person) - fewest_leads) * LEADS;
+                        if decisive {
+                            price += rank(person) * FINAL_ROUND_STATUS;
+                        }
+                    }
+                    price
+                };
+                let weights: Vec<i64> = open
+                    .iter()
+                    .flat_map(|&role| free.iter().map(move |&person| (role, person)))
+                    .map(|(role, person)| price(role, person))
+                    .collect();
+                let matrix = Matrix::from_vec(open.len(), free.len(), weights)
+                    .expect("one price per open role and free person");
+                let (_, columns) = kuhn_munkres_min(&matrix);
+                for (&role, &column) in open.iter().zip(&columns) {
+                    chosen.push(Assignment {
+                        session,
+                        team,
+                        role,
+                        person: free[column],
+                    });
+                }
+            }
+            // Team by team, so the next team's view of who is behind includes this one.
+            for a in &chosen {
+                tally.record(problem, a);
+            }
+            planned.extend(chosen);
+        }
+    }
+    planned.sort();
+    Ok(planned)
+}
