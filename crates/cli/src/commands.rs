@@ -62,6 +62,9 @@ pub fn run(db: &Path, command: Command) -> CliResult {
     if let Command::Groups(crate::GroupsCommand::Form(form)) = command {
         return crate::groups::form(db, *form);
     }
+    if let Command::Rota(crate::RotaCommand::Plan(args)) = command {
+        return crate::rota::plan_rota(db, *args);
+    }
     if let Command::Bench(crate::BenchCommand::Mdgp {
         instance,
         seconds,
@@ -73,7 +76,9 @@ pub fn run(db: &Path, command: Command) -> CliResult {
     }
     let mut store = Store::open(db)?;
     match command {
-        Command::Groups(_) | Command::Bench(_) => unreachable!("handled above"),
+        Command::Groups(_) | Command::Rota(_) | Command::Bench(_) => {
+            unreachable!("handled above")
+        }
         Command::Roster(RosterCommand::Import {
             file,
             target,

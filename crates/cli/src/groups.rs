@@ -102,45 +102,13 @@ fn options(args: &FormArgs) -> Result<TeamOptions, CliError> {
 
 /// A team set as `groups form` writes it: participant id → group label.
 fn read_team_set(file: &Path) -> Result<TeamsById, CliError> {
-    let name = file.display().to_string();
-    let bad =
-        |line: u64, message: String| CliError::Input(format!("{name}: line {line}: {message}"));
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_path(file)
-        .map_err(|e| CliError::Input(format!("{name}: {e}")))?;
-    let headers = reader
-        .headers()
-        .map_err(|e| bad(1, e.to_string()))?
-        .iter()
-        .map(normalise_header)
-        .collect::<Vec<_>>();
-    let column = |wanted: &str| {
-        headers
-            .iter()
-            .position(|h| *h == normalise_header(wanted))
-            .ok_or_else(|| {
-                bad(
-                    1,
-                    format!("there is no {wanted} column (expected participant_id,group)"),
-                )
-            })
-    };
-    let (id_col, group_col) = (column("participant_id")?, column("group")?);
     let mut set = HashMap::new();
-    for (i, record) in reader.records().enumerate() {
-        let line = i as u64 + 2;
-        let record = record.map_err(|e| bad(line, e.to_string()))?;
-        let id = record.get(id_col).unwrap_or("").trim();
-        let group = record.get(group_col).unwrap_or("").trim();
-        if id.is_empty() || group.is_empty() {
-            return Err(bad(
-                line,
-                "participant_id and group must both be filled in".into(),
-            ));
-        }
-        if set.insert(id.to_owned(), group.to_owned()).is_some() {
-            return Err(bad(line, format!("{id} appears twice")));
+    for (line, id, group) in crate::table::read_pairs(file, "participant_id", "group")? {
+        if set.insert(id.clone(), group).is_some() {
+            return Err(CliError::Input(format!(
+                "{}: line {line}: {id} appears twice",
+                file.display()
+            )));
         }
     }
     Ok(set)

@@ -2,6 +2,8 @@
 
 mod commands;
 mod groups;
+mod rota;
+mod table;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -42,9 +44,54 @@ enum Command {
     /// Socially mixed teams.
     #[command(subcommand)]
     Groups(GroupsCommand),
+    /// Leadership rotas.
+    #[command(subcommand)]
+    Rota(RotaCommand),
     /// Benchmarks of the search core.
     #[command(subcommand)]
     Bench(BenchCommand),
+}
+
+#[derive(Subcommand)]
+enum RotaCommand {
+    /// Plan who holds each role, for every team and session: everyone leads once before
+    /// anyone leads twice, roles are shared evenly, absences are made up.
+    Plan(Box<PlanArgs>),
+}
+
+#[derive(Args)]
+#[command(group(clap::ArgGroup::new("source").required(true).args(["teams", "wave"])))]
+struct PlanArgs {
+    /// Teams as `groups form` writes them (participant_id,group).
+    #[arg(long, value_name = "TEAMS.csv")]
+    teams: Option<PathBuf>,
+    /// A wave in the database: its latest saved team set, or the one --team-set names.
+    #[arg(long, value_name = "NAME")]
+    wave: Option<String>,
+    /// The wave's programme, when two have a wave of that name.
+    #[arg(long, value_name = "NAME", requires = "wave")]
+    programme: Option<String>,
+    /// Which saved team set of the wave.
+    #[arg(long, value_name = "NAME", requires = "wave")]
+    team_set: Option<String>,
+    /// The roles, in the order they are filled (a team with fewer people fills the first).
+    #[arg(long, value_name = "ROLE,...", value_delimiter = ',', required = true)]
+    roles: Vec<String>,
+    /// Roles that count as leading [default: Team Leader if among the roles, else the first].
+    #[arg(long, value_name = "ROLE,...", value_delimiter = ',')]
+    leading: Option<Vec<String>>,
+    /// How many sessions to plan.
+    #[arg(long, value_name = "N")]
+    sessions: usize,
+    /// Who is away when (session,participant_id; sessions from 1).
+    #[arg(long, value_name = "ABSENCES.csv")]
+    absences: Option<PathBuf>,
+    /// The same seed gives the same rota.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Where to write the rota (session,group,role,participant_id).
+    #[arg(long, value_name = "ROTA.csv")]
+    out: PathBuf,
 }
 
 #[derive(Subcommand)]

@@ -1,0 +1,430 @@
+//! `mixwell rota plan`: a leadership rota for every team, from a teams file or a wave's
+//! saved team set, written as `session,group,role,participant_id`, with a summary of every
+//! fairness rule.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::path::Path;
+
+use mixwell_grouping::DEFAULT_BALANCE;
+use mixwell_rota::{plan, Attribute, Breach, FairnessReport, Role, RotaProblem};
+use mixwell_store::Store;
+
+use crate::commands::{CliError, CliResult};
+use crate::PlanArgs;
+
+/// The most sessions a plan may have: a long residential has a few a day for a month.
+const MOST_SESSIONS: usize = 500;
+
+/// Who is in which team, as the rota needs it.
+struct Teams {
+    /// Each person's participant id, as written in the files.
+    ids: Vec<String>,
+    /// Each team's label, as written in the files.
+    labels: Vec<String>,
+    members: Vec<Vec<u32>>,
+    /// Backgrounds for the equal-status check (none from a teams file).
+    balance: Vec<Attribute>,
+}
+
+/// The roles asked for, in order, with those that count as leading.
+fn roles(args: &PlanArgs) -> Result<Vec<Role>, CliError> {
+    let names: Vec<String> = args
+        .roles
+        .iter()
+        .map(|r| r.trim().to_owned())
+        .filter(|r| !r.is_empty())
+        .collect();
+    if names.is_empty() {
+        return Err(CliError::Input("--roles: name at least one role".into()));
+    }
+    for (i, name) in names.iter().enumerate() {
+        if names[..i].iter().any(|n| n.eq_ignore_ascii_case(name)) {
+            return Err(CliError::Input(format!("--roles: {name:?} is named twice")));
+        }
+    }
+    let leading: Vec<String> = match &args.leading {
+        Some(list) => list
+            .iter()
+            .map(|r| r.trim().to_owned())
+            .filter(|r| !r.is_empty())
+            .collect(),
+        None => vec![names
+            .iter()
+            .find(|n| n.eq_ignore_ascii_case(mixwell_rota::DEFAULT_ROLES[0]))
+            .unwrap_or(&names[0])
+            .clone()],
+    };
+    for name in &leading {
+        if !names.iter().any(|n| n.eq_ignore_ascii_case(name)) {
+            return Err(CliError::Input(format!(
+                "--leading: {name:?} is not one of the roles ({})",
+                names.join(", ")
+            )));
+        }
+    }
+    Ok(names
+        .into_iter()
+        .map(|name| Role {
+            leading: leading.iter().any(|l| l.eq_ignore_ascii_case(&name)),
+            name,
+        })
+        .collect())
+}
+
+/// Teams from a `participant_id,group` file: groups numbered as `groups form` writes them
+/// are taken in number order, other labels in the order they first appear.
+fn teams_from_file(file: &Path) -> Result<Teams, CliError> {
+    let rows = crate::table::read_pairs(file, "participant_id", "group")?;
+    let mut ids: Vec<String> = Vec::new();
+    let mut labels: Vec<String> = Vec::new();
+    let mut members: Vec<Vec<u32>> = Vec::new();
+    let mut seen: HashMap<String, u64> = HashMap::new();
+    for (line, id, group) in rows {
+        if let Some(first) = seen.insert(id.clone(), line) {
+            return Err(CliError::Input(format!(
+                "{}: line {line}: {id} is already in a team on line {first}",
+                file.display()
+            )));
+        }
+        let team = match labels.iter().position(|l| *l == group) {
+            Some(t) => t,
+            None => {
+                labels.push(group);
+                members.push(Vec::new());
+                labels.len() - 1
+            }
+        };
+        members[team].push(ids.len() as u32);
+        ids.push(id);
+    }
+    if ids.is_empty() {
+        return Err(CliError::Input(format!(
+            "{}: there are no participants in it",
+            file.display()
+        )));
+    }
+    let mut order: Vec<usize> = (0..labels.len()).collect();
+    if labels.iter().all(|l| l.parse::<u64>().is_ok()) {
+        order.sort_by_key(|&t| labels[t].parse::<u64>().unwrap_or(u64::MAX));
+    }
+    Ok(Teams {
+        ids,
+        labels: order.iter().map(|&t| labels[t].clone()).collect(),
+        members: order.iter().map(|&t| members[t].clone()).collect(),
+        balance: Vec::new(),
+    })
+}
+
+/// Teams from a wave's saved team set (the named one, else the latest), with the wave's
+/// backgrounds for the equal-status check.
+fn teams_from_wave(db: &Path, args: &PlanArgs) -> Result<Teams, CliError> {
+    let store = Store::open(db)?;
+    let wave = store.find_wave(
+        args.programme.as_deref(),
+        args.wave.as_deref().unwrap_or(""),
+    )?;
+    let sets = store.team_sets(wave.id)?;
+    let set = match &args.team_set {
+        Some(name) => sets.iter().find(|s| s.name == *name).ok_or_else(|| {
+            CliError::Input(format!(
+                "the wave {:?} has no team set called {name:?}",
+                wave.name
+            ))
+        })?,
+        None => sets.last().ok_or_else(|| {
+            CliError::Input(format!(
+                "the wave {:?} has no saved team set: form and save teams first",
+                wave.name
+            ))
+        })?,
+    };
+    let people = store.participants(wave.id)?;
+    let index: HashMap<_, u32> = people
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.id, i as u32))
+        .collect();
+    let teams = set.placements.iter().map(|p| p.team + 1).max().unwrap_or(0) as usize;
+    let mut members = vec![Vec::new(); teams];
+    for placement in &set.placements {
+        if let Some(&i) = index.get(&placement.participant_id) {
+            members[placement.team as usize].push(i);
+        }
+    }
+    for team in &mut members {
+        team.sort_unstable();
+    }
+    let balance = DEFAULT_BALANCE
+        .iter()
+        .map(|name| {
+            let of: Vec<String> = people
+                .iter()
+                .map(|p| p.record.attribute(name).unwrap_or_default())
+                .collect();
+            let mut values: Vec<String> = of.iter().filter(|v| !v.is_empty()).cloned().collect();
+            values.sort();
+            values.dedup();
+            Attribute {
+                name: (*name).to_owned(),
+                of_person: of
+                    .iter()
+                    .map(|v| values.iter().position(|x| x == v).map(|i| i as u32))
+                    .collect(),
+                values,
+            }
+        })
+        .collect();
+    Ok(Teams {
+        ids: people
+            .iter()
+            .map(|p| p.record.external_id.clone())
+            .collect(),
+        labels: (1..=teams).map(|t| t.to_string()).collect(),
+        members,
+        balance,
+    })
+}
+
+/// `session,participant_id` rows, sessions from 1.
+fn absences(file: &Path, sessions: usize, ids: &[String]) -> Result<Vec<(usize, u32)>, CliError> {
+    let index: HashMap<&str, u32> = ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| (id.as_str(), i as u32))
+        .collect();
+    let bad = |line: u64, message: String| {
+        CliError::Input(format!("{}: line {line}: {message}", file.display()))
+    };
+    crate::table::read_pairs(file, "session", "participant_id")?
+        .into_iter()
+        .map(|(line, session, id)| {
+            let s = session
+                .parse::<usize>()
+                .ok()
+                .filter(|s| (1..=sessions).contains(s))
+                .ok_or_else(|| {
+                    bad(
+                        line,
+                        format!("session {session:?} is not a number from 1 to {sessions}"),
+                    )
+                })?;
+            let person = index
+                .get(id.as_str())
+                .ok_or_else(|| bad(line, format!("{id} is not in any team")))?;
+            Ok((s - 1, *person))
+        })
+        .collect()
+}
+
+pub fn plan_rota(db: &Path, args: PlanArgs) -> CliResult {
+    if !(1..=MOST_SESSIONS).contains(&args.sessions) {
+        return Err(CliError::Input(format!(
+            "--sessions must be from 1 to {MOST_SESSIONS}"
+        )));
+    }
+    let roles = roles(&args)?;
+    let teams = match &args.teams {
+        Some(file) => teams_from_file(file)?,
+        None => teams_from_wave(db, &args)?,
+    };
+    let absent = match &args.absences {
+        Some(file) => absences(file, args.sessions, &teams.ids)?,
+        None => Vec::new(),
+    };
+    let problem = RotaProblem {
+        people: teams.ids.len(),
+        sessions: vec![(0..roles.len()).collect(); args.sessions],
+        roles,
+        teams: teams.members.clone(),
+        absent,
+        balance: teams.balance.clone(),
+        ..RotaProblem::default()
+    };
+    let rota = plan(&problem, args.seed).map_err(|e| CliError::Input(e.to_string()))?;
+    let mut csv = String::from("session,group,role,participant_id\n");
+    let mut rows = rota.clone();
+    rows.sort_by_key(|a| (a.session, a.team, a.role));
+    for a in &rows {
+        let _ = writeln!(
+            csv,
+            "{},{},{},{}",
+            a.session + 1,
+            quote(&teams.labels[a.team]),
+            quote(&problem.roles[a.role].name),
+            quote(&teams.ids[a.person as usize])
+        );
+    }
+    std::fs::write(&args.out, csv).map_err(|error| CliError::File {
+        path: args.out.display().to_string(),
+        error,
+    })?;
+    let report = FairnessReport::check(&problem, &rota);
+    print!("{}", summary(&problem, &teams, &report));
+    println!("wrote {}", args.out.display());
+    Ok(())
+}
+
+/// A CSV field, quoted when it needs to be.
+fn quote(field: &str) -> String {
+    if field.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", field.replace('"', "\"\""))
+    } else {
+        field.to_owned()
+    }
+}
+
+/// What staff read: each rule met or not, who is concerned, and turns by background.
+fn summary(problem: &RotaProblem, teams: &Teams, report: &FairnessReport) -> String {
+    let mut out = String::new();
+    let role_names: Vec<String> = problem
+        .roles
+        .iter()
+        .map(|r| {
+            if r.leading {
+                format!("{} (leading)", r.name)
+            } else {
+                r.name.clone()
+            }
+        })
+        .collect();
+    let _ = writeln!(
+        out,
+        "rota for {} teams over {} sessions: {}",
+        teams.labels.len(),
+        problem.sessions.len(),
+        role_names.join(", ")
+    );
+    let rules: [(&str, fn(&Breach) -> bool); 5] = [
+        ("everyone leads once before anyone leads twice", |b| {
+            matches!(b, Breach::LedAgainFirst { .. })
+        }),
+        ("each role shared within one turn in every team", |b| {
+            matches!(b, Breach::UnevenRole { .. })
+        }),
+        (
+            "nobody holds a role two sessions running when a teammate could",
+            |b| matches!(b, Breach::TwoRunning { .. }),
+        ),
+        (
+            "leading turns equal across backgrounds, up to rounding",
+            |b| matches!(b, Breach::UnequalStatus { .. }),
+        ),
+        ("nobody away is given a role", |b| {
+            matches!(
+                b,
+                Breach::Absent { .. } | Breach::Misplaced { .. } | Breach::LockNotKept { .. }
+            )
+        }),
+    ];
+    for (i, (rule, matches)) in rules.iter().enumerate() {
+        let broken: Vec<&Breach> = report.breaches.iter().filter(|b| matches(b)).collect();
+        let unchecked = i == 3 && problem.balance.is_empty();
+        let mark = if unchecked {
+            "n/a   "
+        } else if broken.is_empty() {
+            "met   "
+        } else {
+            "BROKEN"
+        };
+        let _ = writeln!(out, "  {mark} {rule}");
+        if unchecked {
+            let _ = writeln!(
+                out,
+                "    (a teams file has no backgrounds: use --wave to check this)"
+            );
+        }
+        for b in broken {
+            let _ = writeln!(out, "    - {}", describe(b, problem, teams));
+        }
+    }
+    for row in &report.equal_status {
+        let _ = writeln!(
+            out,
+            "  {} {}: {} people, {:.2} leading turns each on average ({:+.2} against their team's share)",
+            row.attribute, row.value, row.people, row.mean_leads, row.mean_excess
+        );
+    }
+    out
+}
+
+fn describe(breach: &Breach, problem: &RotaProblem, teams: &Teams) -> String {
+    let who = |p: u32| teams.ids[p as usize].as_str();
+    let team = |t: usize| teams.labels[t].as_str();
+    let role = |r: usize| problem.roles[r].name.as_str();
+    match breach {
+        Breach::LedAgainFirst {
+            session,
+            team: t,
+            person,
+            waiting,
+        } => format!(
+            "session {}: {} leads again in team {} before {} has had as many turns",
+            session + 1,
+            who(*person),
+            team(*t),
+            who(*waiting)
+        ),
+        Breach::UnevenRole {
+            team: t,
+            role: r,
+            fewest,
+            most,
+        } => format!(
+            "team {}: {} turns range from {fewest} to {most}",
+            team(*t),
+            role(*r)
+        ),
+        Breach::TwoRunning {
+            session,
+            team: t,
+            person,
+        } => format!(
+            "session {}: {} in team {} holds a role again straight away",
+            session + 1,
+            who(*person),
+            team(*t)
+        ),
+        Breach::UnequalStatus {
+            attribute,
+            ahead,
+            behind,
+        } => format!("{attribute}: {ahead} lead more often than {behind}"),
+        Breach::Absent {
+            session,
+            team: t,
+            role: r,
+            person,
+        } => format!(
+            "session {}: {} is away but is {} of team {}",
+            session + 1,
+            who(*person),
+            role(*r),
+            team(*t)
+        ),
+        Breach::Misplaced {
+            session,
+            team: t,
+            role: r,
+            person,
+        } => format!(
+            "session {}: {} cannot be {} of team {}",
+            session + 1,
+            who(*person),
+            role(*r),
+            team(*t)
+        ),
+        Breach::LockNotKept {
+            session,
+            team: t,
+            role: r,
+            person,
+        } => format!(
+            "session {}: {} was fixed as {} of team {} but is not",
+            session + 1,
+            who(*person),
+            role(*r),
+            team(*t)
+        ),
+    }
+}

@@ -1,0 +1,228 @@
+//! `mixwell rota plan` as scripts use it: the ROTA.csv contract, absences, small teams, a
+//! wave's saved team set, and bad input that changes nothing.
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn mixwell(db: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_mixwell"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path.to_str().unwrap().to_owned()
+}
+
+/// (session, group, role, participant_id) rows after checking the header.
+fn rota(file: &Path) -> Vec<(u32, String, String, String)> {
+    let text = std::fs::read_to_string(file).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(lines.next(), Some("session,group,role,participant_id"));
+    lines
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            (f[0].parse().unwrap(), f[1].into(), f[2].into(), f[3].into())
+        })
+        .collect()
+}
+
+const ROLES: &str = "Team Leader,Timekeeper,Scribe,Spokesperson";
+
+#[test]
+fn plans_every_team_and_session_skipping_the_absent_and_filling_small_teams_in_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("never-created.sqlite");
+    let mut teams = String::from("participant_id,group\n");
+    for i in 0..8 {
+        teams.push_str(&format!("A{i},1\n"));
+    }
+    for i in 0..3 {
+        teams.push_str(&format!("B{i},2\n"));
+    }
+    let teams = write(dir.path(), "teams.csv", &teams);
+    let absences = write(
+        dir.path(),
+        "absent.csv",
+        "session,participant_id\n2,A0\n3,B1\n",
+    );
+    let out = dir.path().join("rota.csv");
+    let run = mixwell(
+        &db,
+        &[
+            "rota",
+            "plan",
+            "--teams",
+            &teams,
+            "--roles",
+            ROLES,
+            "--sessions",
+            "8",
+            "--absences",
+            &absences,
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert_eq!(
+        run.status.code(),
+        Some(0),
+        "{stdout}{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert!(!db.exists(), "a teams file needs no database");
+    let rows = rota(&out);
+    let mut cells: HashMap<(u32, String), Vec<String>> = HashMap::new();
+    for (session, group, role, id) in &rows {
+        assert!(
+            !(*session == 2 && id == "A0") && !(*session == 3 && id == "B1"),
+            "{id} is away"
+        );
+        cells
+            .entry((*session, group.clone()))
+            .or_default()
+            .push(role.clone());
+    }
+    let roles: Vec<String> = ROLES.split(',').map(String::from).collect();
+    for session in 1..=8 {
+        assert_eq!(
+            cells[&(session, "1".into())],
+            roles,
+            "team 1, session {session}"
+        );
+        // Three people fill the first three roles; two (one away) the first two.
+        let expected = if session == 3 { 2 } else { 3 };
+        assert_eq!(
+            cells[&(session, "2".into())],
+            roles[..expected],
+            "team 2, session {session}"
+        );
+    }
+    // Eight sessions, eight people: everyone in team 1 leads once; A0, away once, still does.
+    let leaders: HashSet<&String> = rows
+        .iter()
+        .filter(|r| r.1 == "1" && r.2 == "Team Leader")
+        .map(|r| &r.3)
+        .collect();
+    assert_eq!(leaders.len(), 8, "{rows:?}");
+    assert!(
+        stdout.contains("met    everyone leads once before anyone leads twice"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn bad_input_exits_1_with_the_place_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("never-created.sqlite");
+    let teams = write(
+        dir.path(),
+        "teams.csv",
+        "participant_id,group\nA1,1\nA2,1\n",
+    );
+    let out = dir.path().join("rota.csv");
+    let cases: Vec<(Vec<String>, &str)> = vec![
+        (
+            vec![
+                "--absences".into(),
+                write(dir.path(), "a.csv", "session,participant_id\n9,A1\n"),
+            ],
+            "a.csv: line 2: session \"9\" is not a number from 1 to 4",
+        ),
+        (
+            vec![
+                "--absences".into(),
+                write(dir.path(), "b.csv", "session,participant_id\n1,Z9\n"),
+            ],
+            "b.csv: line 2: Z9 is not in any team",
+        ),
+        (
+            vec!["--leading".into(), "Captain".into()],
+            "--leading: \"Captain\" is not one of the roles",
+        ),
+    ];
+    for (extra, expected) in cases {
+        let mut args: Vec<String> = [
+            "rota",
+            "plan",
+            "--teams",
+            &teams,
+            "--roles",
+            ROLES,
+            "--sessions",
+            "4",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        args.extend(extra);
+        args.extend(["--out".into(), out.to_str().unwrap().into()]);
+        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+        let run = mixwell(&db, &refs);
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        assert_eq!(run.status.code(), Some(1), "{stderr}");
+        assert!(stderr.contains(expected), "{stderr}");
+        assert!(!out.exists());
+    }
+}
+
+#[test]
+fn plans_from_a_waves_saved_team_set_and_checks_equal_status() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("mixwell.sqlite");
+    assert!(mixwell(&db, &["demo", "seed"]).status.success());
+    {
+        let mut store = mixwell_store::Store::open(&db).unwrap();
+        let wave = store.find_wave(None, mixwell_store::DEMO_WAVE).unwrap();
+        let placements: Vec<mixwell_store::Placement> = store
+            .participants(wave.id)
+            .unwrap()
+            .iter()
+            .enumerate()
+            .map(|(i, p)| mixwell_store::Placement {
+                participant_id: p.id,
+                team: (i % 10) as u32,
+                pinned: false,
+            })
+            .collect();
+        store
+            .save_team_set(wave.id, "Day 1", "{}", &placements)
+            .unwrap();
+    }
+    let out = dir.path().join("rota.csv");
+    let run = mixwell(
+        &db,
+        &[
+            "rota",
+            "plan",
+            "--wave",
+            mixwell_store::DEMO_WAVE,
+            "--roles",
+            ROLES,
+            "--sessions",
+            "15",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert_eq!(
+        run.status.code(),
+        Some(0),
+        "{stdout}{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert_eq!(rota(&out).len(), 15 * 10 * 4);
+    assert!(
+        stdout.contains("leading turns equal across backgrounds"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("gender Female:"), "{stdout}");
+}
