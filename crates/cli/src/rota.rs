@@ -274,6 +274,9 @@ fn quote(field: &str) -> String {
     }
 }
 
+/// Whether a breach belongs to a rule of the summary.
+type RuleOf = fn(&Breach) -> bool;
+
 /// What staff read: each rule met or not, who is concerned, and turns by background.
 fn summary(problem: &RotaProblem, teams: &Teams, report: &FairnessReport) -> String {
     let mut out = String::new();
@@ -295,7 +298,7 @@ fn summary(problem: &RotaProblem, teams: &Teams, report: &FairnessReport) -> Str
         problem.sessions.len(),
         role_names.join(", ")
     );
-    let rules: [(&str, fn(&Breach) -> bool); 5] = [
+    let rules: [(&str, RuleOf); 5] = [
         ("everyone leads once before anyone leads twice", |b| {
             matches!(b, Breach::LedAgainFirst { .. })
         }),
