@@ -9,6 +9,12 @@ cargo bench -q -p mixwell-store --bench import
 echo "== Team search core on MDGP (release) =="
 scripts/bench-mdgp.sh
 
+echo "== Team formation on realistic waves, with the annealing reference (release) =="
+MIXWELL_BENCH_SEEDS=1,2,3 cargo bench -q -p mixwell-grouping --bench teams
+
+echo "== Rota planning (release) =="
+cargo bench -q -p mixwell-rota --bench plan
+
 echo "== App start and memory (release, Xvfb) =="
 (cd src-tauri && ../ui/node_modules/.bin/tauri build --no-bundle >/dev/null)
 cargo build -q --release -p mixwell-cli
