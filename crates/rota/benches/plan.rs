@@ -13,7 +13,7 @@ fn wave() -> RotaProblem {
     let absent = (0..sessions)
         .flat_map(|s| {
             (0..people as u32)
-                .filter(move |p| (p * 7 + s as u32 * 13) % 10 == 0)
+                .filter(move |p| (p * 7 + s as u32 * 13).is_multiple_of(10))
                 .map(move |p| (s, p))
         })
         .collect();
