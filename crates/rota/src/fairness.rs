@@ -273,7 +273,12 @@ fn two_running(
         .copied()
         .filter(|&p| !holding.contains(&p) && !tally.held(session - 1, p))
         .collect();
-    let scores = status::background_scores(problem, tally);
+    // Background only ranks above rule 3 in a final round, so only then is it needed.
+    let scores = if final_round {
+        status::background_scores(problem, tally)
+    } else {
+        Vec::new()
+    };
     let mut again: Vec<u32> = assignments
         .iter()
         .filter(|a| a.team == team && tally.held(session - 1, a.person))

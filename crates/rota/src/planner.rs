@@ -67,20 +67,19 @@ pub fn plan(problem: &RotaProblem, seed: u64) -> Result<Vec<Assignment>, RotaErr
                 }
             }
             if !open.is_empty() {
-                let decisive = status::final_round(problem, &tally, &absent, session, team);
-                let scores = status::background_scores(problem, &tally);
-                let mut by_background = free.clone();
-                by_background.sort_by(|&a, &b| status::further_behind(&scores, a, b));
-                let rank = |person: u32| {
-                    by_background.iter().position(|&q| q == person).unwrap_or(0) as i64
-                };
+                // Background decides only in the team's final round; elsewhere all rank 0.
+                let mut rank = vec![0i64; free.len()];
+                if status::final_round(problem, &tally, &absent, session, team) {
+                    let scores = status::background_scores(problem, &tally);
+                    let mut order: Vec<usize> = (0..free.len()).collect();
+                    order.sort_by(|&a, &b| status::further_behind(&scores, free[a], free[b]));
+                    for (position, &column) in order.iter().enumerate() {
+                        rank[column] = position as i64;
+                    }
+                }
                 let fewest_leads = free.iter().map(|&q| tally.leads(q)).min().unwrap_or(0);
-                let price = |role: usize, person: u32| {
-                    let fewest_turns = free
-                        .iter()
-                        .map(|&q| tally.turns(q, role))
-                        .min()
-                        .unwrap_or(0);
+                let price = |role: usize, fewest_turns: u32, column: usize| {
+                    let person = free[column];
                     let mut price = i64::from(tally.turns(person, role) - fewest_turns)
                         * ROLE_TURNS
                         + i64::from(session > 0 && tally.held(session - 1, person)) * TWO_RUNNING
@@ -88,18 +87,20 @@ pub fn plan(problem: &RotaProblem, seed: u64) -> Result<Vec<Assignment>, RotaErr
                         + i64::from(tally.total(person)) * ALL_TURNS
                         + jitter[person as usize];
                     if problem.roles[role].leading {
-                        price += i64::from(tally.leads(person) - fewest_leads) * LEADS;
-                        if decisive {
-                            price += rank(person) * FINAL_ROUND_STATUS;
-                        }
+                        price += i64::from(tally.leads(person) - fewest_leads) * LEADS
+                            + rank[column] * FINAL_ROUND_STATUS;
                     }
                     price
                 };
-                let weights: Vec<i64> = open
-                    .iter()
-                    .flat_map(|&role| free.iter().map(move |&person| (role, person)))
-                    .map(|(role, person)| price(role, person))
-                    .collect();
+                let mut weights = Vec::with_capacity(open.len() * free.len());
+                for &role in &open {
+                    let fewest_turns = free
+                        .iter()
+                        .map(|&q| tally.turns(q, role))
+                        .min()
+                        .unwrap_or(0);
+                    weights.extend((0..free.len()).map(|column| price(role, fewest_turns, column)));
+                }
                 let matrix = Matrix::from_vec(open.len(), free.len(), weights)
                     .expect("one price per open role and free person");
                 let (_, columns) = kuhn_munkres_min(&matrix);
