@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::Path;
 
-use mixwell_grouping::DEFAULT_BALANCE;
+use mixwell_grouping::{Coded, DEFAULT_BALANCE};
 use mixwell_rota::{plan, Attribute, Breach, FairnessReport, Role, RotaProblem};
 use mixwell_store::Store;
 
@@ -162,16 +162,16 @@ fn teams_from_wave(db: &Path, args: &PlanArgs) -> Result<Teams, CliError> {
                 .iter()
                 .map(|p| p.record.attribute(name).unwrap_or_default())
                 .collect();
-            let mut values: Vec<String> = of.iter().filter(|v| !v.is_empty()).cloned().collect();
-            values.sort();
-            values.dedup();
+            let coded = Coded::from_values(name, &of);
+            // A blank is "not recorded", not a background of its own.
             Attribute {
-                name: (*name).to_owned(),
-                of_person: of
+                of_person: coded
+                    .values
                     .iter()
-                    .map(|v| values.iter().position(|x| x == v).map(|i| i as u32))
+                    .map(|&v| (!coded.names[v as usize].is_empty()).then_some(v))
                     .collect(),
-                values,
+                name: coded.name,
+                values: coded.names,
             }
         })
         .collect();
