@@ -1,21 +1,16 @@
 //! The `mixwell` command as scripts use it: exit codes, stdout, stderr.
 
+mod common;
+
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
+
+use common::mixwell;
 
 const SAMPLE: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/../../tests/fixtures/sample_roster_120.csv"
 );
-
-fn mixwell(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_mixwell"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .output()
-        .unwrap()
-}
 
 fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()

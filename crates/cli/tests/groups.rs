@@ -1,9 +1,12 @@
 //! `mixwell groups form` as scripts use it: the TEAMS.csv contract and the exit codes
 //! (0 every rule met, 2 some could not be, 1 bad input).
 
+mod common;
+
 use std::collections::HashMap;
-use std::path::Path;
-use std::process::{Command, Output};
+use std::path::{Path, PathBuf};
+
+use common::{mixwell, save_demo_team_set, seed_demo};
 
 const SAMPLE: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -11,13 +14,23 @@ const SAMPLE: &str = concat!(
 );
 const HEADER: &str = "id,first_name,last_name,date_of_birth,gender,ethnicity,faith,school,postcode,fsm,additional_needs,friends\n";
 
-fn mixwell(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_mixwell"))
-        .arg("--db")
-        .arg(dir.join("never-created.sqlite"))
-        .args(args)
-        .output()
-        .unwrap()
+/// A database path that commands working from a roster file must never create.
+fn no_database(dir: &Path) -> PathBuf {
+    dir.join("never-created.sqlite")
+}
+
+/// Pairs who share a team in both team sets.
+fn repeated_pairs(a: &HashMap<String, String>, b: &HashMap<String, String>) -> usize {
+    let ids: Vec<&String> = a.keys().collect();
+    let mut repeats = 0;
+    for (i, x) in ids.iter().enumerate() {
+        for y in &ids[i + 1..] {
+            if a[*x] == a[*y] && b[*x] == b[*y] {
+                repeats += 1;
+            }
+        }
+    }
+    repeats
 }
 
 fn teams(file: &Path) -> HashMap<String, String> {
@@ -37,7 +50,7 @@ fn forms_teams_from_a_roster_file_with_every_rule_met() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("teams.csv");
     let run = mixwell(
-        dir.path(),
+        &no_database(dir.path()),
         &[
             "groups",
             "form",
@@ -100,7 +113,7 @@ fn rules_that_cannot_be_met_exit_2_and_still_write_the_teams() {
     .unwrap();
     let out = dir.path().join("teams.csv");
     let run = mixwell(
-        dir.path(),
+        &no_database(dir.path()),
         &[
             "groups",
             "form",
@@ -137,7 +150,7 @@ fn bad_input_exits_1_with_the_reason_and_writes_nothing() {
     ] {
         let mut all = vec!["groups", "form", "--roster", SAMPLE, "--out", out_arg];
         all.extend(args);
-        let run = mixwell(dir.path(), &all);
+        let run = mixwell(&no_database(dir.path()), &all);
         let stderr = String::from_utf8_lossy(&run.stderr);
         assert_eq!(run.status.code(), Some(1), "{all:?}: {stderr}");
         assert!(stderr.contains(reason), "{all:?}: {stderr}");
@@ -164,7 +177,7 @@ fn avoiding_repeats_keeps_earlier_teammates_apart() {
             out.to_str().unwrap(),
         ];
         args.extend_from_slice(extra);
-        let run = mixwell(dir.path(), &args);
+        let run = mixwell(&no_database(dir.path()), &args);
         assert_eq!(
             run.status.code(),
             Some(0),
@@ -175,16 +188,7 @@ fn avoiding_repeats_keeps_earlier_teammates_apart() {
     };
     form(&first, &[]);
     let summary = form(&second, &["--avoid-repeats", first.to_str().unwrap()]);
-    let (a, b) = (teams(&first), teams(&second));
-    let ids: Vec<&String> = a.keys().collect();
-    let mut repeats = 0;
-    for (i, x) in ids.iter().enumerate() {
-        for y in &ids[i + 1..] {
-            if a[*x] == a[*y] && b[*x] == b[*y] {
-                repeats += 1;
-            }
-        }
-    }
+    let repeats = repeated_pairs(&teams(&first), &teams(&second));
     // Ten teams of twelve met 660 pairs; teams at random would repeat about 66 of them.
     assert!(repeats < 30, "{repeats} pairs met again\n{summary}");
     assert!(
@@ -197,15 +201,7 @@ fn avoiding_repeats_keeps_earlier_teammates_apart() {
 fn new_teams_for_the_next_activity_mix_people_from_the_waves_saved_team_sets() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("mixwell.sqlite");
-    let run = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_mixwell"))
-            .arg("--db")
-            .arg(&db)
-            .args(args)
-            .output()
-            .unwrap()
-    };
-    assert!(run(&["demo", "seed"]).status.success());
+    seed_demo(&db);
     let form = |out: &Path, extra: &[&str]| {
         let mut args = vec![
             "groups",
@@ -218,7 +214,7 @@ fn new_teams_for_the_next_activity_mix_people_from_the_waves_saved_team_sets() {
             out.to_str().unwrap(),
         ];
         args.extend_from_slice(extra);
-        let output = run(&args);
+        let output = mixwell(&db, &args);
         assert_eq!(
             output.status.code(),
             Some(0),
@@ -231,34 +227,11 @@ fn new_teams_for_the_next_activity_mix_people_from_the_waves_saved_team_sets() {
     form(&first, &[]);
     // Staff saved the first activity's teams in the app.
     let day1 = teams(&first);
-    {
-        let mut store = mixwell_store::Store::open(&db).unwrap();
-        let wave = store.find_wave(None, mixwell_store::DEMO_WAVE).unwrap();
-        let placements: Vec<mixwell_store::Placement> = store
-            .participants(wave.id)
-            .unwrap()
-            .iter()
-            .map(|p| mixwell_store::Placement {
-                participant_id: p.id,
-                team: day1[&p.record.external_id].parse().unwrap(),
-                pinned: false,
-            })
-            .collect();
-        store
-            .save_team_set(wave.id, "Day 1 – raft build", "{}", &placements)
-            .unwrap();
-    }
+    save_demo_team_set(&db, "Day 1 – raft build", |_, p| {
+        day1[&p.record.external_id].parse().unwrap()
+    });
     let summary = form(&second, &["--avoid-saved"]);
-    let day2 = teams(&second);
-    let ids: Vec<&String> = day1.keys().collect();
-    let mut repeats = 0;
-    for (i, x) in ids.iter().enumerate() {
-        for y in &ids[i + 1..] {
-            if day1[*x] == day1[*y] && day2[*x] == day2[*y] {
-                repeats += 1;
-            }
-        }
-    }
+    let repeats = repeated_pairs(&day1, &teams(&second));
     // Teams at random would put about 66 of the 660 earlier pairs together again.
     assert!(repeats < 30, "{repeats} pairs met again\n{summary}");
     assert!(

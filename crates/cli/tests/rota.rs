@@ -1,18 +1,12 @@
 //! `mixwell rota plan` as scripts use it: the ROTA.csv contract, absences, small teams, a
 //! wave's saved team set, and bad input that changes nothing.
 
+mod common;
+
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
-use std::process::{Command, Output};
 
-fn mixwell(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_mixwell"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .output()
-        .unwrap()
-}
+use common::{mixwell, save_demo_team_set, seed_demo};
 
 fn write(dir: &Path, name: &str, text: &str) -> String {
     let path = dir.join(name);
@@ -177,25 +171,8 @@ fn bad_input_exits_1_with_the_place_and_writes_nothing() {
 fn plans_from_a_waves_saved_team_set_and_checks_equal_status() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("mixwell.sqlite");
-    assert!(mixwell(&db, &["demo", "seed"]).status.success());
-    {
-        let mut store = mixwell_store::Store::open(&db).unwrap();
-        let wave = store.find_wave(None, mixwell_store::DEMO_WAVE).unwrap();
-        let placements: Vec<mixwell_store::Placement> = store
-            .participants(wave.id)
-            .unwrap()
-            .iter()
-            .enumerate()
-            .map(|(i, p)| mixwell_store::Placement {
-                participant_id: p.id,
-                team: (i % 10) as u32,
-                pinned: false,
-            })
-            .collect();
-        store
-            .save_team_set(wave.id, "Day 1", "{}", &placements)
-            .unwrap();
-    }
+    seed_demo(&db);
+    save_demo_team_set(&db, "Day 1", |i, _| (i % 10) as u32);
     let out = dir.path().join("rota.csv");
     let run = mixwell(
         &db,

@@ -1,0 +1,50 @@
+//! What the CLI's test files share: running the binary, and a demo wave with a team set
+//! saved as staff save one in the app.
+// Each test file is its own crate and uses only part of this.
+#![allow(dead_code)]
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use mixwell_domain::Participant;
+
+/// Runs `mixwell --db DB ARGS...`.
+pub fn mixwell(db: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_mixwell"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// Seeds the demo programme into `db`.
+pub fn seed_demo(db: &Path) {
+    let run = mixwell(db, &["demo", "seed"]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+}
+
+/// Saves a team set of the demo wave, each participant in the team (from 0) `team_of`
+/// gives them.
+pub fn save_demo_team_set(db: &Path, name: &str, team_of: impl Fn(usize, &Participant) -> u32) {
+    let mut store = mixwell_store::Store::open(db).unwrap();
+    let wave = store.find_wave(None, mixwell_store::DEMO_WAVE).unwrap();
+    let placements: Vec<mixwell_store::Placement> = store
+        .participants(wave.id)
+        .unwrap()
+        .iter()
+        .enumerate()
+        .map(|(i, p)| mixwell_store::Placement {
+            participant_id: p.id,
+            team: team_of(i, p),
+            pinned: false,
+        })
+        .collect();
+    store
+        .save_team_set(wave.id, name, "{}", &placements)
+        .unwrap();
+}
