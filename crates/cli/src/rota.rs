@@ -6,8 +6,7 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::Path;
 
-use mixwell_grouping::{Coded, DEFAULT_BALANCE};
-use mixwell_rota::{plan, Attribute, Breach, FairnessReport, Role, RotaProblem};
+use mixwell_rota::{plan, Attribute, Breach, FairnessReport, Names, Role, RotaProblem};
 use mixwell_store::Store;
 
 use crate::commands::{CliError, CliResult};
@@ -155,26 +154,7 @@ fn teams_from_wave(db: &Path, args: &PlanArgs) -> Result<Teams, CliError> {
     for team in &mut members {
         team.sort_unstable();
     }
-    let balance = DEFAULT_BALANCE
-        .iter()
-        .map(|name| {
-            let of: Vec<String> = people
-                .iter()
-                .map(|p| p.record.attribute(name).unwrap_or_default())
-                .collect();
-            let coded = Coded::from_values(name, &of);
-            // A blank is "not recorded", not a background of its own.
-            Attribute {
-                of_person: coded
-                    .values
-                    .iter()
-                    .map(|&v| (!coded.names[v as usize].is_empty()).then_some(v))
-                    .collect(),
-                name: coded.name,
-                values: coded.names,
-            }
-        })
-        .collect();
+    let balance = mixwell_store::status_attributes(&people);
     Ok(Teams {
         ids: people
             .iter()
@@ -338,7 +318,7 @@ fn summary(problem: &RotaProblem, teams: &Teams, report: &FairnessReport) -> Str
             );
         }
         for b in broken {
-            let _ = writeln!(out, "    - {}", describe(b, problem, teams));
+            let _ = writeln!(out, "    - {}", b.describe(&FileNames { problem, teams }));
         }
     }
     for row in &report.equal_status {
@@ -351,83 +331,23 @@ fn summary(problem: &RotaProblem, teams: &Teams, report: &FairnessReport) -> Str
     out
 }
 
-fn describe(breach: &Breach, problem: &RotaProblem, teams: &Teams) -> String {
-    let who = |p: u32| teams.ids[p as usize].as_str();
-    let team = |t: usize| teams.labels[t].as_str();
-    let role = |r: usize| problem.roles[r].name.as_str();
-    match breach {
-        Breach::LedAgainFirst {
-            session,
-            team: t,
-            person,
-            waiting,
-        } => format!(
-            "session {}: {} leads again in team {} before {} has had as many turns",
-            session + 1,
-            who(*person),
-            team(*t),
-            who(*waiting)
-        ),
-        Breach::UnevenRole {
-            team: t,
-            role: r,
-            fewest,
-            most,
-        } => format!(
-            "team {}: {} turns range from {fewest} to {most}",
-            team(*t),
-            role(*r)
-        ),
-        Breach::TwoRunning {
-            session,
-            team: t,
-            person,
-        } => format!(
-            "session {}: {} in team {} holds a role again straight away",
-            session + 1,
-            who(*person),
-            team(*t)
-        ),
-        Breach::UnequalStatus {
-            attribute,
-            ahead,
-            behind,
-        } => format!("{attribute}: {ahead} lead more often than {behind}"),
-        Breach::Absent {
-            session,
-            team: t,
-            role: r,
-            person,
-        } => format!(
-            "session {}: {} is away but is {} of team {}",
-            session + 1,
-            who(*person),
-            role(*r),
-            team(*t)
-        ),
-        Breach::Misplaced {
-            session,
-            team: t,
-            role: r,
-            person,
-        } => format!(
-            "session {}: {} cannot be {} of team {}",
-            session + 1,
-            who(*person),
-            role(*r),
-            team(*t)
-        ),
-        Breach::LockNotKept {
-            session,
-            team: t,
-            role: r,
-            person,
-        } => format!(
-            "session {}: {} was fixed as {} of team {} but is not",
-            session + 1,
-            who(*person),
-            role(*r),
-            team(*t)
-        ),
+/// Names as the CLI prints them: participant ids, team labels, sessions from 1.
+struct FileNames<'a> {
+    problem: &'a RotaProblem,
+    teams: &'a Teams,
+}
+
+impl Names for FileNames<'_> {
+    fn person(&self, person: u32) -> String {
+        self.teams.ids[person as usize].clone()
+    }
+    fn team(&self, team: usize) -> String {
+        format!("team {}", self.teams.labels[team])
+    }
+    fn role(&self, role: usize) -> String {
+        self.problem.roles[role].name.clone()
+    }
+    fn session(&self, session: usize) -> String {
+        format!("session {}", session + 1)
     }
 }

@@ -400,3 +400,142 @@ fn equal_status(problem: &RotaProblem, tally: &Tally) -> (Vec<ValueTurns>, Vec<B
     }
     (rows, breaches)
 }
+
+/// How the people, teams, roles and sessions of a problem are called where a breach is
+/// shown: participant ids and numbers in the CLI, names in the app.
+pub trait Names {
+    fn person(&self, person: u32) -> String;
+    /// With its noun, e.g. "team 3".
+    fn team(&self, team: usize) -> String;
+    fn role(&self, role: usize) -> String;
+    /// With its noun where it needs one, e.g. "session 2" or "Day 2 morning".
+    fn session(&self, session: usize) -> String;
+}
+
+impl Breach {
+    /// What staff read about the breach.
+    pub fn describe(&self, names: &dyn Names) -> String {
+        match self {
+            Breach::LedAgainFirst {
+                session,
+                team,
+                person,
+                waiting,
+            } => format!(
+                "{}: {} leads again in {} before {} has had as many turns",
+                names.session(*session),
+                names.person(*person),
+                names.team(*team),
+                names.person(*waiting)
+            ),
+            Breach::UnevenRole {
+                team,
+                role,
+                fewest,
+                most,
+            } => format!(
+                "{}: {} turns range from {fewest} to {most}",
+                capitalised(&names.team(*team)),
+                names.role(*role)
+            ),
+            Breach::TwoRunning {
+                session,
+                team,
+                person,
+            } => format!(
+                "{}: {} in {} holds a role again straight away",
+                names.session(*session),
+                names.person(*person),
+                names.team(*team)
+            ),
+            Breach::UnequalStatus {
+                attribute,
+                ahead,
+                behind,
+            } => format!("{attribute}: {ahead} lead more often than {behind}"),
+            Breach::Absent {
+                session,
+                team,
+                role,
+                person,
+            } => format!(
+                "{}: {} is away but is {} of {}",
+                names.session(*session),
+                names.person(*person),
+                names.role(*role),
+                names.team(*team)
+            ),
+            Breach::Misplaced {
+                session,
+                team,
+                role,
+                person,
+            } => format!(
+                "{}: {} cannot be {} of {}",
+                names.session(*session),
+                names.person(*person),
+                names.role(*role),
+                names.team(*team)
+            ),
+            Breach::LockNotKept {
+                session,
+                team,
+                role,
+                person,
+            } => format!(
+                "{}: {} was fixed as {} of {} but is not",
+                names.session(*session),
+                names.person(*person),
+                names.role(*role),
+                names.team(*team)
+            ),
+        }
+    }
+
+    /// The session the breach happens in, if it is about one.
+    pub fn session(&self) -> Option<usize> {
+        match self {
+            Breach::LedAgainFirst { session, .. }
+            | Breach::TwoRunning { session, .. }
+            | Breach::Absent { session, .. }
+            | Breach::Misplaced { session, .. }
+            | Breach::LockNotKept { session, .. } => Some(*session),
+            Breach::UnevenRole { .. } | Breach::UnequalStatus { .. } => None,
+        }
+    }
+
+    /// The team the breach happens in, if it is about one.
+    pub fn team(&self) -> Option<usize> {
+        match self {
+            Breach::LedAgainFirst { team, .. }
+            | Breach::UnevenRole { team, .. }
+            | Breach::TwoRunning { team, .. }
+            | Breach::Absent { team, .. }
+            | Breach::Misplaced { team, .. }
+            | Breach::LockNotKept { team, .. } => Some(*team),
+            Breach::UnequalStatus { .. } => None,
+        }
+    }
+
+    /// The people it concerns.
+    pub fn people(&self) -> Vec<u32> {
+        match self {
+            Breach::LedAgainFirst {
+                person, waiting, ..
+            } => vec![*person, *waiting],
+            Breach::TwoRunning { person, .. }
+            | Breach::Absent { person, .. }
+            | Breach::Misplaced { person, .. }
+            | Breach::LockNotKept { person, .. } => vec![*person],
+            Breach::UnevenRole { .. } | Breach::UnequalStatus { .. } => Vec::new(),
+        }
+    }
+}
+
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}

@@ -12,6 +12,6 @@ mod planner;
 mod problem;
 mod status;
 
-pub use fairness::{Breach, FairnessReport, RoleSpread, ValueTurns};
+pub use fairness::{Breach, FairnessReport, Names, RoleSpread, ValueTurns};
 pub use planner::plan;
 pub use problem::{Assignment, Attribute, Role, RotaError, RotaProblem, DEFAULT_ROLES};

@@ -2,7 +2,7 @@
 //! minimum-cost matching (Kuhn–Munkres), so one role's choice never starves another. The
 //! price of giving a role to someone ranks the fairness rules in order: leading turns first
 //! (everyone leads once before anyone leads twice), then turns of that role, then not holding
-//! a role two sessions running, then trying new roles, then turns overall, then a seeded
+//! a role two sessions running, then whoever was away since their last turn, then trying new roles, then turns overall, then a seeded
 //! tie-break. Equal status across backgrounds decides who gets the leading turns of a team's
 //! last, partial round (see `status`).
 
@@ -22,9 +22,24 @@ const LEADS: i64 = 1_000_000_000_000_000;
 const ROLE_TURNS: i64 = 1_000_000_000_000;
 const FINAL_ROUND_STATUS: i64 = 10_000_000_000;
 const TWO_RUNNING: i64 = 100_000_000;
+const CATCH_UP: i64 = 10_000_000;
 const ROLE_HELD_BEFORE: i64 = 1_000_000;
 const ALL_TURNS: i64 = 1_000;
 const JITTER: i64 = 10;
+
+/// Whether the person has been away since they last held a role: they catch up first, among
+/// people the rules above rank equal.
+fn catching_up(
+    tally: &Tally,
+    absent: &std::collections::HashSet<(usize, u32)>,
+    session: usize,
+    person: u32,
+) -> bool {
+    (0..session)
+        .rev()
+        .take_while(|&s| !tally.held(s, person))
+        .any(|s| absent.contains(&(s, person)))
+}
 
 /// Plans the sessions from `problem.from_session` on; returns their assignments (locked
 /// ones included), in session, team and role order.
@@ -83,6 +98,7 @@ pub fn plan(problem: &RotaProblem, seed: u64) -> Result<Vec<Assignment>, RotaErr
                     let mut price = i64::from(tally.turns(person, role) - fewest_turns)
                         * ROLE_TURNS
                         + i64::from(session > 0 && tally.held(session - 1, person)) * TWO_RUNNING
+                        - i64::from(catching_up(&tally, &absent, session, person)) * CATCH_UP
                         + i64::from(tally.turns(person, role) > 0) * ROLE_HELD_BEFORE
                         + i64::from(tally.total(person)) * ALL_TURNS
                         + jitter[person as usize];

@@ -19,6 +19,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0002_team_sets",
         include_str!("../../../migrations/local/0002_team_sets.sql"),
     ),
+    (
+        "0003_rota",
+        include_str!("../../../migrations/local/0003_rota.sql"),
+    ),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -259,5 +263,32 @@ mod tests {
             .unwrap();
         assert_eq!(name, "Ann");
         assert!(dir.path().join("m.sqlite.before-schema-2.42.bak").exists());
+    }
+
+    /// Programmes made before rotas existed get the default roles and sessions, through
+    /// the outbox, when the database is next opened.
+    #[test]
+    fn a_second_schema_programme_gains_the_default_roles_and_sessions() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("m.sqlite");
+        let programme = Id::now_v7();
+        {
+            let conn = open_with(&path, &FixedClock, &MIGRATIONS[..2]).unwrap();
+            conn.execute_batch(&format!(
+                "INSERT INTO organisation (id, name) VALUES ('{org}', 'Trust');
+                 INSERT INTO programme (id, organisation_id, name) VALUES ('{programme}', '{org}', 'NCS');",
+                org = Id::now_v7()
+            ))
+            .unwrap();
+        }
+        let store = crate::Store::open(&path).unwrap();
+        let roles = store.roles(programme).unwrap();
+        assert_eq!(roles.len(), mixwell_rota::DEFAULT_ROLES.len());
+        assert!(roles[0].leading);
+        assert_eq!(store.sessions(programme).unwrap().len(), 8);
+        assert_eq!(store.pending_change_count().unwrap(), 13);
+        drop(store);
+        let again = crate::Store::open(&path).unwrap();
+        assert_eq!(again.roles(programme).unwrap().len(), 5, "added once");
     }
 }

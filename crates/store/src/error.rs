@@ -20,6 +20,8 @@ pub enum StoreError {
     InvalidDates(#[from] mixwell_domain::programme::WaveDatesError),
     #[error("{0}")]
     InvalidParticipant(String),
+    #[error("{0}")]
+    InvalidRota(String),
     #[error("the roster has {count} error(s); nothing was imported")]
     RosterHasErrors { count: usize },
     #[error("this database was written by a newer version of Mixwell (schema {found}, this version knows up to {supported}); update Mixwell to open it")]
@@ -45,6 +47,7 @@ impl StoreError {
             StoreError::InvalidName(_) => "invalid_name",
             StoreError::InvalidDates(_) => "invalid_dates",
             StoreError::InvalidParticipant(_) => "invalid_participant",
+            StoreError::InvalidRota(_) => "invalid_rota",
             StoreError::RosterHasErrors { .. } => "roster_has_errors",
             StoreError::NewerDatabase { .. } => "newer_database",
             StoreError::NotADatabase { .. } => "not_a_database",

@@ -13,6 +13,8 @@ mod import;
 mod outbox;
 mod participants;
 mod programmes;
+mod rota;
+mod rota_setup;
 mod staff;
 mod team_sets;
 
@@ -24,6 +26,10 @@ pub use import::{ImportPreview, ImportSummary, RowChange, RowStatus, UpdatedPart
 pub use outbox::OutboxEntry;
 pub use participants::ParticipantUpdate;
 pub use programmes::{NewWave, WaveSummary, WaveUpdate};
+pub use rota::{
+    status_attributes, Absence, Fairness, RoleSpread, Rota, RotaRule, RotaWarning, StatusRow, Turn,
+};
+pub use rota_setup::{ProgrammeRole, ProgrammeSession};
 pub use team_sets::{earlier_teams, Placement, TeamSet};
 
 use mixwell_domain::{HlcClock, Id};
@@ -45,11 +51,13 @@ impl Store {
     pub fn open_with_clock(path: &std::path::Path, clock: Box<dyn Clock>) -> StoreResult<Store> {
         let conn = db::open(path, clock.as_ref())?;
         let device = db::device_id(&conn)?;
-        Ok(Store {
+        let mut store = Store {
             conn,
             clock,
             device,
-        })
+        };
+        store.add_missing_rota_setup()?;
+        Ok(store)
     }
 
     pub fn device_id(&self) -> Id {

@@ -206,7 +206,11 @@ impl Store {
             name: validate_name("programme", name)?,
             archived: false,
         };
-        self.write(|w| save_programme(w, &programme))?;
+        self.write(|w| {
+            save_programme(w, &programme)?;
+            crate::rota_setup::add_default_roles(w, programme.id)?;
+            crate::rota_setup::add_default_sessions(w, programme.id)
+        })?;
         Ok(programme)
     }
 

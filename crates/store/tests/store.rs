@@ -86,11 +86,20 @@ fn programmes_and_waves_are_created_renamed_and_archived_through_the_outbox() {
     );
 
     let changes = store.pending_changes().unwrap();
-    let entities: Vec<&str> = changes.iter().map(|c| c.entity.as_str()).collect();
+    let entities: Vec<&str> = changes
+        .iter()
+        .map(|c| c.entity.as_str())
+        .filter(|e| !e.starts_with("programme_"))
+        .collect();
     assert_eq!(
         entities,
         vec!["organisation", "programme", "wave", "programme", "wave"]
     );
+    let setup = changes
+        .iter()
+        .filter(|c| c.entity.starts_with("programme_"))
+        .count();
+    assert_eq!(setup, 5 + 8, "the default roles and sessions");
     assert!(
         changes.windows(2).all(|w| w[0].hlc < w[1].hlc),
         "HLC order is write order"
@@ -114,8 +123,8 @@ fn wave_dates_must_be_in_order() {
     );
     assert_eq!(
         outbox_len(&store),
-        2,
-        "only the organisation and the programme"
+        2 + 5 + 8,
+        "only the organisation and the programme with its roles and sessions"
     );
 }
 
