@@ -3,6 +3,7 @@
 
 mod commands;
 mod error;
+mod rota;
 mod teams;
 
 use std::sync::Mutex;
@@ -66,6 +67,22 @@ pub fn specta_builder<R: tauri::Runtime>() -> tauri_specta::Builder<R> {
         teams::list_team_sets,
         teams::export_teams_csv,
         teams::print_team_lists,
+        rota::list_roles,
+        rota::add_role,
+        rota::update_role,
+        rota::move_role,
+        rota::remove_role,
+        rota::list_sessions,
+        rota::add_session,
+        rota::update_session,
+        rota::remove_session,
+        rota::get_rota,
+        rota::plan_rota,
+        rota::set_absent,
+        rota::set_turn_done,
+        rota::assign_turn,
+        rota::unlock_turn,
+        rota::print_rota_sheets,
     ])
 }
 

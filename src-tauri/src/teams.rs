@@ -362,11 +362,21 @@ pub async fn export_teams_csv(
     save_export(&name, "csv", text.as_bytes())
 }
 
-fn save_export(name: &str, extension: &str, bytes: &[u8]) -> Reply<String> {
+pub(crate) fn save_export(name: &str, extension: &str, bytes: &[u8]) -> Reply<String> {
     let path = export_path(name, extension)?;
     std::fs::write(&path, bytes)
         .map_err(|e| AppError::invalid(&format!("{}: {e}", path.display())))?;
     Ok(path.display().to_string())
+}
+
+/// "Site · printed 21/07/2027" (today, on this laptop's calendar) for a printout.
+pub(crate) fn printed_subtitle(site: &str) -> String {
+    let printed = format!("printed {}", chrono::Local::now().format("%d/%m/%Y"));
+    [site, printed.as_str()]
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" · ")
 }
 
 /// Saves printable team lists (PDF) in the Downloads folder and returns the path.
@@ -399,15 +409,9 @@ pub async fn print_team_lists(
             }
         })
         .collect();
-    let printed = format!("printed {}", chrono::Local::now().format("%d/%m/%Y"));
-    let subtitle = [wave.site.as_str(), printed.as_str()]
-        .into_iter()
-        .filter(|s| !s.is_empty())
-        .collect::<Vec<_>>()
-        .join(" · ");
     let document = mixwell_print::TeamListDocument {
         title: title.clone(),
-        subtitle,
+        subtitle: printed_subtitle(&wave.site),
         teams: lists,
     };
     let pdf =

@@ -39,9 +39,36 @@ export const commands = {
 	exportTeamsCsv: (waveId: string, name: string, placements: Placement[]) => typedError<string, AppError_Serialize>(__TAURI_INVOKE("export_teams_csv", { waveId, name, placements })),
 	/**  Saves printable team lists (PDF) in the Downloads folder and returns the path. */
 	printTeamLists: (waveId: string, title: string, placements: Placement[]) => typedError<string, AppError_Serialize>(__TAURI_INVOKE("print_team_lists", { waveId, title, placements })),
+	listRoles: (programmeId: string) => typedError<ProgrammeRole[], AppError_Serialize>(__TAURI_INVOKE("list_roles", { programmeId })),
+	addRole: (programmeId: string, name: string, leading: boolean) => typedError<ProgrammeRole, AppError_Serialize>(__TAURI_INVOKE("add_role", { programmeId, name, leading })),
+	updateRole: (roleId: string, name: string, leading: boolean) => typedError<ProgrammeRole, AppError_Serialize>(__TAURI_INVOKE("update_role", { roleId, name, leading })),
+	moveRole: (roleId: string, earlier: boolean) => typedError<ProgrammeRole[], AppError_Serialize>(__TAURI_INVOKE("move_role", { roleId, earlier })),
+	removeRole: (roleId: string) => typedError<ProgrammeRole, AppError_Serialize>(__TAURI_INVOKE("remove_role", { roleId })),
+	listSessions: (programmeId: string) => typedError<ProgrammeSession[], AppError_Serialize>(__TAURI_INVOKE("list_sessions", { programmeId })),
+	/**  `roles`: the roles the session uses, or `null` for every role. */
+	addSession: (programmeId: string, name: string, roles: string[] | null) => typedError<ProgrammeSession, AppError_Serialize>(__TAURI_INVOKE("add_session", { programmeId, name, roles })),
+	updateSession: (sessionId: string, name: string, roles: string[] | null) => typedError<ProgrammeSession, AppError_Serialize>(__TAURI_INVOKE("update_session", { sessionId, name, roles })),
+	removeSession: (sessionId: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("remove_session", { sessionId })),
+	getRota: (waveId: string) => typedError<Rota_Serialize, AppError_Serialize>(__TAURI_INVOKE("get_rota", { waveId })),
+	/**  Plans the sessions not yet begun, for `team_set_id` or the team set the rota follows. */
+	planRota: (waveId: string, teamSetId: string | null) => typedError<Rota_Serialize, AppError_Serialize>(__TAURI_INVOKE("plan_rota", { waveId, teamSetId })),
+	setAbsent: (waveId: string, sessionId: string, participantId: string, absent: boolean) => typedError<Rota_Serialize, AppError_Serialize>(__TAURI_INVOKE("set_absent", { waveId, sessionId, participantId, absent })),
+	setTurnDone: (turnId: string, done: boolean) => typedError<Rota_Serialize, AppError_Serialize>(__TAURI_INVOKE("set_turn_done", { turnId, done })),
+	assignTurn: (waveId: string, sessionId: string, roleId: string, participantId: string) => typedError<Rota_Serialize, AppError_Serialize>(__TAURI_INVOKE("assign_turn", { waveId, sessionId, roleId, participantId })),
+	unlockTurn: (turnId: string) => typedError<Rota_Serialize, AppError_Serialize>(__TAURI_INVOKE("unlock_turn", { turnId })),
+	/**
+	 *  Saves the rota sheets (PDF, one team to a sheet) in the Downloads folder and returns
+	 *  the path.
+	 */
+	printRotaSheets: (waveId: string) => typedError<string, AppError_Serialize>(__TAURI_INVOKE("print_rota_sheets", { waveId })),
 };
 
 /* Types */
+export type Absence = {
+	session_id: string,
+	participant_id: string,
+};
+
 export type AppError = AppError_Serialize | AppError_Deserialize;
 
 export type AppError_Deserialize = {
@@ -113,6 +140,24 @@ export type ErrorDetails_Serialize =
 { kind: "roster_problems"; problems: Problem_Serialize[] } | 
 /**  The code of the underlying error, when this one wraps it. */
 { kind: "cause"; code: string };
+
+export type Fairness = Fairness_Serialize | Fairness_Deserialize;
+
+export type Fairness_Deserialize = {
+	warnings: RotaWarning_Deserialize[],
+	/**  Team members who hold no leading turn in the whole rota. */
+	not_led_yet: string[],
+	spreads: RoleSpread[],
+	equal_status: StatusRow[],
+};
+
+export type Fairness_Serialize = {
+	warnings: RotaWarning_Serialize[],
+	/**  Team members who hold no leading turn in the whole rota. */
+	not_led_yet: string[],
+	spreads: RoleSpread[],
+	equal_status: StatusRow[],
+};
 
 export type FileFormat = "csv_utf8" | "csv_utf16" | "csv_windows1252" | "xlsx";
 
@@ -385,6 +430,35 @@ export type Programme = {
 	archived: boolean,
 };
 
+export type ProgrammeRole = {
+	id: string,
+	programme_id: string,
+	name: string,
+	/**  Holding it counts as leading: these turns are shared out first and equally. */
+	leading: boolean,
+	/**  Sessions fill roles in this order. */
+	position: number,
+	/**  No session uses it any more; kept for the turns that did. */
+	removed: boolean,
+};
+
+export type ProgrammeSession = {
+	id: string,
+	programme_id: string,
+	name: string,
+	position: number,
+	/**  The roles in use, in the programme's order; `all_roles` when it uses every role. */
+	roles: string[],
+	all_roles: boolean,
+};
+
+export type RoleSpread = {
+	team: number,
+	role_id: string,
+	fewest: number,
+	most: number,
+};
+
 export type RosterRow = RosterRow_Serialize | RosterRow_Deserialize;
 
 export type RosterRow_Deserialize = {
@@ -403,6 +477,76 @@ export type RosterRow_Serialize = {
 	friends: string[],
 	/**  The cells as written, one per column, for the preview. */
 	cells: string[],
+};
+
+/**  Everything the rota screens show for a wave. */
+export type Rota = Rota_Serialize | Rota_Deserialize;
+
+/**  The fairness rule a warning is about, for the UI to branch on. */
+export type RotaRule = 
+/**  Everyone leads once before anyone leads twice. */
+"leads_in_turn" | 
+/**  Each role shared within one turn in a team. */
+"even_roles" | 
+/**  Nobody holds a role two sessions running when a teammate could. */
+"not_two_running" | 
+/**  Leading turns equal across backgrounds. */
+"equal_status" | 
+/**  Nobody away, in two roles, or outside their team; set turns kept. */
+"placement";
+
+export type RotaWarning = RotaWarning_Serialize | RotaWarning_Deserialize;
+
+export type RotaWarning_Deserialize = {
+	rule: RotaRule,
+	message: string,
+	session_id?: string | null,
+	team?: number | null,
+	participants: string[],
+};
+
+export type RotaWarning_Serialize = {
+	rule: RotaRule,
+	message: string,
+	session_id: string | null,
+	team: number | null,
+	participants: string[],
+};
+
+/**  Everything the rota screens show for a wave. */
+export type Rota_Deserialize = {
+	wave_id: string,
+	/**  The team set the rota follows: none until a rota is planned. */
+	team_set_id?: string | null,
+	team_set_name?: string | null,
+	/**  Every role of the programme, removed ones last (turns may still name them). */
+	roles: ProgrammeRole[],
+	sessions: ProgrammeSession[],
+	/**  Each team's members, team 0 first. */
+	teams: string[][],
+	turns: Turn[],
+	absences: Absence[],
+	/**  The first session with a turn not yet done: where the "today" view opens. */
+	current_session_id?: string | null,
+	fairness: Fairness_Deserialize,
+};
+
+/**  Everything the rota screens show for a wave. */
+export type Rota_Serialize = {
+	wave_id: string,
+	/**  The team set the rota follows: none until a rota is planned. */
+	team_set_id: string | null,
+	team_set_name: string | null,
+	/**  Every role of the programme, removed ones last (turns may still name them). */
+	roles: ProgrammeRole[],
+	sessions: ProgrammeSession[],
+	/**  Each team's members, team 0 first. */
+	teams: string[][],
+	turns: Turn[],
+	absences: Absence[],
+	/**  The first session with a turn not yet done: where the "today" view opens. */
+	current_session_id: string | null,
+	fairness: Fairness_Serialize,
 };
 
 export type RowChange = {
@@ -438,6 +582,16 @@ export type SizeChoice = { kind: "target_size"; size: number } | { kind: "teams"
  */
 export type StandardField = "id" | "first_name" | "last_name" | "date_of_birth" | "gender" | "ethnicity" | "faith" | "school" | "postcode" | "fsm" | "additional_needs" | "friends";
 
+/**  Leading turns of the people with one value of a balanced attribute. */
+export type StatusRow = {
+	attribute: string,
+	value: string,
+	people: number,
+	mean_leads: number | null,
+	/**  Mean leading turns above each person's fair share of their team's: 0 is equal. */
+	mean_excess: number | null,
+};
+
 /**  How a team set does against the rules and the bound. */
 export type TeamCheck = {
 	breaches: RuleBreach[],
@@ -470,6 +624,21 @@ export type TeamSet = {
 	/**  The options it was formed with, as JSON text. */
 	settings: string,
 	placements: Placement[],
+};
+
+/**  One person holding one role for one team in one session. */
+export type Turn = {
+	id: string,
+	wave_id: string,
+	session_id: string,
+	/**  The team in the rota's team set, from 0. */
+	team: number,
+	role_id: string,
+	participant_id: string,
+	/**  Set by staff; every later plan keeps it. */
+	locked: boolean,
+	/**  It happened. */
+	done: boolean,
 };
 
 export type UpdatedParticipant = {

@@ -38,11 +38,20 @@ pub struct Line {
     pub text: String,
 }
 
-/// Writes pages of lines into a PDF.
+/// Writes pages of lines into a PDF, on portrait A4.
 pub fn render(pages: &[Vec<Line>], fonts: &Fonts) -> Result<Vec<u8>, PrintError> {
+    render_sized(pages, fonts, A4)
+}
+
+/// Writes pages of lines into a PDF, on pages of `(width, height)` points.
+pub fn render_sized(
+    pages: &[Vec<Line>],
+    fonts: &Fonts,
+    (width, height): (f32, f32),
+) -> Result<Vec<u8>, PrintError> {
     let mut document = Document::new();
     for lines in pages {
-        let settings = PageSettings::from_wh(A4.0, A4.1)
+        let settings = PageSettings::from_wh(width, height)
             .ok_or_else(|| PrintError::Pdf("bad page size".into()))?;
         let mut page = document.start_page_with(settings);
         let mut surface = page.surface();

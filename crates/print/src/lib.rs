@@ -2,8 +2,10 @@
 //! embedded (subsetted) so every name prints as written, accents and all.
 
 mod layout;
+mod rota_sheets;
 mod team_lists;
 
+pub use rota_sheets::{rota_sheets, RotaSessionRow, RotaSheet, RotaSheetDocument};
 pub use team_lists::{team_lists, TeamList, TeamListDocument};
 
 #[derive(Debug, thiserror::Error)]

@@ -1,23 +1,9 @@
 //! The PDF as a person (or pdftotext) reads it: every team and every name, accents kept.
 
-use std::io::Write;
-use std::process::{Command, Stdio};
+mod common;
 
+use common::text_of;
 use mixwell_print::{team_lists, TeamList, TeamListDocument};
-
-/// The text of a PDF, read by poppler's pdftotext (installed by `make deps`).
-fn text_of(pdf: &[u8]) -> String {
-    let mut child = Command::new("pdftotext")
-        .args(["-layout", "-", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("pdftotext is needed for this test: run `make deps` (poppler-utils)");
-    child.stdin.take().unwrap().write_all(pdf).unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "pdftotext could not read the PDF");
-    String::from_utf8(out.stdout).unwrap()
-}
 
 fn document(teams: usize, size: usize) -> TeamListDocument {
     TeamListDocument {

@@ -452,7 +452,88 @@ fn to_turn(
     })
 }
 
+impl Loaded {
+    /// One sheet per team: the sessions with who holds each role the team's sessions use,
+    /// who is away, and the members.
+    fn sheets(&self) -> Vec<mixwell_print::RotaSheet> {
+        let name = |id: &Id| {
+            self.person
+                .get(id)
+                .map(|&p| self.person(p))
+                .unwrap_or_default()
+        };
+        self.teams()
+            .iter()
+            .enumerate()
+            .map(|(team, members)| {
+                let ours = |t: &&Turn| t.team as usize == team;
+                let roles: Vec<&ProgrammeRole> = self
+                    .roles
+                    .iter()
+                    .filter(|r| {
+                        self.sessions.iter().any(|s| s.roles.contains(&r.id))
+                            || self.turns.iter().filter(ours).any(|t| t.role_id == r.id)
+                    })
+                    .collect();
+                let member_ids: Vec<Id> = members
+                    .iter()
+                    .map(|&p| self.people[p as usize].id)
+                    .collect();
+                mixwell_print::RotaSheet {
+                    team: format!("Team {}", team + 1),
+                    roles: roles.iter().map(|r| r.name.clone()).collect(),
+                    rows: self
+                        .sessions
+                        .iter()
+                        .map(|s| mixwell_print::RotaSessionRow {
+                            session: s.name.clone(),
+                            holders: roles
+                                .iter()
+                                .map(|r| {
+                                    self.turns
+                                        .iter()
+                                        .filter(ours)
+                                        .find(|t| t.session_id == s.id && t.role_id == r.id)
+                                        .map(|t| name(&t.participant_id))
+                                        .unwrap_or_default()
+                                })
+                                .collect(),
+                            away: self
+                                .absences
+                                .iter()
+                                .filter(|a| {
+                                    a.session_id == s.id && member_ids.contains(&a.participant_id)
+                                })
+                                .map(|a| name(&a.participant_id))
+                                .collect(),
+                        })
+                        .collect(),
+                    members: member_ids.iter().map(name).collect(),
+                }
+            })
+            .collect()
+    }
+}
+
 impl Store {
+    /// The wave's rota as sheets to print, one per team; `subtitle` says for example where
+    /// and when it was printed.
+    pub fn rota_sheets(
+        &self,
+        wave_id: Id,
+        subtitle: &str,
+    ) -> StoreResult<mixwell_print::RotaSheetDocument> {
+        let loaded = self.load_rota(wave_id)?;
+        if loaded.set.is_none() {
+            return Err(invalid("this wave has no rota yet: plan one first"));
+        }
+        Ok(mixwell_print::RotaSheetDocument {
+            title: loaded.wave.name.clone(),
+            subtitle: subtitle.to_owned(),
+            sheets: loaded.sheets(),
+        })
+    }
+
     fn load_rota(&self, wave_id: Id) -> StoreResult<Loaded> {
         let wave = self.wave(wave_id)?;
         let roles = self.all_roles(wave.programme_id)?;
