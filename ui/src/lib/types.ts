@@ -9,6 +9,8 @@ import type {
   ParticipantRecord_Serialize,
   Participant_Serialize,
   Problem_Serialize,
+  Rota_Serialize,
+  RotaWarning_Serialize,
   Wave_Serialize,
   WaveSummary_Serialize,
 } from "../bindings";
@@ -18,12 +20,19 @@ export type {
   FormedTeams,
   FormingProgress,
   Placement,
+  Absence,
   Programme,
+  ProgrammeRole,
+  ProgrammeSession,
+  RoleSpread,
+  RotaRule,
   RowChange,
   RuleBreach,
+  StatusRow,
   TeamCheck,
   TeamRequest,
   TeamSet,
+  Turn,
   ValueCount,
 } from "../bindings";
 export type AppError = AppError_Serialize;
@@ -33,5 +42,7 @@ export type NewWave = NewWave_Serialize;
 export type Participant = Participant_Serialize;
 export type ParticipantRecord = ParticipantRecord_Serialize;
 export type Problem = Problem_Serialize;
+export type Rota = Rota_Serialize;
+export type RotaWarning = RotaWarning_Serialize;
 export type Wave = Wave_Serialize;
 export type WaveSummary = WaveSummary_Serialize;
