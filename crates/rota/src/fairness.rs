@@ -452,7 +452,9 @@ impl Breach {
                 attribute,
                 ahead,
                 behind,
-            } => format!("{attribute}: {ahead} lead more often than {behind}"),
+            } => format!(
+                "{attribute}: people recorded as {ahead} lead more often than people recorded as {behind}"
+            ),
             Breach::Absent {
                 session,
                 team,
