@@ -369,14 +369,9 @@ pub(crate) fn save_export(name: &str, extension: &str, bytes: &[u8]) -> Reply<St
     Ok(path.display().to_string())
 }
 
-/// "Site · printed 21/07/2027" (today, on this laptop's calendar) for a printout.
+/// "Site · printed 21/07/2027", dated by this laptop's calendar.
 pub(crate) fn printed_subtitle(site: &str) -> String {
-    let printed = format!("printed {}", chrono::Local::now().format("%d/%m/%Y"));
-    [site, printed.as_str()]
-        .into_iter()
-        .filter(|s| !s.is_empty())
-        .collect::<Vec<_>>()
-        .join(" · ")
+    mixwell_print::printed_subtitle(site, chrono::Local::now().date_naive())
 }
 
 /// Saves printable team lists (PDF) in the Downloads folder and returns the path.

@@ -76,7 +76,8 @@ pub fn run(db: &Path, command: Command) -> CliResult {
     }
     let mut store = Store::open(db)?;
     match command {
-        Command::Groups(_) | Command::Rota(_) | Command::Bench(_) => {
+        Command::Rota(command) => crate::wave_rota::run(&mut store, command),
+        Command::Groups(_) | Command::Bench(_) => {
             unreachable!("handled above")
         }
         Command::Roster(RosterCommand::Import {

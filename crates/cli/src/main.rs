@@ -4,6 +4,7 @@ mod commands;
 mod groups;
 mod rota;
 mod table;
+mod wave_rota;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -57,6 +58,66 @@ enum RotaCommand {
     /// Plan who holds each role, for every team and session: everyone leads once before
     /// anyone leads twice, roles are shared evenly, absences are made up.
     Plan(Box<PlanArgs>),
+    /// The wave's kept rota (as in the app): every turn as
+    /// session,group,role,participant_id,done,set_by_hand, then the fairness check.
+    Show {
+        #[command(flatten)]
+        target: WaveArg,
+        /// The whole rota as JSON instead.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Plan the wave's kept rota again from the first session not begun (keeping turns done
+    /// and set by hand), for its team set or the one --team-set names.
+    Replan {
+        #[command(flatten)]
+        target: WaveArg,
+        #[arg(long, value_name = "NAME")]
+        team_set: Option<String>,
+    },
+    /// Mark someone away for a session (or back with --back); the plan from that session
+    /// on changes so they catch up first.
+    Away {
+        #[command(flatten)]
+        target: WaveArg,
+        #[arg(long, value_name = "NAME")]
+        session: String,
+        /// The participant's roster id.
+        #[arg(long, value_name = "ID")]
+        participant: String,
+        #[arg(long)]
+        back: bool,
+    },
+    /// Mark the turn someone holds in a session as done (or not, with --undo).
+    Done {
+        #[command(flatten)]
+        target: WaveArg,
+        #[arg(long, value_name = "NAME")]
+        session: String,
+        #[arg(long, value_name = "ID")]
+        participant: String,
+        #[arg(long)]
+        undo: bool,
+    },
+    /// Set a turn by hand: the participant holds the role for their team in the session
+    /// (later plans keep it); prints what it breaks.
+    Set {
+        #[command(flatten)]
+        target: WaveArg,
+        #[arg(long, value_name = "NAME")]
+        session: String,
+        #[arg(long, value_name = "NAME")]
+        role: String,
+        #[arg(long, value_name = "ID")]
+        participant: String,
+    },
+    /// Print the rota sheets (PDF, one team to a sheet).
+    Print {
+        #[command(flatten)]
+        target: WaveArg,
+        #[arg(long, value_name = "FILE.pdf")]
+        out: PathBuf,
+    },
 }
 
 #[derive(Args)]

@@ -246,7 +246,7 @@ pub fn plan_rota(db: &Path, args: PlanArgs) -> CliResult {
 }
 
 /// A CSV field, quoted when it needs to be.
-fn quote(field: &str) -> String {
+pub(crate) fn quote(field: &str) -> String {
     if field.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", field.replace('"', "\"\""))
     } else {

@@ -203,3 +203,185 @@ fn plans_from_a_waves_saved_team_set_and_checks_equal_status() {
     );
     assert!(stdout.contains("gender Female:"), "{stdout}");
 }
+
+/// The kept rota's CSV rows (session,group,role,participant_id,done,set_by_hand).
+fn kept_rows(stdout: &[u8]) -> Vec<Vec<String>> {
+    String::from_utf8_lossy(stdout)
+        .lines()
+        .skip_while(|l| !l.starts_with("session,group"))
+        .skip(1)
+        .take_while(|l| l.split(',').count() == 6)
+        .map(|l| l.split(',').map(str::to_owned).collect())
+        .collect()
+}
+
+#[test]
+fn the_waves_kept_rota_is_planned_changed_and_printed_as_in_the_app() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("m.sqlite");
+    seed_demo(&db);
+    let wave = ["--wave", mixwell_store::DEMO_WAVE];
+
+    let none = mixwell(&db, &[&["rota", "show"][..], &wave].concat());
+    assert!(String::from_utf8_lossy(&none.stdout).contains("no rota yet"));
+    let refused = mixwell(&db, &[&["rota", "replan"][..], &wave].concat());
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("team set"));
+
+    save_demo_team_set(&db, "Day 1", |i, _| (i % 10) as u32);
+    let planned = mixwell(&db, &[&["rota", "replan"][..], &wave].concat());
+    assert!(
+        planned.status.success(),
+        "{}",
+        String::from_utf8_lossy(&planned.stderr)
+    );
+    let rows = kept_rows(&planned.stdout);
+    assert_eq!(rows.len(), 8 * 10 * 5);
+    let leader = rows
+        .iter()
+        .find(|r| r[0] == "Day 1 morning" && r[1] == "1" && r[2] == "Team Leader")
+        .unwrap()[3]
+        .clone();
+
+    let away = mixwell(
+        &db,
+        &[
+            &[
+                "rota",
+                "away",
+                "--session",
+                "day 1 morning",
+                "--participant",
+                &leader,
+            ][..],
+            &wave,
+        ]
+        .concat(),
+    );
+    assert!(
+        away.status.success(),
+        "{}",
+        String::from_utf8_lossy(&away.stderr)
+    );
+    let after = kept_rows(&away.stdout);
+    assert!(!after
+        .iter()
+        .any(|r| r[0] == "Day 1 morning" && r[3] == leader));
+    assert!(
+        after
+            .iter()
+            .any(|r| r[0] == "Day 1 afternoon" && r[3] == leader),
+        "catches up next session"
+    );
+    assert!(
+        String::from_utf8_lossy(&away.stdout).contains(&format!("away: {leader} in Day 1 morning"))
+    );
+
+    let new_leader = after
+        .iter()
+        .find(|r| r[0] == "Day 1 morning" && r[1] == "1" && r[2] == "Team Leader")
+        .unwrap()[3]
+        .clone();
+    let set = mixwell(
+        &db,
+        &[
+            &[
+                "rota",
+                "set",
+                "--session",
+                "Day 1 afternoon",
+                "--role",
+                "team leader",
+                "--participant",
+                &new_leader,
+            ][..],
+            &wave,
+        ]
+        .concat(),
+    );
+    assert!(
+        set.status.success(),
+        "{}",
+        String::from_utf8_lossy(&set.stderr)
+    );
+    let text = String::from_utf8_lossy(&set.stdout);
+    assert!(
+        text.contains("BROKEN Day 1 afternoon:") && text.contains("leads again in team 1"),
+        "{text}"
+    );
+    let kept = kept_rows(&set.stdout);
+    let cell = kept
+        .iter()
+        .find(|r| r[0] == "Day 1 afternoon" && r[1] == "1" && r[2] == "Team Leader")
+        .unwrap();
+    assert_eq!(
+        (cell[3].as_str(), cell[5].as_str()),
+        (new_leader.as_str(), "true")
+    );
+
+    let done = mixwell(
+        &db,
+        &[
+            &[
+                "rota",
+                "done",
+                "--session",
+                "Day 1 morning",
+                "--participant",
+                &new_leader,
+            ][..],
+            &wave,
+        ]
+        .concat(),
+    );
+    assert!(
+        done.status.success(),
+        "{}",
+        String::from_utf8_lossy(&done.stderr)
+    );
+    let shown = mixwell(&db, &[&["rota", "show"][..], &wave].concat());
+    let marked = kept_rows(&shown.stdout);
+    assert!(marked
+        .iter()
+        .any(|r| r[0] == "Day 1 morning" && r[3] == new_leader && r[4] == "true"));
+
+    let unknown = mixwell(
+        &db,
+        &[
+            &[
+                "rota",
+                "away",
+                "--session",
+                "Day 9",
+                "--participant",
+                &leader,
+            ][..],
+            &wave,
+        ]
+        .concat(),
+    );
+    assert_eq!(unknown.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("no session called \"Day 9\""));
+
+    let pdf = dir.path().join("rota.pdf");
+    let printed = mixwell(
+        &db,
+        &[
+            &["rota", "print", "--out", pdf.to_str().unwrap()][..],
+            &wave,
+        ]
+        .concat(),
+    );
+    assert!(
+        printed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&printed.stderr)
+    );
+    let text = std::process::Command::new("pdftotext")
+        .args(["-layout", pdf.to_str().unwrap(), "-"])
+        .output()
+        .expect("pdftotext (make deps installs poppler-utils)");
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("Team 10: leadership rota, Wave 1 – Peak District"));
+    assert!(text.contains("Castleton Youth Centre · printed "));
+}

@@ -1,0 +1,232 @@
+//! `mixwell rota show|replan|away|done|set|print`: the rota a wave keeps in the database,
+//! the same calls the app's Rota tab makes.
+
+use std::fmt::Write as _;
+
+use mixwell_domain::{Id, Participant, Wave};
+use mixwell_store::{Rota, Store};
+
+use crate::commands::{CliError, CliResult};
+use crate::rota::quote;
+use crate::{RotaCommand, WaveArg};
+
+struct Context {
+    wave: Wave,
+    people: Vec<Participant>,
+}
+
+impl Context {
+    fn load(store: &Store, target: &WaveArg) -> Result<Context, CliError> {
+        let wave = store.find_wave(target.programme.as_deref(), &target.wave)?;
+        let people = store.participants(wave.id)?;
+        Ok(Context { wave, people })
+    }
+
+    fn participant(&self, external: &str) -> Result<Id, CliError> {
+        self.people
+            .iter()
+            .find(|p| p.record.external_id == external.trim())
+            .map(|p| p.id)
+            .ok_or_else(|| {
+                CliError::Input(format!(
+                    "--participant: {external} is not in the wave {:?}",
+                    self.wave.name
+                ))
+            })
+    }
+
+    fn external(&self, id: Id) -> &str {
+        self.people
+            .iter()
+            .find(|p| p.id == id)
+            .map_or("?", |p| p.record.external_id.as_str())
+    }
+}
+
+fn session_of(rota: &Rota, name: &str) -> Result<Id, CliError> {
+    rota.sessions
+        .iter()
+        .find(|s| s.name.eq_ignore_ascii_case(name.trim()))
+        .map(|s| s.id)
+        .ok_or_else(|| {
+            let names: Vec<&str> = rota.sessions.iter().map(|s| s.name.as_str()).collect();
+            CliError::Input(format!(
+                "--session: there is no session called {name:?} (sessions: {})",
+                names.join(", ")
+            ))
+        })
+}
+
+fn role_of(rota: &Rota, name: &str) -> Result<Id, CliError> {
+    rota.roles
+        .iter()
+        .find(|r| !r.removed && r.name.eq_ignore_ascii_case(name.trim()))
+        .map(|r| r.id)
+        .ok_or_else(|| CliError::Input(format!("--role: there is no role called {name:?}")))
+}
+
+/// Every turn as CSV, then absences and the fairness check.
+fn describe(rota: &Rota, context: &Context) -> String {
+    let mut out = String::from("session,group,role,participant_id,done,set_by_hand\n");
+    for session in &rota.sessions {
+        for team in 0..rota.teams.len() as u32 {
+            for role in &rota.roles {
+                if let Some(turn) = rota
+                    .turns
+                    .iter()
+                    .find(|t| t.session_id == session.id && t.team == team && t.role_id == role.id)
+                {
+                    let _ = writeln!(
+                        out,
+                        "{},{},{},{},{},{}",
+                        quote(&session.name),
+                        team + 1,
+                        quote(&role.name),
+                        quote(context.external(turn.participant_id)),
+                        turn.done,
+                        turn.locked
+                    );
+                }
+            }
+        }
+    }
+    for absence in &rota.absences {
+        let session = rota
+            .sessions
+            .iter()
+            .find(|s| s.id == absence.session_id)
+            .map_or("?", |s| s.name.as_str());
+        let _ = writeln!(
+            out,
+            "away: {} in {session}",
+            context.external(absence.participant_id)
+        );
+    }
+    if rota.fairness.warnings.is_empty() {
+        out.push_str("every fairness rule met\n");
+    }
+    for warning in &rota.fairness.warnings {
+        let _ = writeln!(out, "BROKEN {}", warning.message);
+    }
+    let _ = writeln!(
+        out,
+        "{} people have no leading turn in the plan",
+        rota.fairness.not_led_yet.len()
+    );
+    out
+}
+
+pub fn run(store: &mut Store, command: RotaCommand) -> CliResult {
+    match command {
+        RotaCommand::Plan(_) => unreachable!("planned from files in crate::rota"),
+        RotaCommand::Show { target, json } => {
+            let context = Context::load(store, &target)?;
+            let rota = store.rota(context.wave.id)?;
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&rota)
+                        .map_err(|e| CliError::Input(e.to_string()))?
+                );
+            } else if rota.team_set_id.is_none() {
+                println!(
+                    "the wave {:?} has no rota yet: run `mixwell rota replan`",
+                    context.wave.name
+                );
+            } else {
+                print!("{}", describe(&rota, &context));
+            }
+            Ok(())
+        }
+        RotaCommand::Replan { target, team_set } => {
+            let context = Context::load(store, &target)?;
+            let set = match team_set {
+                Some(name) => Some(
+                    store
+                        .team_sets(context.wave.id)?
+                        .into_iter()
+                        .find(|s| s.name.eq_ignore_ascii_case(name.trim()))
+                        .ok_or_else(|| {
+                            CliError::Input(format!(
+                                "the wave {:?} has no team set called {name:?}",
+                                context.wave.name
+                            ))
+                        })?
+                        .id,
+                ),
+                None => None,
+            };
+            let rota = store.plan_rota(context.wave.id, set)?;
+            print!("{}", describe(&rota, &context));
+            Ok(())
+        }
+        RotaCommand::Away {
+            target,
+            session,
+            participant,
+            back,
+        } => {
+            let context = Context::load(store, &target)?;
+            let session = session_of(&store.rota(context.wave.id)?, &session)?;
+            let who = context.participant(&participant)?;
+            let rota = store.set_absent(context.wave.id, session, who, !back)?;
+            print!("{}", describe(&rota, &context));
+            Ok(())
+        }
+        RotaCommand::Done {
+            target,
+            session,
+            participant,
+            undo,
+        } => {
+            let context = Context::load(store, &target)?;
+            let rota = store.rota(context.wave.id)?;
+            let session = session_of(&rota, &session)?;
+            let who = context.participant(&participant)?;
+            let turn = rota
+                .turns
+                .iter()
+                .find(|t| t.session_id == session && t.participant_id == who)
+                .ok_or_else(|| {
+                    CliError::Input(format!("{participant} holds no role in that session"))
+                })?;
+            store.set_turn_done(turn.id, !undo)?;
+            println!(
+                "{participant}'s turn marked {}",
+                if undo { "not done" } else { "done" }
+            );
+            Ok(())
+        }
+        RotaCommand::Set {
+            target,
+            session,
+            role,
+            participant,
+        } => {
+            let context = Context::load(store, &target)?;
+            let rota = store.rota(context.wave.id)?;
+            let session_id = session_of(&rota, &session)?;
+            let role = role_of(&rota, &role)?;
+            let who = context.participant(&participant)?;
+            let rota = store.assign_turn(context.wave.id, session_id, role, who)?;
+            print!("{}", describe(&rota, &context));
+            Ok(())
+        }
+        RotaCommand::Print { target, out } => {
+            let context = Context::load(store, &target)?;
+            let subtitle = mixwell_print::printed_subtitle(
+                &context.wave.site,
+                chrono::Local::now().date_naive(),
+            );
+            let document = store.rota_sheets(context.wave.id, &subtitle)?;
+            let pdf = mixwell_print::rota_sheets(&document)
+                .map_err(|e| CliError::Input(e.to_string()))?;
+            std::fs::write(&out, pdf).map_err(|error| CliError::File {
+                path: out.display().to_string(),
+                error,
+            })?;
+            println!("wrote {}", out.display());
+            Ok(())
+        }
+    }
+}
