@@ -166,6 +166,20 @@ impl Loaded {
         self.sessions.iter().position(|s| s.id == id)
     }
 
+    /// A session's index and a participant's, or which of them is not this wave's.
+    fn session_and_person(&self, session_id: Id, participant_id: Id) -> StoreResult<(usize, u32)> {
+        let session = self.session_index(session_id).ok_or(StoreError::NotFound {
+            what: "session",
+            id: session_id.to_string(),
+        })?;
+        let person = *self.person.get(&participant_id).ok_or_else(|| {
+            StoreError::InvalidParticipant(format!(
+                "participant {participant_id} is not in this wave"
+            ))
+        })?;
+        Ok((session, person))
+    }
+
     fn role_index(&self, id: Id) -> Option<usize> {
         self.roles.iter().position(|r| r.id == id)
     }
@@ -437,6 +451,19 @@ const TURN_COLUMNS: &str = "id, wave_id, session_id, team, role_id, participant_
 
 type TurnRow = (String, String, String, u32, String, String, bool, bool);
 
+fn turn_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<TurnRow> {
+    Ok((
+        r.get(0)?,
+        r.get(1)?,
+        r.get(2)?,
+        r.get(3)?,
+        r.get(4)?,
+        r.get(5)?,
+        r.get(6)?,
+        r.get(7)?,
+    ))
+}
+
 fn to_turn(
     (id, wave, session, team, role, participant, locked, done): TurnRow,
 ) -> StoreResult<Turn> {
@@ -561,18 +588,7 @@ impl Store {
             .prepare(&format!(
                 "SELECT {TURN_COLUMNS} FROM rota_turn WHERE wave_id = ?1 ORDER BY team, id"
             ))?
-            .query_map([wave_id.to_string()], |r| {
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
-                    r.get(6)?,
-                    r.get(7)?,
-                ))
-            })?
+            .query_map([wave_id.to_string()], turn_row)?
             .map(|row| to_turn(row?))
             .collect::<StoreResult<Vec<_>>>()?;
         let absences = self
@@ -665,17 +681,7 @@ impl Store {
         absent: bool,
     ) -> StoreResult<Rota> {
         let loaded = self.load_rota(wave_id)?;
-        let session = loaded
-            .session_index(session_id)
-            .ok_or(StoreError::NotFound {
-                what: "session",
-                id: session_id.to_string(),
-            })?;
-        let Some(&person) = loaded.person.get(&participant_id) else {
-            return Err(StoreError::InvalidParticipant(format!(
-                "participant {participant_id} is not in this wave"
-            )));
-        };
+        let (session, person) = loaded.session_and_person(session_id, participant_id)?;
         if let Some(done) = loaded.turns.iter().find(|t| {
             absent && t.done && t.session_id == session_id && t.participant_id == participant_id
         }) {
@@ -726,18 +732,7 @@ impl Store {
             .query_row(
                 &format!("SELECT {TURN_COLUMNS} FROM rota_turn WHERE id = ?1"),
                 [id.to_string()],
-                |r| {
-                    Ok((
-                        r.get(0)?,
-                        r.get(1)?,
-                        r.get(2)?,
-                        r.get(3)?,
-                        r.get(4)?,
-                        r.get(5)?,
-                        r.get(6)?,
-                        r.get(7)?,
-                    ))
-                },
+                turn_row,
             )
             .optional()?
             .ok_or(StoreError::NotFound {
@@ -779,17 +774,7 @@ impl Store {
         participant_id: Id,
     ) -> StoreResult<Rota> {
         let loaded = self.load_rota(wave_id)?;
-        let session = loaded
-            .session_index(session_id)
-            .ok_or(StoreError::NotFound {
-                what: "session",
-                id: session_id.to_string(),
-            })?;
-        let person = *loaded.person.get(&participant_id).ok_or_else(|| {
-            StoreError::InvalidParticipant(format!(
-                "participant {participant_id} is not in this wave"
-            ))
-        })?;
+        let (session, person) = loaded.session_and_person(session_id, participant_id)?;
         let name = loaded.person(person);
         let session_name = &loaded.sessions[session].name;
         let team = loaded

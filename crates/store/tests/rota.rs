@@ -15,6 +15,12 @@ fn wave_with_teams(store: &mut Store) -> Wave {
     store
         .import_roster(wave.id, mixwell_roster::parse(&text), &mut |_, _| {})
         .unwrap();
+    save_teams(store, &wave, "Day 1", 10);
+    wave
+}
+
+/// Saves the wave's people dealt round `teams` teams as a team set.
+fn save_teams(store: &mut Store, wave: &Wave, name: &str, teams: usize) -> mixwell_store::TeamSet {
     let placements: Vec<Placement> = store
         .participants(wave.id)
         .unwrap()
@@ -22,14 +28,13 @@ fn wave_with_teams(store: &mut Store) -> Wave {
         .enumerate()
         .map(|(i, p)| Placement {
             participant_id: p.id,
-            team: (i % 10) as u32,
+            team: (i % teams) as u32,
             pinned: false,
         })
         .collect();
     store
-        .save_team_set(wave.id, "Day 1", "{}", &placements)
-        .unwrap();
-    wave
+        .save_team_set(wave.id, name, "{}", &placements)
+        .unwrap()
 }
 
 fn holder(rota: &Rota, session: Id, team: u32, role: Id) -> Option<Id> {
@@ -285,20 +290,7 @@ fn a_later_team_set_keeps_everyones_turns_so_far() {
     for turn in rota.turns.iter().filter(|t| t.session_id == first) {
         store.set_turn_done(turn.id, true).unwrap();
     }
-    let placements: Vec<Placement> = store
-        .participants(wave.id)
-        .unwrap()
-        .iter()
-        .enumerate()
-        .map(|(i, p)| Placement {
-            participant_id: p.id,
-            team: (i % 8) as u32,
-            pinned: false,
-        })
-        .collect();
-    let set = store
-        .save_team_set(wave.id, "Day 2", "{}", &placements)
-        .unwrap();
+    let set = save_teams(&mut store, &wave, "Day 2", 8);
     let moved = store.plan_rota(wave.id, Some(set.id)).unwrap();
     assert_eq!(moved.teams.len(), 8);
     assert_eq!(moved.team_set_name.as_deref(), Some("Day 2"));
