@@ -93,12 +93,17 @@ pub fn plan(problem: &RotaProblem, seed: u64) -> Result<Vec<Assignment>, RotaErr
                     }
                 }
                 let fewest_leads = free.iter().map(|&q| tally.leads(q)).min().unwrap_or(0);
+                // Whether each person catches up does not depend on the role: once per person.
+                let catch_up: Vec<i64> = free
+                    .iter()
+                    .map(|&q| i64::from(catching_up(&tally, &absent, session, q)) * CATCH_UP)
+                    .collect();
                 let price = |role: usize, fewest_turns: u32, column: usize| {
                     let person = free[column];
                     let mut price = i64::from(tally.turns(person, role) - fewest_turns)
                         * ROLE_TURNS
                         + i64::from(session > 0 && tally.held(session - 1, person)) * TWO_RUNNING
-                        - i64::from(catching_up(&tally, &absent, session, person)) * CATCH_UP
+                        - catch_up[column]
                         + i64::from(tally.turns(person, role) > 0) * ROLE_HELD_BEFORE
                         + i64::from(tally.total(person)) * ALL_TURNS
                         + jitter[person as usize];
