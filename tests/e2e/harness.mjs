@@ -175,6 +175,17 @@ export async function createProgrammeAndWave(browser, programme, wave) {
   await textWhen(await byTestId(browser, "crumb-wave"), (t) => t === wave, "the wave is open");
 }
 
+/** From an empty app: opens the demo wave and forms its teams, waiting until every rule is met. */
+export async function formDemoTeams(browser) {
+  await (await byTestId(browser, "open-demo")).click();
+  await textWhen(await byTestId(browser, "crumb-wave"), (s) => s === "Wave 1 – Peak District", "the demo wave opens");
+  await (await byTestId(browser, "tab-teams")).click();
+  const formButton = await byTestId(browser, "form-teams");
+  await formButton.waitForEnabled();
+  await formButton.click();
+  await (await byTestId(browser, "rules-met")).waitForDisplayed({ timeout: 30_000 });
+}
+
 /** Chooses `file` in the import wizard's file picker. */
 export async function chooseRosterFile(browser, file) {
   await (await byTestId(browser, "tab-import")).click();

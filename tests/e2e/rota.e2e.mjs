@@ -4,7 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { byTestId, freshDataHome, textWhen, withApp } from "./harness.mjs";
+import { byTestId, formDemoTeams, freshDataHome, textWhen, withApp } from "./harness.mjs";
 
 /** The names holding a role in each team card of the today view, team by team. */
 async function holdersByTeam(browser) {
@@ -20,15 +20,8 @@ async function holdersByTeam(browser) {
 test("plan the demo wave's rota, mark the leader away, set a turn by hand and print the sheets", async (t) => {
   const home = freshDataHome();
   await withApp(t, home, async (browser) => {
-    await (await byTestId(browser, "open-demo")).click();
-    await textWhen(await byTestId(browser, "crumb-wave"), (s) => s === "Wave 1 – Peak District", "the demo wave opens");
-
     // A rota needs saved teams.
-    await (await byTestId(browser, "tab-teams")).click();
-    const formButton = await byTestId(browser, "form-teams");
-    await formButton.waitForEnabled();
-    await formButton.click();
-    await (await byTestId(browser, "rules-met")).waitForDisplayed({ timeout: 30_000 });
+    await formDemoTeams(browser);
     await (await byTestId(browser, "team-set-name")).setValue("Day 1 teams");
     await (await byTestId(browser, "save-team-set")).click();
     await (await byTestId(browser, "next-activity")).waitForDisplayed();

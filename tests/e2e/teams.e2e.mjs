@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { ROOT, byTestId, freshDataHome, textWhen, withApp } from "./harness.mjs";
+import { ROOT, byTestId, formDemoTeams, freshDataHome, textWhen, withApp } from "./harness.mjs";
 
 const CLI = path.join(ROOT, "target/debug/mixwell");
 
@@ -58,14 +58,7 @@ async function dragTo(browser, source, target, whileOver) {
 test("form teams for the demo wave, drag a friend into their friend's team, and see the warning", async (t) => {
   const home = freshDataHome();
   await withApp(t, home, async (browser) => {
-    await (await byTestId(browser, "open-demo")).click();
-    await textWhen(await byTestId(browser, "crumb-wave"), (s) => s === "Wave 1 – Peak District", "the demo wave opens");
-    await (await byTestId(browser, "tab-teams")).click();
-    const formButton = await byTestId(browser, "form-teams");
-    await formButton.waitForEnabled();
-    await formButton.click();
-    const met = await byTestId(browser, "rules-met");
-    await met.waitForDisplayed({ timeout: 30_000 });
+    await formDemoTeams(browser);
     assert.equal((await browser.$$('[data-testid="team"]')).length, 10);
     assert.match(await (await byTestId(browser, "balance")).getText(), /within \d+(\.\d)?% of the best possible/);
 
