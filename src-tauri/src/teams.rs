@@ -8,42 +8,15 @@ use std::time::{Duration, Instant};
 
 use mixwell_domain::{Id, Participant};
 use mixwell_grouping::{
-    evaluate, form_teams as search, members_of, wave_problem, Cost, Problem, Report, Settings,
-    SizeRule, Stop, TeamOptions,
+    evaluate, form_teams as search, members_of, wave_problem, Cost, Problem, Report, Settings, Stop,
 };
-use mixwell_store::{Placement, TeamSet};
-use serde::{Deserialize, Serialize};
+use mixwell_store::{Placement, TeamRequest, TeamSet};
+use serde::Serialize;
 use tauri::State;
 
 use crate::{AppError, AppState};
 
 type Reply<T> = Result<T, AppError>;
-
-#[derive(Debug, Clone, Serialize, Deserialize, specta::Type)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum SizeChoice {
-    TargetSize { size: u32 },
-    Teams { count: u32 },
-    Range { min: u32, max: u32 },
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, specta::Type)]
-pub struct WeightedAttribute {
-    pub name: String,
-    pub weight: f64,
-}
-
-/// What staff choose on the Teams screen.
-#[derive(Debug, Clone, Serialize, Deserialize, specta::Type)]
-pub struct TeamRequest {
-    pub sizes: SizeChoice,
-    pub balance: Vec<WeightedAttribute>,
-    pub no_isolation: Vec<String>,
-    /// Keep apart pairs who shared a team in the wave's saved team sets.
-    pub avoid_repeats: bool,
-    pub seed: u32,
-    pub seconds: f64,
-}
 
 #[derive(Debug, Clone, Copy, Serialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
@@ -117,28 +90,6 @@ impl Stop for Forming {
     }
 }
 
-fn options(request: &TeamRequest, earlier: &[TeamSet], people: &[Participant]) -> TeamOptions {
-    let sizes = match request.sizes {
-        SizeChoice::TargetSize { size } => SizeRule::TargetSize(size),
-        SizeChoice::Teams { count } => SizeRule::Teams(count),
-        SizeChoice::Range { min, max } => SizeRule::Range { min, max },
-    };
-    TeamOptions {
-        sizes,
-        balance: request
-            .balance
-            .iter()
-            .map(|a| (a.name.clone(), a.weight))
-            .collect(),
-        no_isolation: request.no_isolation.clone(),
-        previous: if request.avoid_repeats {
-            mixwell_store::earlier_teams(earlier, people)
-        } else {
-            Vec::new()
-        },
-    }
-}
-
 /// The wave's participants and the problem of forming their teams as asked.
 fn load(
     state: &AppState,
@@ -150,7 +101,7 @@ fn load(
         state.with_store(|s| Ok((s.participants(wave_id)?, s.team_sets(wave_id)?)))?;
     let members = members_of(&people, pins);
     let problem =
-        wave_problem(&members, &options(request, &earlier, &people)).map_err(AppError::grouping)?;
+        wave_problem(&members, &request.options(&earlier, &people)).map_err(AppError::grouping)?;
     Ok((people, problem))
 }
 

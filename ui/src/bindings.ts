@@ -574,6 +574,7 @@ export type Severity =
 /**  Imported anyway; staff should know. */
 "warning";
 
+/**  How team sizes were asked for. */
 export type SizeChoice = { kind: "target_size"; size: number } | { kind: "teams"; count: number } | { kind: "range"; min: number; max: number };
 
 /**
@@ -604,7 +605,10 @@ export type TeamCheck = {
 	same_school_pairs: number,
 };
 
-/**  What staff choose on the Teams screen. */
+/**
+ *  The options teams are formed with (the app's Teams screen, or `groups form`), kept with
+ *  a saved team set as its `settings` so the app can show how it was made.
+ */
 export type TeamRequest = {
 	sizes: SizeChoice,
 	balance: WeightedAttribute[],

@@ -9,7 +9,7 @@ use mixwell_domain::{normalise_header, Id, Participant};
 use mixwell_grouping::{
     form_teams, members_of, wave_problem, Breach, Outcome, Problem, Settings, SizeRule, TeamOptions,
 };
-use mixwell_store::Store;
+use mixwell_store::{Placement, Store, TeamRequest};
 
 use crate::commands::{read_roster, CliError, CliResult};
 use crate::FormArgs;
@@ -118,6 +118,13 @@ pub fn form(db: &Path, args: FormArgs) -> CliResult {
     if !(args.seconds.is_finite() && args.seconds > 0.0) {
         return Err(CliError::Input("--seconds must be a number above 0".into()));
     }
+    // Checked before the search, so a bad option wastes no time and saves nothing.
+    if args.save.is_some() && u32::try_from(args.seed).is_err() {
+        return Err(CliError::Input(format!(
+            "--seed must be at most {} when the teams are saved",
+            u32::MAX
+        )));
+    }
     let (people, saved) = people(db, &args)?;
     let mut options = options(&args)?;
     options.previous.extend(saved);
@@ -136,11 +143,43 @@ pub fn form(db: &Path, args: FormArgs) -> CliResult {
     write_teams(&args.out, &ids, &outcome.team)?;
     print!("{}", summary(&problem, &options, &outcome, &ids));
     println!("wrote {}", args.out.display());
+    if let Some(name) = &args.save {
+        save(db, &args, name, &options, &people, &outcome.team)?;
+        println!("saved the team set {name:?}");
+    }
     if outcome.report.valid() {
         Ok(())
     } else {
         Err(CliError::RulesBroken)
     }
+}
+
+/// Saves the wave's new teams as a team set, with the options they were formed with.
+fn save(
+    db: &Path,
+    args: &FormArgs,
+    name: &str,
+    options: &TeamOptions,
+    people: &[Participant],
+    team: &[u32],
+) -> CliResult {
+    let mut store = Store::open(db)?;
+    let wave_name = args.wave.as_deref().unwrap_or_default();
+    let wave = store.find_wave(args.programme.as_deref(), wave_name)?;
+    let seed = u32::try_from(args.seed).expect("checked before the search");
+    let request = TeamRequest::from_options(options, args.avoid_saved, seed, args.seconds);
+    let settings = serde_json::to_string(&request).expect("team options serialise");
+    let placements: Vec<Placement> = people
+        .iter()
+        .zip(team)
+        .map(|(p, &team)| Placement {
+            participant_id: p.id,
+            team,
+            pinned: false,
+        })
+        .collect();
+    store.save_team_set(wave.id, name, &settings, &placements)?;
+    Ok(())
 }
 
 fn write_teams(out: &Path, ids: &[&str], team: &[u32]) -> CliResult {

@@ -285,6 +285,10 @@ struct FormArgs {
     /// any of the wave's saved team sets.
     #[arg(long, requires = "wave")]
     avoid_saved: bool,
+    /// With --wave: also save the teams in the database as a team set of this name, for
+    /// the app, rotas and later regrouping.
+    #[arg(long, value_name = "NAME", requires = "wave")]
+    save: Option<String>,
     /// The same seed gives the same teams.
     #[arg(long, default_value_t = 1)]
     seed: u64,

@@ -6,7 +6,7 @@ mod common;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use common::{mixwell, save_demo_team_set, seed_demo};
+use common::{mixwell, seed_demo};
 
 const SAMPLE: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -224,12 +224,33 @@ fn new_teams_for_the_next_activity_mix_people_from_the_waves_saved_team_sets() {
         String::from_utf8_lossy(&output.stdout).into_owned()
     };
     let (first, second) = (dir.path().join("day1.csv"), dir.path().join("day2.csv"));
-    form(&first, &[]);
-    // Staff saved the first activity's teams in the app.
+    let saved = form(&first, &["--save", "Day 1 – raft build"]);
+    assert!(
+        saved.ends_with("saved the team set \"Day 1 – raft build\"\n"),
+        "{saved}"
+    );
+    // The saved set is the file's teams, as the app and `rota plan --wave` will see them.
     let day1 = teams(&first);
-    save_demo_team_set(&db, "Day 1 – raft build", |_, p| {
-        day1[&p.record.external_id].parse().unwrap()
-    });
+    let store = mixwell_store::Store::open(&db).unwrap();
+    let wave = store.find_wave(None, mixwell_store::DEMO_WAVE).unwrap();
+    let sets = store.team_sets(wave.id).unwrap();
+    assert_eq!(sets.len(), 1);
+    assert_eq!(sets[0].name, "Day 1 – raft build");
+    let settings: serde_json::Value = serde_json::from_str(&sets[0].settings).unwrap();
+    assert_eq!(settings["sizes"]["kind"], "target_size");
+    let people = store.participants(wave.id).unwrap();
+    assert_eq!(sets[0].placements.len(), day1.len());
+    for placement in &sets[0].placements {
+        let person = people
+            .iter()
+            .find(|p| p.id == placement.participant_id)
+            .unwrap();
+        assert_eq!(
+            day1[&person.record.external_id],
+            (placement.team + 1).to_string()
+        );
+    }
+    drop(store);
     let summary = form(&second, &["--avoid-saved"]);
     let repeats = repeated_pairs(&day1, &teams(&second));
     // Teams at random would put about 66 of the 660 earlier pairs together again.

@@ -106,8 +106,13 @@ impl FairnessReport {
             by_session[a.session].push(a);
         }
         let mut tally = Tally::new(problem);
+        let mut targets = Vec::new();
         for (session, assignments) in by_session.iter().enumerate() {
             let ordered = session >= problem.from_session;
+            if session == problem.from_session {
+                // The planner's share-out, from the same turns: what it may do is what passes.
+                targets = status::lead_targets(problem, &tally, &absent, session);
+            }
             let mut holding = HashSet::new();
             for a in assignments {
                 if absent.contains(&(session, a.person)) {
@@ -149,7 +154,7 @@ impl FairnessReport {
                         team,
                         present: &present,
                         holding: &holding,
-                        final_round: status::final_round(problem, &tally, &absent, session, team),
+                        targets: &targets,
                     };
                     breaches.extend(two_running(problem, &tally, assignments, &moment));
                 }
@@ -244,14 +249,16 @@ struct Moment<'a> {
     team: usize,
     present: &'a [u32],
     holding: &'a HashSet<u32>,
-    /// In the final round, background decides leading turns before rule 3 does.
-    final_round: bool,
+    /// Everyone's leading turns as the wave's share-out plans them: a spare leading turn
+    /// goes by it before rule 3.
+    targets: &'a [u32],
 }
 
 /// Rule 3 at one session for one team: holding a role again straight away is a breach when
 /// a teammate present who held none last session and holds none now could have taken it
-/// without giving up a rule ranked above (leading turns, turns of the role, and in a final
-/// round the background further behind).
+/// without giving up a rule ranked above: for a leading role, leading turns and the wave's
+/// share-out of spare ones (which leading role each leader holds is evened out later); for
+/// any other role, turns of the role.
 fn two_running(
     problem: &RotaProblem,
     tally: &Tally,
@@ -263,7 +270,7 @@ fn two_running(
         team,
         present,
         holding,
-        final_round,
+        targets,
     } = *moment;
     if session == 0 {
         return Vec::new();
@@ -273,23 +280,18 @@ fn two_running(
         .copied()
         .filter(|&p| !holding.contains(&p) && !tally.held(session - 1, p))
         .collect();
-    // Background only ranks above rule 3 in a final round, so only then is it needed.
-    let scores = if final_round {
-        status::background_scores(problem, tally)
-    } else {
-        Vec::new()
-    };
     let mut again: Vec<u32> = assignments
         .iter()
         .filter(|a| a.team == team && tally.held(session - 1, a.person))
         .filter(|a| {
             let leading = problem.roles[a.role].leading;
             idle.iter().any(|&q| {
-                tally.turns(q, a.role) <= tally.turns(a.person, a.role)
-                    && (!leading || tally.leads(q) <= tally.leads(a.person))
-                    && (!leading
-                        || !final_round
-                        || status::further_behind(&scores, q, a.person).is_lt())
+                if leading {
+                    status::lead_order(tally, targets, q)
+                        <= status::lead_order(tally, targets, a.person)
+                } else {
+                    tally.turns(q, a.role) <= tally.turns(a.person, a.role)
+                }
             })
         })
         .map(|a| a.person)

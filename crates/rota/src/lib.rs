@@ -7,6 +7,7 @@
 //! each team's roles by a minimum-cost matching; `fairness` checks any rota, planned or
 //! edited by hand, against the rules and says who is concerned.
 
+mod even_out;
 mod fairness;
 mod planner;
 mod problem;

@@ -1,10 +1,14 @@
 //! Planning: session by session, each team's open roles go to the people present by a
 //! minimum-cost matching (Kuhn–Munkres), so one role's choice never starves another. The
 //! price of giving a role to someone ranks the fairness rules in order: leading turns first
-//! (everyone leads once before anyone leads twice), then turns of that role, then not holding
-//! a role two sessions running, then whoever was away since their last turn, then trying new roles, then turns overall, then a seeded
-//! tie-break. Equal status across backgrounds decides who gets the leading turns of a team's
-//! last, partial round (see `status`).
+//! (everyone leads once before anyone leads twice), then the wave's share-out of spare
+//! leading turns, then turns of that role, then not holding a role two sessions running,
+//! then whoever was away since their last turn, then trying new roles, then turns overall,
+//! then a seeded tie-break. For leading roles, turns of the role come after not holding a
+//! role two sessions running; afterwards leading roles are passed along between sessions to
+//! even them out (`even_out`). Equal status across backgrounds decides who gets the leading turns of a team's
+//! last, partial round: the whole wave's spare turns are shared out before planning starts
+//! (see `status`).
 
 use pathfinding::matrix::Matrix;
 use pathfinding::prelude::kuhn_munkres_min;
@@ -12,20 +16,26 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use crate::problem::{Assignment, RotaError, RotaProblem, Tally};
-use crate::status;
+use crate::{even_out, status};
 
 /// Weights that make the sum of prices lexicographic: each term's largest possible
-/// difference is below the next weight up. (A team's rank by background is below 100.)
-/// Background decides a leading turn only in a team's final round (`status::final_round`),
-/// where it comes right after turns of the role.
-const LEADS: i64 = 1_000_000_000_000_000;
-const ROLE_TURNS: i64 = 1_000_000_000_000;
-const FINAL_ROUND_STATUS: i64 = 10_000_000_000;
-const TWO_RUNNING: i64 = 100_000_000;
-const CATCH_UP: i64 = 10_000_000;
-const ROLE_HELD_BEFORE: i64 = 1_000_000;
-const ALL_TURNS: i64 = 1_000;
-const JITTER: i64 = 10;
+/// difference (turn counts stay below 10,000) is below the next weight up, with room to
+/// spare in an `i128`.
+/// Background decides who gets the spare leading turns of a team's last round: among people
+/// who have led equally often, whoever has more leading turns to come in the wave's
+/// share-out (`status::lead_targets`) goes first, right after leading turns themselves
+/// (`status::lead_order`). Turns of a leading role come after not holding a role two
+/// sessions running: which leader of a session gets which leading role can be changed
+/// afterwards without touching rules 1, 3 or 4 (`even_out`), who leads cannot.
+const LEADS: i128 = 10i128.pow(24);
+const SHARE: i128 = 10i128.pow(19);
+const ROLE_TURNS: i128 = 10i128.pow(14);
+const TWO_RUNNING: i128 = 10i128.pow(13);
+const LEADING_ROLE_TURNS: i128 = 10i128.pow(8);
+const CATCH_UP: i128 = 10i128.pow(7);
+const ROLE_HELD_BEFORE: i128 = 10i128.pow(6);
+const ALL_TURNS: i128 = 10;
+const JITTER: i128 = 10;
 
 /// Whether the person has been away since they last held a role: they catch up first, among
 /// people the rules above rank equal.
@@ -51,9 +61,10 @@ pub fn plan(problem: &RotaProblem, seed: u64) -> Result<Vec<Assignment>, RotaErr
     for a in &problem.history {
         tally.record(problem, a);
     }
+    let targets = status::lead_targets(problem, &tally, &absent, problem.from_session);
     let mut planned = Vec::new();
     for session in problem.from_session..problem.sessions.len() {
-        let jitter: Vec<i64> = (0..problem.people)
+        let jitter: Vec<i128> = (0..problem.people)
             .map(|_| rng.random_range(0..JITTER))
             .collect();
         for (team, members) in problem.teams.iter().enumerate() {
@@ -82,34 +93,40 @@ pub fn plan(problem: &RotaProblem, seed: u64) -> Result<Vec<Assignment>, RotaErr
                 }
             }
             if !open.is_empty() {
-                // Background decides only in the team's final round; elsewhere all rank 0.
-                let mut rank = vec![0i64; free.len()];
-                if status::final_round(problem, &tally, &absent, session, team) {
-                    let scores = status::background_scores(problem, &tally);
-                    let mut order: Vec<usize> = (0..free.len()).collect();
-                    order.sort_by(|&a, &b| status::further_behind(&scores, free[a], free[b]));
-                    for (position, &column) in order.iter().enumerate() {
-                        rank[column] = position as i64;
-                    }
-                }
                 let fewest_leads = free.iter().map(|&q| tally.leads(q)).min().unwrap_or(0);
                 // Whether each person catches up does not depend on the role: once per person.
-                let catch_up: Vec<i64> = free
+                // Someone fixed by hand for the next session would hold a role twice running.
+                let fixed_next: Vec<u32> = problem
+                    .locked
                     .iter()
-                    .map(|&q| i64::from(catching_up(&tally, &absent, session, q)) * CATCH_UP)
+                    .filter(|l| l.session == session + 1)
+                    .map(|l| l.person)
+                    .collect();
+                let catch_up: Vec<i128> = free
+                    .iter()
+                    .map(|&q| i128::from(catching_up(&tally, &absent, session, q)) * CATCH_UP)
                     .collect();
                 let price = |role: usize, fewest_turns: u32, column: usize| {
                     let person = free[column];
-                    let mut price = i64::from(tally.turns(person, role) - fewest_turns)
-                        * ROLE_TURNS
-                        + i64::from(session > 0 && tally.held(session - 1, person)) * TWO_RUNNING
+                    let leading = problem.roles[role].leading;
+                    let role_turns = if leading {
+                        LEADING_ROLE_TURNS
+                    } else {
+                        ROLE_TURNS
+                    };
+                    let mut price = i128::from(tally.turns(person, role) - fewest_turns)
+                        * role_turns
+                        + i128::from(
+                            session > 0 && tally.held(session - 1, person)
+                                || fixed_next.contains(&person),
+                        ) * TWO_RUNNING
                         - catch_up[column]
-                        + i64::from(tally.turns(person, role) > 0) * ROLE_HELD_BEFORE
-                        + i64::from(tally.total(person)) * ALL_TURNS
+                        + i128::from(tally.turns(person, role) > 0) * ROLE_HELD_BEFORE
+                        + i128::from(tally.total(person)) * ALL_TURNS
                         + jitter[person as usize];
-                    if problem.roles[role].leading {
-                        price += i64::from(tally.leads(person) - fewest_leads) * LEADS
-                            + rank[column] * FINAL_ROUND_STATUS;
+                    if leading {
+                        price += i128::from(tally.leads(person) - fewest_leads) * LEADS
+                            - i128::from(targets[person as usize]) * SHARE;
                     }
                     price
                 };
@@ -141,6 +158,7 @@ pub fn plan(problem: &RotaProblem, seed: u64) -> Result<Vec<Assignment>, RotaErr
             planned.extend(chosen);
         }
     }
+    even_out::even_out_roles(problem, &mut planned);
     planned.sort();
     Ok(planned)
 }

@@ -1,11 +1,16 @@
 //! Equal status across backgrounds (rule 4). Within a team, rule 1 hands out leading turns
 //! in rounds, so the order people lead in within a round changes nothing at the end; only
-//! who gets the turns of the last, partial round does. So background decides only there
-//! (the "final round"), where it outranks not holding a role two sessions running. The
+//! who gets the turns of the last, partial round does. Those spare turns are shared out for
+//! the whole wave before planning (`lead_targets`), and among people who have led equally
+//! often, whoever has more turns to come in the share-out leads first (`lead_order`). The
 //! planner and the checker both use this module, so what the planner may do and what the
 //! checker accepts are the same thing.
 
+use std::cmp::Reverse;
 use std::collections::HashSet;
+
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
 
 use crate::problem::{RotaProblem, Tally};
 
@@ -45,55 +50,337 @@ pub(crate) fn mean_by_value(
         .collect()
 }
 
-/// How far each person's backgrounds are ahead on leading (lower is further behind): the
-/// sum over balanced attributes of the mean excess of the people sharing their value.
-pub(crate) fn background_scores(problem: &RotaProblem, tally: &Tally) -> Vec<f64> {
-    let mut score = vec![0.0f64; problem.people];
-    if problem.balance.is_empty() {
-        return score;
-    }
-    let excess = excess_leads(problem, tally);
-    for attribute in &problem.balance {
-        let means = mean_by_value(attribute, &excess);
-        for (p, value) in attribute.of_person.iter().enumerate() {
-            if let Some(mean) = value.and_then(|v| means[v as usize]) {
-                score[p] += mean;
-            }
-        }
-    }
-    score
-}
-
-/// Whether `a` comes before `b` for a spare leading turn: further behind, then by index.
-pub(crate) fn further_behind(scores: &[f64], a: u32, b: u32) -> std::cmp::Ordering {
-    scores[a as usize]
-        .total_cmp(&scores[b as usize])
-        .then(a.cmp(&b))
-}
-
-/// Whether `team` is in its final round at `session`: fewer leading turns are left in the
-/// plan than people present who are still waiting for theirs this round.
-pub(crate) fn final_round(
+/// Each person's leading turns at the end of the plan (everyone in `problem.people`; people
+/// in no team keep what they have). Rule 1 fixes nearly all of it: from `session` on, each
+/// team's leading turns raise the people who have led least first (water-filling). What is
+/// left to choose is who, among the people who reach the top level, gets the turns that do
+/// not go round everyone. Those spares are chosen for the whole wave at once so that every
+/// value of every balanced attribute leads as close as possible to its fair share: a team's
+/// spares can only go to its own members, so teams are coupled through the backgrounds
+/// they share, and choosing team by team can leave one background ahead everywhere.
+pub(crate) fn lead_targets(
     problem: &RotaProblem,
     tally: &Tally,
     absent: &HashSet<(usize, u32)>,
     session: usize,
+) -> Vec<u32> {
+    let mut shares = Shares::new(problem);
+    let mut targets: Vec<u32> = (0..problem.people as u32).map(|p| tally.leads(p)).collect();
+    for team in 0..problem.teams.len() {
+        shares.add_team(problem, tally, absent, (session, team), &mut targets);
+    }
+    shares.improve();
+    for (target, spare) in targets.iter_mut().zip(&shares.spare) {
+        *target += u32::from(*spare);
+    }
+    targets
+}
+
+/// Who comes first for a leading turn, as far as background decides it: fewer leading turns
+/// so far (rule 1), then more turns still to come in the share-out (so the people given a
+/// spare get to it, even when a session needs several leaders at once). Smaller is first.
+pub(crate) fn lead_order(tally: &Tally, targets: &[u32], person: u32) -> (u32, Reverse<u32>) {
+    let leads = tally.leads(person);
+    (
+        leads,
+        Reverse(targets.get(person as usize).copied().unwrap_or(leads)),
+    )
+}
+
+/// The spares being shared out, with each attribute value's running deviation from its
+/// fair share of leading turns (`deviation[a][v]`, in turns; 0 is fair).
+struct Shares<'p> {
+    balance: &'p [crate::Attribute],
+    deviation: Vec<Vec<f64>>,
+    /// People in a team with each value (`people[a][v]`): a mean is a deviation over this.
+    people: Vec<Vec<u32>>,
+    spare: Vec<bool>,
+    /// Per team: the people who could take a spare, and how many spares there are.
+    teams: Vec<(Vec<u32>, usize)>,
+}
+
+/// Below this a change of the sum of squared deviations is rounding noise.
+const EPSILON: f64 = 1e-9;
+/// Pairs of moves looked at per improvement at most, so a large wave stays fast.
+const PAIR_BUDGET: usize = 200_000;
+/// Kicks of the iterated local search, and the seed of their randomness.
+const KICKS: usize = 300;
+const KICK_SEED: u64 = 0x5eed;
+
+impl<'p> Shares<'p> {
+    fn new(problem: &'p RotaProblem) -> Shares<'p> {
+        let mut people: Vec<Vec<u32>> = problem
+            .balance
+            .iter()
+            .map(|a| vec![0; a.values.len()])
+            .collect();
+        for &p in problem.teams.iter().flatten() {
+            for (attribute, count) in problem.balance.iter().zip(&mut people) {
+                if let Some(Some(v)) = attribute.of_person.get(p as usize) {
+                    count[*v as usize] += 1;
+                }
+            }
+        }
+        Shares {
+            balance: &problem.balance,
+            deviation: people.iter().map(|c| vec![0.0; c.len()]).collect(),
+            people,
+            spare: vec![false; problem.people],
+            teams: Vec::new(),
+        }
+    }
+
+    /// Adds `amount` leading turns to `person`'s backgrounds.
+    fn shift(&mut self, person: u32, amount: f64) {
+        for (attribute, deviation) in self.balance.iter().zip(&mut self.deviation) {
+            if let Some(Some(v)) = attribute.of_person.get(person as usize) {
+                deviation[*v as usize] += amount;
+            }
+        }
+    }
+
+    /// Water-fills the team's leading turns left, counts every member's final turns against
+    /// the team's mean, and gives the spares a first owner (the candidates whose backgrounds
+    /// are furthest behind, one at a time).
+    /// `reached` starts as everyone's turns so far; the team's members are raised to where
+    /// water-filling takes them (spares not counted).
+    fn add_team(
+        &mut self,
+        problem: &RotaProblem,
+        tally: &Tally,
+        absent: &HashSet<(usize, u32)>,
+        (session, team): (usize, usize),
+        reached: &mut [u32],
+    ) {
+        let members = &problem.teams[team];
+        if members.is_empty() {
+            return;
+        }
+        let turns_left = leading_turns_left(problem, absent, session, team);
+        let can_lead = |p: u32| {
+            (session..problem.sessions.len()).any(|s| {
+                !absent.contains(&(s, p))
+                    && problem.sessions[s]
+                        .iter()
+                        .any(|&r| problem.roles[r].leading)
+            })
+        };
+        let available: Vec<u32> = members.iter().copied().filter(|&p| can_lead(p)).collect();
+        let needed = |level: u32| -> usize {
+            available
+                .iter()
+                .map(|&p| level.saturating_sub(tally.leads(p)) as usize)
+                .sum()
+        };
+        // Nobody who can lead: nothing to share, but the team still counts as it stands.
+        let mut level = available.iter().map(|&p| tally.leads(p)).min().unwrap_or(0);
+        while !available.is_empty() && needed(level + 1) <= turns_left {
+            level += 1;
+        }
+        let spares = if available.is_empty() {
+            0
+        } else {
+            turns_left - needed(level)
+        };
+        for &p in &available {
+            reached[p as usize] = tally.leads(p).max(level);
+        }
+        let total: u32 = members.iter().map(|&p| reached[p as usize]).sum::<u32>() + spares as u32;
+        let mean = f64::from(total) / members.len() as f64;
+        for &p in members {
+            self.shift(p, f64::from(reached[p as usize]) - mean);
+        }
+        let candidates: Vec<u32> = available
+            .iter()
+            .copied()
+            .filter(|&p| tally.leads(p) <= level)
+            .collect();
+        for _ in 0..spares {
+            let best = candidates
+                .iter()
+                .copied()
+                .filter(|&p| !self.spare[p as usize])
+                .min_by(|&a, &b| self.gain(a, 1.0).total_cmp(&self.gain(b, 1.0)))
+                .expect("fewer spares than people who reach the top level");
+            self.spare[best as usize] = true;
+            self.shift(best, 1.0);
+        }
+        if spares > 0 {
+            self.teams.push((candidates, spares));
+        }
+    }
+
+    /// How much the sum of squared mean deviations, each weighted by its group's size,
+    /// changes if `person` gets `amount` more turns: the smooth guide of the first phase.
+    fn gain(&self, person: u32, amount: f64) -> f64 {
+        self.balance
+            .iter()
+            .zip(self.deviation.iter().zip(&self.people))
+            .filter_map(|(attribute, (deviation, people))| {
+                let v = (*attribute.of_person.get(person as usize)?)? as usize;
+                let d = deviation[v];
+                Some(((d + amount) * (d + amount) - d * d) / f64::from(people[v]))
+            })
+            .sum()
+    }
+
+    /// How far rule 4 is broken, summed over attributes: how much the value furthest ahead
+    /// leads more often than the one furthest behind, beyond the one turn per group that
+    /// rounding allows (the measure the fairness check uses). 0 when the rule holds.
+    fn breach(&self) -> f64 {
+        self.deviation
+            .iter()
+            .zip(&self.people)
+            .map(|(deviation, people)| {
+                let (mut ahead, mut behind) = (f64::NEG_INFINITY, f64::INFINITY);
+                for (d, &n) in deviation.iter().zip(people).filter(|(_, &n)| n > 0) {
+                    let n = f64::from(n);
+                    ahead = ahead.max((d - 1.0) / n);
+                    behind = behind.min((d + 1.0) / n);
+                }
+                (ahead - behind).max(0.0)
+            })
+            .sum()
+    }
+
+    fn swap(&mut self, from: u32, to: u32) {
+        self.spare[from as usize] = false;
+        self.spare[to as usize] = true;
+        self.shift(from, -1.0);
+        self.shift(to, 1.0);
+    }
+
+    /// The breach after moving a spare from `from` to `to` (teammates).
+    fn breach_after(&mut self, from: u32, to: u32) -> f64 {
+        self.swap(from, to);
+        let breach = self.breach();
+        self.swap(to, from);
+        breach
+    }
+
+    /// The change of the smooth guide from moving a spare from `from` to `to`.
+    fn swap_gain(&mut self, from: u32, to: u32) -> f64 {
+        let before = self.gain(from, -1.0);
+        self.shift(from, -1.0);
+        let after = self.gain(to, 1.0);
+        self.shift(from, 1.0);
+        before + after
+    }
+
+    /// Every move of one spare to a teammate who has none.
+    fn moves(&self) -> Vec<(u32, u32)> {
+        let mut moves = Vec::new();
+        for (candidates, _) in &self.teams {
+            for &from in candidates.iter().filter(|&&p| self.spare[p as usize]) {
+                for &to in candidates.iter().filter(|&&p| !self.spare[p as usize]) {
+                    moves.push((from, to));
+                }
+            }
+        }
+        moves
+    }
+
+    /// Local search in two phases. First the best single move while one makes the
+    /// deviations smaller overall; that nearly always ends with rule 4 kept. While it is
+    /// still broken, an iterated local search on the breach itself: moves that break it
+    /// less, kicks of random moves from the best share-out so far when none does, and at
+    /// last pairs of moves in two teams (a spare passed along through a background neither
+    /// team can trade directly). The kicks' randomness is fixed, so the planner and the
+    /// fairness check get the same share-out.
+    fn improve(&mut self) {
+        loop {
+            let best = self
+                .moves()
+                .into_iter()
+                .map(|(from, to)| (self.swap_gain(from, to), from, to))
+                .min_by(|a, b| a.0.total_cmp(&b.0));
+            match best {
+                Some((gain, from, to)) if gain < -EPSILON => self.swap(from, to),
+                _ => break,
+            }
+        }
+        self.descend();
+        let mut best = (self.breach(), self.spare.clone(), self.deviation.clone());
+        let mut rng = ChaCha8Rng::seed_from_u64(KICK_SEED);
+        for _ in 0..KICKS {
+            if best.0 <= EPSILON {
+                break;
+            }
+            for _ in 0..2 {
+                let moves = self.moves();
+                if moves.is_empty() {
+                    return;
+                }
+                let (from, to) = moves[rng.random_range(0..moves.len())];
+                self.swap(from, to);
+            }
+            self.descend();
+            let breach = self.breach();
+            if breach < best.0 - EPSILON {
+                best = (breach, self.spare.clone(), self.deviation.clone());
+            } else {
+                self.spare.clone_from(&best.1);
+                self.deviation.clone_from(&best.2);
+            }
+        }
+        while self.breach() > EPSILON && self.improve_by_pair() {
+            self.descend();
+        }
+    }
+
+    /// The move that breaks rule 4 least, while that is less than now.
+    fn descend(&mut self) {
+        loop {
+            let now = self.breach();
+            if now <= EPSILON {
+                return;
+            }
+            let best = self
+                .moves()
+                .into_iter()
+                .map(|(from, to)| (self.breach_after(from, to), from, to))
+                .min_by(|a, b| a.0.total_cmp(&b.0));
+            match best {
+                Some((breach, from, to)) if breach < now - EPSILON => self.swap(from, to),
+                _ => return,
+            }
+        }
+    }
+
+    fn improve_by_pair(&mut self) -> bool {
+        let now = self.breach();
+        let moves = self.moves();
+        let mut looked = 0;
+        for (i, &(from, to)) in moves.iter().enumerate() {
+            self.swap(from, to);
+            for &(from2, to2) in &moves[i + 1..] {
+                looked += 1;
+                if looked > PAIR_BUDGET {
+                    self.swap(to, from);
+                    return false;
+                }
+                let touches = [from2, to2].iter().any(|p| *p == from || *p == to);
+                if !touches && self.breach_after(from2, to2) < now - EPSILON {
+                    self.swap(from2, to2);
+                    return true;
+                }
+            }
+            self.swap(to, from);
+        }
+        false
+    }
+}
+
+/// The leading turns `team` will fill from `session` to the end of the plan, given who is
+/// away when (a team short of people fills the first roles only).
+fn leading_turns_left(
+    problem: &RotaProblem,
+    absent: &HashSet<(usize, u32)>,
+    session: usize,
     team: usize,
-) -> bool {
+) -> usize {
     let members = &problem.teams[team];
-    let present: Vec<u32> = members
-        .iter()
-        .copied()
-        .filter(|&p| !absent.contains(&(session, p)))
-        .collect();
-    let Some(fewest) = present.iter().map(|&p| tally.leads(p)).min() else {
-        return false;
-    };
-    let waiting = present
-        .iter()
-        .filter(|&&p| tally.leads(p) == fewest)
-        .count();
-    let left: usize = (session..problem.sessions.len())
+    (session..problem.sessions.len())
         .map(|s| {
             let there = members
                 .iter()
@@ -105,6 +392,5 @@ pub(crate) fn final_round(
                 .filter(|&&r| problem.roles[r].leading)
                 .count()
         })
-        .sum();
-    left < waiting
+        .sum()
 }

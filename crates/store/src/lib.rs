@@ -30,7 +30,9 @@ pub use rota::{
     status_attributes, Absence, Fairness, RoleSpread, Rota, RotaRule, RotaWarning, StatusRow, Turn,
 };
 pub use rota_setup::{ProgrammeRole, ProgrammeSession};
-pub use team_sets::{earlier_teams, Placement, TeamSet};
+pub use team_sets::{
+    earlier_teams, Placement, SizeChoice, TeamRequest, TeamSet, WeightedAttribute,
+};
 
 use mixwell_domain::{HlcClock, Id};
 use rusqlite::Connection;
