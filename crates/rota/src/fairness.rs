@@ -109,9 +109,9 @@ impl FairnessReport {
         let mut targets = Vec::new();
         for (session, assignments) in by_session.iter().enumerate() {
             let ordered = session >= problem.from_session;
-            if session == problem.from_session {
+            if ordered {
                 // The planner's share-out, from the same turns: what it may do is what passes.
-                targets = status::lead_targets(problem, &tally, &absent, session);
+                status::update_targets(&mut targets, problem, &tally, &absent, session);
             }
             let mut holding = HashSet::new();
             for a in assignments {

@@ -61,9 +61,10 @@ pub fn plan(problem: &RotaProblem, seed: u64) -> Result<Vec<Assignment>, RotaErr
     for a in &problem.history {
         tally.record(problem, a);
     }
-    let targets = status::lead_targets(problem, &tally, &absent, problem.from_session);
     let mut planned = Vec::new();
+    let mut targets = Vec::new();
     for session in problem.from_session..problem.sessions.len() {
+        status::update_targets(&mut targets, problem, &tally, &absent, session);
         let jitter: Vec<i128> = (0..problem.people)
             .map(|_| rng.random_range(0..JITTER))
             .collect();

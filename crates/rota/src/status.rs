@@ -76,6 +76,35 @@ pub(crate) fn lead_targets(
     targets
 }
 
+/// The share-out to plan `session` by: the one so far, or a new one at the first session
+/// (`targets` empty) and whenever absences have put it off course (someone has led more
+/// often than it planned, because a spare's owner was away and a teammate took it, or can no
+/// longer reach their share in the sessions they will be there), so that the rest of the
+/// wave makes up for it.
+pub(crate) fn update_targets(
+    targets: &mut Vec<u32>,
+    problem: &RotaProblem,
+    tally: &Tally,
+    absent: &HashSet<(usize, u32)>,
+    session: usize,
+) {
+    let off_course = |(p, &target): (usize, &u32)| {
+        let leads = tally.leads(p as u32);
+        let chances = (session..problem.sessions.len())
+            .filter(|&s| {
+                !absent.contains(&(s, p as u32))
+                    && problem.sessions[s]
+                        .iter()
+                        .any(|&r| problem.roles[r].leading)
+            })
+            .count();
+        leads > target || (target - leads) as usize > chances
+    };
+    if targets.is_empty() || targets.iter().enumerate().any(off_course) {
+        *targets = lead_targets(problem, tally, absent, session);
+    }
+}
+
 /// Who comes first for a leading turn, as far as background decides it: fewer leading turns
 /// so far (rule 1), then more turns still to come in the share-out (so the people given a
 /// spare get to it, even when a session needs several leaders at once). Smaller is first.
