@@ -318,12 +318,7 @@ impl<'p> Shares<'p> {
     /// fairness check get the same share-out.
     fn improve(&mut self) {
         loop {
-            let best = self
-                .moves()
-                .into_iter()
-                .map(|(from, to)| (self.swap_gain(from, to), from, to))
-                .min_by(|a, b| a.0.total_cmp(&b.0));
-            match best {
+            match self.best_move(Self::swap_gain) {
                 Some((gain, from, to)) if gain < -EPSILON => self.swap(from, to),
                 _ => break,
             }
@@ -357,6 +352,14 @@ impl<'p> Shares<'p> {
         }
     }
 
+    /// The move with the lowest `score`, with its score.
+    fn best_move(&mut self, score: fn(&mut Self, u32, u32) -> f64) -> Option<(f64, u32, u32)> {
+        self.moves()
+            .into_iter()
+            .map(|(from, to)| (score(self, from, to), from, to))
+            .min_by(|a, b| a.0.total_cmp(&b.0))
+    }
+
     /// The move that breaks rule 4 least, while that is less than now.
     fn descend(&mut self) {
         loop {
@@ -364,12 +367,7 @@ impl<'p> Shares<'p> {
             if now <= EPSILON {
                 return;
             }
-            let best = self
-                .moves()
-                .into_iter()
-                .map(|(from, to)| (self.breach_after(from, to), from, to))
-                .min_by(|a, b| a.0.total_cmp(&b.0));
-            match best {
+            match self.best_move(Self::breach_after) {
                 Some((breach, from, to)) if breach < now - EPSILON => self.swap(from, to),
                 _ => return,
             }
