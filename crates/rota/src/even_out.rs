@@ -1,15 +1,16 @@
 //! After planning, evening out turns per role (rule 2). Passing roles along a chain of
 //! sessions of one team changes nothing that rules 1, 3 and 4 look at (who leads how often,
 //! who holds a role when), only turns per role: in each session of the chain one person
-//! gives up role `a` for role `b` and the next gives up `b` for `a`, `a` and `b` both leading
-//! or both not. Everyone in the middle of the chain ends with the turns they had; the first
+//! gives up leading role `a` for leading role `b` and the next gives up `b` for `a`. (Other
+//! roles are not passed along: rule 3's check weighs their turns as they stood at the time,
+//! which a chain would change.) Everyone in the middle of the chain ends with the turns they had; the first
 //! person has one `a` fewer and one `b` more, the last the other way round. (These are the
 //! alternating paths of edge colouring: sessions and people are the two sides, and roles
 //! the colours.) The session-by-session matching can leave a role uneven when several roles
 //! lead, because by the last sessions the people whose turn it is to lead may all have held
 //! that role already; chains even it out.
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 
 use crate::problem::{Assignment, RotaProblem};
 
@@ -110,7 +111,7 @@ fn chain_from(
     p: u32,
     done: impl Fn(u32) -> bool,
 ) -> Option<Vec<(usize, usize)>> {
-    let mut came_by: std::collections::HashMap<u32, (u32, usize, usize)> = Default::default();
+    let mut came_by: HashMap<u32, (u32, usize, usize)> = HashMap::new();
     let mut queue = VecDeque::from([p]);
     while let Some(x) = queue.pop_front() {
         for &i in in_team

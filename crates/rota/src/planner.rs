@@ -6,9 +6,9 @@
 //! then whoever was away since their last turn, then trying new roles, then turns overall,
 //! then a seeded tie-break. For leading roles, turns of the role come after not holding a
 //! role two sessions running; afterwards leading roles are passed along between sessions to
-//! even them out (`even_out`). Equal status across backgrounds decides who gets the leading turns of a team's
-//! last, partial round: the whole wave's spare turns are shared out before planning starts
-//! (see `status`).
+//! even them out (`even_out`). Equal status across backgrounds decides who gets the leading
+//! turns of a team's last, partial round: the whole wave's spare turns are shared out at the
+//! first session planned, and again whenever absences put that off course (see `status`).
 
 use pathfinding::matrix::Matrix;
 use pathfinding::prelude::kuhn_munkres_min;
@@ -95,7 +95,6 @@ pub fn plan(problem: &RotaProblem, seed: u64) -> Result<Vec<Assignment>, RotaErr
             }
             if !open.is_empty() {
                 let fewest_leads = free.iter().map(|&q| tally.leads(q)).min().unwrap_or(0);
-                // Whether each person catches up does not depend on the role: once per person.
                 // Someone fixed by hand for the next session would hold a role twice running.
                 let fixed_next: Vec<u32> = problem
                     .locked
@@ -103,6 +102,7 @@ pub fn plan(problem: &RotaProblem, seed: u64) -> Result<Vec<Assignment>, RotaErr
                     .filter(|l| l.session == session + 1)
                     .map(|l| l.person)
                     .collect();
+                // Whether each person catches up does not depend on the role: once per person.
                 let catch_up: Vec<i128> = free
                     .iter()
                     .map(|&q| i128::from(catching_up(&tally, &absent, session, q)) * CATCH_UP)

@@ -66,8 +66,17 @@ pub(crate) fn lead_targets(
 ) -> Vec<u32> {
     let mut shares = Shares::new(problem);
     let mut targets: Vec<u32> = (0..problem.people as u32).map(|p| tally.leads(p)).collect();
+    let leading_sessions = leading_sessions(problem, session);
     for team in 0..problem.teams.len() {
-        shares.add_team(problem, tally, absent, (session, team), &mut targets);
+        let can_lead = |p: u32| chances_to_lead(&leading_sessions, absent, p) > 0;
+        shares.add_team(
+            problem,
+            tally,
+            absent,
+            (session, team),
+            &can_lead,
+            &mut targets,
+        );
     }
     shares.improve();
     for (target, spare) in targets.iter_mut().zip(&shares.spare) {
@@ -88,21 +97,38 @@ pub(crate) fn update_targets(
     absent: &HashSet<(usize, u32)>,
     session: usize,
 ) {
+    let leading_sessions = leading_sessions(problem, session);
     let off_course = |(p, &target): (usize, &u32)| {
         let leads = tally.leads(p as u32);
-        let chances = (session..problem.sessions.len())
-            .filter(|&s| {
-                !absent.contains(&(s, p as u32))
-                    && problem.sessions[s]
-                        .iter()
-                        .any(|&r| problem.roles[r].leading)
-            })
-            .count();
+        let chances = chances_to_lead(&leading_sessions, absent, p as u32);
         leads > target || (target - leads) as usize > chances
     };
     if targets.is_empty() || targets.iter().enumerate().any(off_course) {
         *targets = lead_targets(problem, tally, absent, session);
     }
+}
+
+/// The sessions from `session` on that use a leading role.
+fn leading_sessions(problem: &RotaProblem, session: usize) -> Vec<usize> {
+    (session..problem.sessions.len())
+        .filter(|&s| {
+            problem.sessions[s]
+                .iter()
+                .any(|&r| problem.roles[r].leading)
+        })
+        .collect()
+}
+
+/// How many of `leading_sessions` `person` is there for.
+fn chances_to_lead(
+    leading_sessions: &[usize],
+    absent: &HashSet<(usize, u32)>,
+    person: u32,
+) -> usize {
+    leading_sessions
+        .iter()
+        .filter(|&&s| !absent.contains(&(s, person)))
+        .count()
 }
 
 /// Who comes first for a leading turn, as far as background decides it: fewer leading turns
@@ -124,8 +150,8 @@ struct Shares<'p> {
     /// People in a team with each value (`people[a][v]`): a mean is a deviation over this.
     people: Vec<Vec<u32>>,
     spare: Vec<bool>,
-    /// Per team: the people who could take a spare, and how many spares there are.
-    teams: Vec<(Vec<u32>, usize)>,
+    /// Per team with spares: the people who could take one.
+    teams: Vec<Vec<u32>>,
 }
 
 /// Below this a change of the sum of squared deviations is rounding noise.
@@ -168,17 +194,18 @@ impl<'p> Shares<'p> {
         }
     }
 
-    /// Water-fills the team's leading turns left, counts every member's final turns against
-    /// the team's mean, and gives the spares a first owner (the candidates whose backgrounds
-    /// are furthest behind, one at a time).
-    /// `reached` starts as everyone's turns so far; the team's members are raised to where
-    /// water-filling takes them (spares not counted).
+    /// Water-fills the team's leading turns left among the members who `can_lead` in them,
+    /// raising them in `reached` (which starts as everyone's turns so far; spares not
+    /// counted), counts every member's final turns against the team's mean, and gives the
+    /// spares a first owner (the candidates whose backgrounds are furthest behind, one at a
+    /// time).
     fn add_team(
         &mut self,
         problem: &RotaProblem,
         tally: &Tally,
         absent: &HashSet<(usize, u32)>,
         (session, team): (usize, usize),
+        can_lead: &dyn Fn(u32) -> bool,
         reached: &mut [u32],
     ) {
         let members = &problem.teams[team];
@@ -186,14 +213,6 @@ impl<'p> Shares<'p> {
             return;
         }
         let turns_left = leading_turns_left(problem, absent, session, team);
-        let can_lead = |p: u32| {
-            (session..problem.sessions.len()).any(|s| {
-                !absent.contains(&(s, p))
-                    && problem.sessions[s]
-                        .iter()
-                        .any(|&r| problem.roles[r].leading)
-            })
-        };
         let available: Vec<u32> = members.iter().copied().filter(|&p| can_lead(p)).collect();
         let needed = |level: u32| -> usize {
             available
@@ -235,7 +254,7 @@ impl<'p> Shares<'p> {
             self.shift(best, 1.0);
         }
         if spares > 0 {
-            self.teams.push((candidates, spares));
+            self.teams.push(candidates);
         }
     }
 
@@ -299,7 +318,7 @@ impl<'p> Shares<'p> {
     /// Every move of one spare to a teammate who has none.
     fn moves(&self) -> Vec<(u32, u32)> {
         let mut moves = Vec::new();
-        for (candidates, _) in &self.teams {
+        for candidates in &self.teams {
             for &from in candidates.iter().filter(|&&p| self.spare[p as usize]) {
                 for &to in candidates.iter().filter(|&&p| !self.spare[p as usize]) {
                     moves.push((from, to));
