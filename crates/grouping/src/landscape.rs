@@ -32,9 +32,10 @@ pub trait Landscape: Sync {
     fn apply_move(&self, state: &mut Self::State, person: usize, to: u32);
     fn apply_swap(&self, state: &mut Self::State, x: usize, y: usize);
 
-    /// The first person in `candidates`, in order, who is in another team than x and
-    /// whose swap with x improves the cost. Problems with a cheaper way to scan than one
-    /// `swap_delta` per candidate override it.
+    /// A person in another team than x whose swap with x improves the cost, if there is
+    /// one among `candidates` (the movable people, shuffled). By default the first such
+    /// in the order given; problems with a cheaper way to scan than one `swap_delta` per
+    /// candidate override it and may take another order.
     fn first_improving_swap(
         &self,
         state: &Self::State,
@@ -46,6 +47,17 @@ pub trait Landscape: Sync {
             .iter()
             .copied()
             .find(|&y| self.team_of(state, y) != home && self.swap_delta(state, x, y).improves())
+    }
+
+    /// Calls `visit` with each member of `team`. Problems that keep member lists override
+    /// it; the descent wakes a changed team's members after every step it takes.
+    fn for_each_member(&self, state: &Self::State, team: u32, visit: &mut dyn FnMut(usize)) {
+        let assignment = self.assignment(state);
+        for (person, &t) in assignment.iter().enumerate() {
+            if t == team {
+                visit(person);
+            }
+        }
     }
 
     /// Team sizes as even as the bounds allow: where a fresh team set starts.

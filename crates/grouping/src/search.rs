@@ -45,7 +45,6 @@ pub fn descend<L: Landscape>(l: &L, state: &mut L::State, rng: &mut ChaCha8Rng, 
     let mut order: Vec<usize> = (0..n).filter(|&i| l.movable(i)).collect();
     let mut partners = order.clone();
     let mut look = vec![true; n];
-    let mut changed = vec![false; teams];
     loop {
         let mut improved = false;
         order.shuffle(rng);
@@ -74,13 +73,8 @@ pub fn descend<L: Landscape>(l: &L, state: &mut L::State, rng: &mut ChaCha8Rng, 
                 None => l.apply_move(state, x, to),
             }
             improved = true;
-            changed.iter_mut().for_each(|c| *c = false);
-            changed[home as usize] = true;
-            changed[to as usize] = true;
-            for (p, awake) in look.iter_mut().enumerate() {
-                if changed[l.team_of(state, p) as usize] {
-                    *awake = true;
-                }
+            for team in [home, to] {
+                l.for_each_member(state, team, &mut |p| look[p] = true);
             }
         }
         if !improved || stop.stop() {
