@@ -3,6 +3,7 @@
 mod commands;
 mod groups;
 mod rota;
+mod rota_setup;
 mod table;
 mod wave_rota;
 
@@ -118,6 +119,127 @@ enum RotaCommand {
         #[arg(long, value_name = "FILE.pdf")]
         out: PathBuf,
     },
+    /// A programme's roles, in the order sessions fill them, and which count as leading.
+    #[command(subcommand)]
+    Roles(RolesCommand),
+    /// A programme's sessions and the roles each one uses.
+    #[command(subcommand)]
+    Sessions(SessionsCommand),
+}
+
+/// Each prints the programme's roles as they stand afterwards.
+#[derive(Subcommand)]
+pub enum RolesCommand {
+    /// List the roles.
+    List {
+        #[arg(long, value_name = "NAME")]
+        programme: String,
+    },
+    /// Add a role after the others (sessions that use every role use it too).
+    Add {
+        #[arg(long, value_name = "NAME")]
+        programme: String,
+        name: String,
+        /// Holding it counts as leading.
+        #[arg(long)]
+        leading: bool,
+    },
+    /// Rename a role; turns already planned keep it.
+    Rename {
+        #[arg(long, value_name = "NAME")]
+        programme: String,
+        role: String,
+        #[arg(long, value_name = "NEW NAME")]
+        to: String,
+    },
+    /// Mark a role as leading (or not, with --off; one role must always lead).
+    Lead {
+        #[arg(long, value_name = "NAME")]
+        programme: String,
+        role: String,
+        #[arg(long)]
+        off: bool,
+    },
+    /// Move a role one place later in the order sessions fill (earlier with --earlier).
+    Move {
+        #[arg(long, value_name = "NAME")]
+        programme: String,
+        role: String,
+        #[arg(long)]
+        earlier: bool,
+    },
+    /// Stop using a role from now on; turns already taken keep it.
+    Remove {
+        #[arg(long, value_name = "NAME")]
+        programme: String,
+        role: String,
+    },
+}
+
+impl RolesCommand {
+    fn programme(&self) -> &str {
+        match self {
+            RolesCommand::List { programme }
+            | RolesCommand::Add { programme, .. }
+            | RolesCommand::Rename { programme, .. }
+            | RolesCommand::Lead { programme, .. }
+            | RolesCommand::Move { programme, .. }
+            | RolesCommand::Remove { programme, .. } => programme,
+        }
+    }
+}
+
+/// Each prints the programme's sessions, with the roles each uses, as they stand afterwards.
+#[derive(Subcommand)]
+pub enum SessionsCommand {
+    /// List the sessions.
+    List {
+        #[arg(long, value_name = "NAME")]
+        programme: String,
+    },
+    /// Add a session after the others.
+    Add {
+        #[arg(long, value_name = "NAME")]
+        programme: String,
+        name: String,
+        /// Only these roles [default: every role].
+        #[arg(long, value_name = "ROLE,...", value_delimiter = ',')]
+        roles: Option<Vec<String>>,
+    },
+    /// Rename a session.
+    Rename {
+        #[arg(long, value_name = "NAME")]
+        programme: String,
+        session: String,
+        #[arg(long, value_name = "NEW NAME")]
+        to: String,
+    },
+    /// Choose the roles a session uses (every role without --roles).
+    Use {
+        #[arg(long, value_name = "NAME")]
+        programme: String,
+        session: String,
+        #[arg(long, value_name = "ROLE,...", value_delimiter = ',')]
+        roles: Option<Vec<String>>,
+    },
+    /// Delete a session with its planned turns (not one with turns done).
+    Remove {
+        #[arg(long, value_name = "NAME")]
+        programme: String,
+        session: String,
+    },
+}
+
+impl SessionsCommand {
+    fn programme(&self) -> &str {
+        match self {
+            SessionsCommand::List { programme }
+            | SessionsCommand::Add { programme, .. }
+            | SessionsCommand::Rename { programme, .. }
+            | SessionsCommand::Use { programme, .. }
+            | SessionsCommand::Remove { programme, .. } => programme,
+        }
+    }
 }
 
 #[derive(Args)]

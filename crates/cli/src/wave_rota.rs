@@ -119,6 +119,8 @@ fn describe(rota: &Rota, context: &Context) -> String {
 pub fn run(store: &mut Store, command: RotaCommand) -> CliResult {
     match command {
         RotaCommand::Plan(_) => unreachable!("planned from files in crate::rota"),
+        RotaCommand::Roles(command) => crate::rota_setup::roles(store, command),
+        RotaCommand::Sessions(command) => crate::rota_setup::sessions(store, command),
         RotaCommand::Show { target, json } => {
             let context = Context::load(store, &target)?;
             let rota = store.rota(context.wave.id)?;

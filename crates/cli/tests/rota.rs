@@ -385,3 +385,123 @@ fn the_waves_kept_rota_is_planned_changed_and_printed_as_in_the_app() {
     assert!(text.contains("Team 10: leadership rota, Wave 1 – Peak District"));
     assert!(text.contains("Castleton Youth Centre · printed "));
 }
+
+/// Runs `mixwell ARGS...` and returns stdout, failing the test with stderr when it fails.
+fn ok(db: &Path, args: &[&str]) -> String {
+    let run = mixwell(db, args);
+    assert!(
+        run.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    String::from_utf8_lossy(&run.stdout).into_owned()
+}
+
+#[test]
+fn a_programmes_roles_and_sessions_are_edited_from_the_command_line_and_plans_follow() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("m.sqlite");
+    seed_demo(&db);
+    let programme = ["--programme", mixwell_store::DEMO_PROGRAMME];
+    let roles = |args: &[&str]| ok(&db, &[&["rota", "roles"][..], args, &programme].concat());
+    let sessions = |args: &[&str]| ok(&db, &[&["rota", "sessions"][..], args, &programme].concat());
+
+    assert_eq!(
+        roles(&["list"]),
+        "1. Team Leader (leading)\n2. Timekeeper\n3. Scribe\n4. Spokesperson\n5. Wellbeing Champion\n"
+    );
+    roles(&["add", "Quartermaster", "--leading"]);
+    roles(&["rename", "scribe", "--to", "Note-taker"]);
+    roles(&["move", "Note-taker", "--earlier"]);
+    roles(&["lead", "Team Leader", "--off"]);
+    let listed = roles(&["remove", "Wellbeing Champion"]);
+    assert_eq!(
+        listed,
+        "1. Team Leader\n2. Note-taker\n3. Timekeeper\n4. Spokesperson\n5. Quartermaster (leading)\n"
+    );
+
+    // The last leading role cannot stop leading: refused, and nothing changes.
+    let refused = mixwell(
+        &db,
+        &[
+            &["rota", "roles", "lead", "Quartermaster", "--off"][..],
+            &programme,
+        ]
+        .concat(),
+    );
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("only leading role"),
+        "{}",
+        String::from_utf8_lossy(&refused.stderr)
+    );
+    let unknown = mixwell(
+        &db,
+        &[&["rota", "roles", "remove", "Cook"][..], &programme].concat(),
+    );
+    assert_eq!(unknown.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("no role called \"Cook\""));
+    assert_eq!(roles(&["list"]), listed);
+
+    let listed = sessions(&["list"]);
+    assert!(
+        listed.starts_with("Day 1 morning: every role\n"),
+        "{listed}"
+    );
+    assert_eq!(listed.lines().count(), 8);
+    sessions(&[
+        "add",
+        "Day 5 morning",
+        "--roles",
+        "Quartermaster,team leader",
+    ]);
+    sessions(&["rename", "Day 4 afternoon", "--to", "Graduation"]);
+    sessions(&["use", "Day 1 morning", "--roles", "Quartermaster"]);
+    for gone in [
+        "Day 3 morning",
+        "Day 3 afternoon",
+        "Day 4 morning",
+        "Day 2 afternoon",
+    ] {
+        sessions(&["remove", gone]);
+    }
+    assert_eq!(
+        sessions(&["list"]),
+        "Day 1 morning: Quartermaster\nDay 1 afternoon: every role\nDay 2 morning: every role\n\
+         Graduation: every role\nDay 5 morning: Team Leader, Quartermaster\n"
+    );
+    let bad = mixwell(
+        &db,
+        &[
+            &["rota", "sessions", "use", "Graduation", "--roles", "Cook"][..],
+            &programme,
+        ]
+        .concat(),
+    );
+    assert_eq!(bad.status.code(), Some(1));
+
+    // A plan of the demo wave follows the edited roles and sessions.
+    save_demo_team_set(&db, "Day 1", |i, _| (i % 10) as u32);
+    let planned = ok(&db, &["rota", "replan", "--wave", mixwell_store::DEMO_WAVE]);
+    let rows = kept_rows(planned.as_bytes());
+    let in_session = |name: &str| -> HashSet<String> {
+        rows.iter()
+            .filter(|r| r[0] == name)
+            .map(|r| r[2].clone())
+            .collect()
+    };
+    assert_eq!(
+        in_session("Day 1 morning"),
+        HashSet::from(["Quartermaster".to_owned()])
+    );
+    assert_eq!(
+        in_session("Day 5 morning"),
+        HashSet::from(["Quartermaster".to_owned(), "Team Leader".to_owned()])
+    );
+    assert_eq!(in_session("Graduation").len(), 5);
+    assert!(in_session("Day 3 morning").is_empty());
+    assert!(!rows
+        .iter()
+        .any(|r| r[2] == "Wellbeing Champion" || r[2] == "Scribe"));
+    assert_eq!(rows.len(), 10 * (1 + 5 + 5 + 5 + 2));
+}
