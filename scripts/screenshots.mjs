@@ -9,6 +9,7 @@ import {
   byTestId,
   chooseRosterFile,
   createProgrammeAndWave,
+  formDemoTeams,
   freshDataHome,
   launch,
   writeTemp,
@@ -47,5 +48,30 @@ try {
   await shot("8-programmes");
 } finally {
   await app.close();
+}
+
+// The demo programme, in a fresh data directory: teams, then the rota planned from them.
+const demo = await launch(freshDataHome());
+try {
+  const b = demo.browser;
+  const shot = (name) => b.saveScreenshot(path.join(OUT, `${name}.png`));
+  await formDemoTeams(b);
+  await shot("9-teams");
+  await (await byTestId(b, "team-set-name")).setValue("Day 1 teams");
+  await (await byTestId(b, "save-team-set")).click();
+  await (await byTestId(b, "next-activity")).waitForDisplayed();
+  await (await byTestId(b, "tab-rota")).click();
+  const plan = await byTestId(b, "plan-rota");
+  await plan.waitForEnabled();
+  await plan.click();
+  await (await byTestId(b, "rota-today")).waitForDisplayed();
+  await shot("10-rota-today");
+  await (await byTestId(b, "rota-grid-tab")).click();
+  await (await byTestId(b, "rota-grid")).waitForDisplayed();
+  await shot("11-rota-grid");
+  await (await byTestId(b, "equal-status")).scrollIntoView();
+  await shot("12-rota-fairness");
+} finally {
+  await demo.close();
 }
 console.log(`screenshots in ${OUT}`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatDate, parseDate, plural, valueLabel, waveFacts } from "./format";
+import { formatDate, parseDate, plural, signedDecimal, valueLabel, waveFacts } from "./format";
 
 describe("dates", () => {
   it("shows ISO dates the British way", () => {
@@ -37,5 +37,15 @@ describe("waveFacts", () => {
   it("leaves out what is missing instead of showing empty separators", () => {
     expect(waveFacts({ site: "", starts_on: null, ends_on: "2027-08-13" }, null)).toBe("until 13/08/2027");
     expect(waveFacts({ site: "", starts_on: null, ends_on: null }, "No site set")).toBe("No site set");
+  });
+});
+
+describe("signedDecimal", () => {
+  it("signs differences and never shows a negative zero", () => {
+    expect(signedDecimal(0.333, 2)).toBe("+0.33");
+    expect(signedDecimal(-0.1666, 2)).toBe("-0.17");
+    expect(signedDecimal(-0.001, 2)).toBe("0.00");
+    expect(signedDecimal(0.004, 2)).toBe("0.00");
+    expect(signedDecimal(null, 2)).toBe("–");
   });
 });

@@ -80,3 +80,12 @@ export function waveFacts(wave: { site: string; starts_on: string | null; ends_o
 export function decimal(value: number | null, digits = 1): string {
   return value === null || !Number.isFinite(value) ? "–" : value.toFixed(digits);
 }
+
+/** A difference with its sign: "+0.33", "-0.17", and "0.00" for what rounds to nothing
+ * (never "-0.00", which reads as behind). */
+export function signedDecimal(value: number | null, digits = 1): string {
+  const shown = decimal(value, digits);
+  if (value === null || !Number.isFinite(value)) return shown;
+  if (Number(shown) === 0) return (0).toFixed(digits);
+  return value > 0 ? `+${shown}` : shown;
+}
