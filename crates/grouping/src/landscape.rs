@@ -7,6 +7,31 @@ use rand_chacha::ChaCha8Rng;
 
 use crate::cost::Cost;
 
+/// How the search spends its effort on one kind of problem. Each kind's values were
+/// measured on its benchmarks (BENCHMARKS.md): team waves gain from a population that
+/// recombines whole teams, while MDGP instances do best as one long iterated local search
+/// whose kicks mostly move items between groups of varying size.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Tuning {
+    /// Members each search thread keeps and recombines (1: iterated local search alone).
+    pub population: usize,
+    /// How much worse than the member it would replace, as a share of the soft cost, a
+    /// kicked and descended trial may be and still be taken.
+    pub accept_worse: f64,
+    /// Where team sizes may vary, the share of kick steps that move one person to another
+    /// team rather than swap two; `None`: as often as moves are among all the steps there are.
+    pub move_share: Option<f64>,
+}
+
+impl Tuning {
+    /// Team formation's: measured on the realistic waves of `benches/teams.rs`.
+    pub const TEAMS: Tuning = Tuning {
+        population: 4,
+        accept_worse: 0.003,
+        move_share: None,
+    };
+}
+
 pub trait Landscape: Sync {
     type State: Clone + Send;
 
@@ -47,6 +72,10 @@ pub trait Landscape: Sync {
             .iter()
             .copied()
             .find(|&y| self.team_of(state, y) != home && self.swap_delta(state, x, y).improves())
+    }
+
+    fn tuning(&self) -> Tuning {
+        Tuning::TEAMS
     }
 
     /// Calls `visit` with each member of `team`. Problems that keep member lists override

@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 
 pub use bound::{simple_bound, tight_bound};
 pub use cost::Cost;
-pub use landscape::Landscape;
+pub use landscape::{Landscape, Tuning};
 pub use problem::{ApartReason, Balanced, Coded, Problem};
 pub use report::{Breach, Report};
 pub use search::{Budget, Stop};

@@ -83,9 +83,9 @@ pub fn descend<L: Landscape>(l: &L, state: &mut L::State, rng: &mut ChaCha8Rng, 
     }
 }
 
-/// Random steps: swaps between movable people in different teams and, as often as moves
-/// are among all the steps there are, moves to a team with room (which is how team sizes
-/// change when they may).
+/// Random steps: swaps between movable people in different teams and moves to a team with
+/// room (which is how team sizes change when they may), as often as the landscape's tuning
+/// says.
 fn perturb<L: Landscape>(l: &L, state: &mut L::State, strength: usize, rng: &mut ChaCha8Rng) {
     let movable: Vec<usize> = (0..l.people()).filter(|&i| l.movable(i)).collect();
     if movable.len() < 2 {
@@ -94,10 +94,16 @@ fn perturb<L: Landscape>(l: &L, state: &mut L::State, strength: usize, rng: &mut
     let teams = l.teams();
     let moves = movable.len() * teams;
     let steps = moves + movable.len() * (movable.len() - 1) / 2;
+    let sizes_vary = (0..teams).any(|t| l.min_size(t) < l.max_size(t));
+    let move_share = l.tuning().move_share;
     for _ in 0..strength {
         for _attempt in 0..20 {
             let x = movable[rng.random_range(0..movable.len())];
-            if rng.random_range(0..steps) < moves {
+            let a_move = match move_share {
+                None => rng.random_range(0..steps) < moves,
+                Some(share) => sizes_vary && rng.random::<f64>() < share,
+            };
+            if a_move {
                 let to = rng.random_range(0..teams) as u32;
                 if l.can_move(state, x, to) {
                     l.apply_move(state, x, to);
@@ -209,17 +215,15 @@ fn crossover<L: Landscape>(l: &L, a: &L::State, b: &L::State, rng: &mut ChaCha8R
     l.state(team)
 }
 
-/// Accepts a trial that is better, or worse only in the soft part and only slightly, so
-/// the walk can cross shallow ridges between local optima.
-fn near_enough(trial: &Cost, current: &Cost) -> bool {
+/// Accepts a trial that is better, or worse only in the soft part and only slightly (by at
+/// most `accept_worse` of the soft cost), so the walk can cross shallow ridges between
+/// local optima.
+fn near_enough(trial: &Cost, current: &Cost, accept_worse: f64) -> bool {
     if trial.hard != current.hard {
         return trial.compare(current).is_lt();
     }
-    trial.soft <= current.soft + ACCEPT_WORSE * current.soft.abs().max(1.0)
+    trial.soft <= current.soft + accept_worse * current.soft.abs().max(1.0)
 }
-
-/// How much worse (as a share of the soft cost) an accepted trial may be.
-const ACCEPT_WORSE: f64 = 0.003;
 
 fn best_of<'a, L: Landscape>(l: &L, states: &'a [L::State]) -> Option<&'a L::State> {
     states.iter().min_by(|a, b| l.cost(a).compare(&l.cost(b)))
@@ -230,7 +234,12 @@ fn best_of<'a, L: Landscape>(l: &L, states: &'a [L::State]) -> Option<&'a L::Sta
 pub fn run<L: Landscape>(l: &L, seed: u64, budget: Budget, stop: &dyn Stop) -> L::State {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let out_of_time = || budget.deadline.is_some_and(|d| Instant::now() >= d) || stop.stop();
-    let population_size = if l.people() <= 12 { 1 } else { 4 };
+    let tuning = l.tuning();
+    let population_size = if l.people() <= 12 {
+        1
+    } else {
+        tuning.population.max(1)
+    };
     let mut population: Vec<L::State> = Vec::with_capacity(population_size);
     for _ in 0..population_size {
         let mut s = l.construct(&mut rng);
@@ -255,7 +264,7 @@ pub fn run<L: Landscape>(l: &L, seed: u64, budget: Budget, stop: &dyn Stop) -> L
             let kick = rng.random_range(2..=strength.max(2));
             perturb(l, &mut trial, kick, &mut rng);
             descend(l, &mut trial, &mut rng, &out_of_time);
-            if near_enough(&l.cost(&trial), &l.cost(member)) {
+            if near_enough(&l.cost(&trial), &l.cost(member), tuning.accept_worse) {
                 *member = trial;
             }
             if out_of_time() {
