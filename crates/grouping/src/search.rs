@@ -1,7 +1,8 @@
 //! The anytime search: a randomised greedy start, descent over insert and swap moves, and
 //! iterated local search with adaptive perturbation, kept as a small population whose
 //! members are recombined by inheriting whole teams (in the family of the memetic and
-//! three-phase searches for maximally diverse grouping; Yang et al., 2022).
+//! three-phase searches for maximally diverse grouping; Yang et al., 2022). How large the
+//! population is, what a kick does and what it may cost come from the landscape's `Tuning`.
 
 use std::time::Instant;
 
