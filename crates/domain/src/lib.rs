@@ -5,6 +5,7 @@
 
 pub mod attributes;
 pub mod hlc;
+pub mod hours;
 pub mod participant;
 pub mod programme;
 
