@@ -14,31 +14,44 @@ fn programme_id(store: &Store, name: &str) -> Result<Id, CliError> {
     Ok(store.find_programme(name)?.id)
 }
 
-/// The role in use called `name` (case and surrounding spaces ignored).
-fn role_named(roles: &[ProgrammeRole], name: &str) -> Result<Id, CliError> {
-    roles
-        .iter()
-        .find(|r| r.name.eq_ignore_ascii_case(name.trim()))
-        .map(|r| r.id)
-        .ok_or_else(|| {
-            let names: Vec<&str> = roles.iter().map(|r| r.name.as_str()).collect();
-            CliError::Input(format!(
-                "there is no role called {name:?} (roles: {})",
-                names.join(", ")
-            ))
-        })
+/// What staff call a role or a session by.
+pub(crate) trait Named {
+    const WHAT: &'static str;
+    fn name(&self) -> &str;
 }
 
-fn session_named(sessions: &[ProgrammeSession], name: &str) -> Result<Id, CliError> {
-    sessions
-        .iter()
-        .find(|s| s.name.eq_ignore_ascii_case(name.trim()))
-        .map(|s| s.id)
+impl Named for ProgrammeRole {
+    const WHAT: &'static str = "role";
+    fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+impl Named for ProgrammeSession {
+    const WHAT: &'static str = "session";
+    fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+/// The one of `items` called `name` (case and surrounding spaces ignored). The error names
+/// the option it came from, if any, and lists the names there are.
+pub(crate) fn named<'a, T: Named + 'a>(
+    items: impl IntoIterator<Item = &'a T> + Clone,
+    name: &str,
+    option: Option<&str>,
+) -> Result<&'a T, CliError> {
+    items
+        .clone()
+        .into_iter()
+        .find(|item| item.name().eq_ignore_ascii_case(name.trim()))
         .ok_or_else(|| {
-            let names: Vec<&str> = sessions.iter().map(|s| s.name.as_str()).collect();
+            let names: Vec<&str> = items.into_iter().map(Named::name).collect();
             CliError::Input(format!(
-                "there is no session called {name:?} (sessions: {})",
-                names.join(", ")
+                "{}there is no {what} called {name:?} ({what}s: {})",
+                option.map(|o| format!("{o}: ")).unwrap_or_default(),
+                names.join(", "),
+                what = T::WHAT,
             ))
         })
 }
@@ -49,7 +62,12 @@ fn role_subset(
     names: Option<&[String]>,
 ) -> Result<Option<Vec<Id>>, CliError> {
     names
-        .map(|names| names.iter().map(|n| role_named(roles, n)).collect())
+        .map(|names| {
+            names
+                .iter()
+                .map(|n| named(roles, n, Some("--roles")).map(|r| r.id))
+                .collect()
+        })
         .transpose()
 }
 
@@ -91,24 +109,18 @@ pub fn roles(store: &mut Store, command: RolesCommand) -> CliResult {
             store.add_role(programme, &name, leading)?;
         }
         RolesCommand::Rename { role, to, .. } => {
-            let id = role_named(&roles, &role)?;
-            let leading = roles.iter().any(|r| r.id == id && r.leading);
-            store.update_role(id, &to, leading)?;
+            let role = named(&roles, &role, None)?;
+            store.update_role(role.id, &to, role.leading)?;
         }
         RolesCommand::Lead { role, off, .. } => {
-            let id = role_named(&roles, &role)?;
-            let name = roles
-                .iter()
-                .find(|r| r.id == id)
-                .map(|r| r.name.clone())
-                .unwrap_or_default();
-            store.update_role(id, &name, !off)?;
+            let role = named(&roles, &role, None)?;
+            store.update_role(role.id, &role.name, !off)?;
         }
         RolesCommand::Move { role, earlier, .. } => {
-            store.move_role(role_named(&roles, &role)?, earlier)?;
+            store.move_role(named(&roles, &role, None)?.id, earlier)?;
         }
         RolesCommand::Remove { role, .. } => {
-            store.remove_role(role_named(&roles, &role)?)?;
+            store.remove_role(named(&roles, &role, None)?.id)?;
         }
     }
     print!("{}", describe_roles(&store.roles(programme)?));
@@ -128,27 +140,21 @@ pub fn sessions(store: &mut Store, command: SessionsCommand) -> CliResult {
             store.add_session(programme, &name, subset.as_deref())?;
         }
         SessionsCommand::Rename { session, to, .. } => {
-            let id = session_named(&sessions, &session)?;
-            let current = sessions.iter().find(|s| s.id == id);
-            let subset = current.filter(|s| !s.all_roles).map(|s| s.roles.clone());
-            store.update_session(id, &to, subset.as_deref())?;
+            let session = named(&sessions, &session, None)?;
+            let subset = (!session.all_roles).then(|| session.roles.clone());
+            store.update_session(session.id, &to, subset.as_deref())?;
         }
         SessionsCommand::Use {
             session,
             roles: only,
             ..
         } => {
-            let id = session_named(&sessions, &session)?;
-            let name = sessions
-                .iter()
-                .find(|s| s.id == id)
-                .map(|s| s.name.clone())
-                .unwrap_or_default();
+            let session = named(&sessions, &session, None)?;
             let subset = role_subset(&roles, only.as_deref())?;
-            store.update_session(id, &name, subset.as_deref())?;
+            store.update_session(session.id, &session.name, subset.as_deref())?;
         }
         SessionsCommand::Remove { session, .. } => {
-            store.remove_session(session_named(&sessions, &session)?)?;
+            store.remove_session(named(&sessions, &session, None)?.id)?;
         }
     }
     print!(

@@ -8,6 +8,7 @@ use mixwell_store::{Rota, Store};
 
 use crate::commands::{CliError, CliResult};
 use crate::rota::quote;
+use crate::rota_setup::named;
 use crate::{RotaCommand, WaveArg};
 
 struct Context {
@@ -44,25 +45,17 @@ impl Context {
 }
 
 fn session_of(rota: &Rota, name: &str) -> Result<Id, CliError> {
-    rota.sessions
-        .iter()
-        .find(|s| s.name.eq_ignore_ascii_case(name.trim()))
-        .map(|s| s.id)
-        .ok_or_else(|| {
-            let names: Vec<&str> = rota.sessions.iter().map(|s| s.name.as_str()).collect();
-            CliError::Input(format!(
-                "--session: there is no session called {name:?} (sessions: {})",
-                names.join(", ")
-            ))
-        })
+    Ok(named(&rota.sessions, name, Some("--session"))?.id)
 }
 
+/// A role in use (the rota also lists removed ones, for turns already taken).
 fn role_of(rota: &Rota, name: &str) -> Result<Id, CliError> {
-    rota.roles
-        .iter()
-        .find(|r| !r.removed && r.name.eq_ignore_ascii_case(name.trim()))
-        .map(|r| r.id)
-        .ok_or_else(|| CliError::Input(format!("--role: there is no role called {name:?}")))
+    Ok(named(
+        rota.roles.iter().filter(|r| !r.removed),
+        name,
+        Some("--role"),
+    )?
+    .id)
 }
 
 /// Every turn as CSV, then absences and the fairness check.
