@@ -74,6 +74,7 @@ pub trait Landscape: Sync {
             .find(|&y| self.team_of(state, y) != home && self.swap_delta(state, x, y).improves())
     }
 
+    /// How the search spends its effort on this problem.
     fn tuning(&self) -> Tuning {
         Tuning::TEAMS
     }

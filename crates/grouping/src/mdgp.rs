@@ -25,11 +25,11 @@ pub struct Mdgp {
 #[derive(Debug, Clone)]
 pub struct MdgpState {
     team: Vec<u32>,
-    size: Vec<u32>,
     /// `gain[g * n + i]`: the sum of distances from item i to the members of group g, laid
     /// out by group so that a move updates two contiguous rows.
     gain: Vec<f64>,
-    /// Each group's items, in no particular order, and each item's place in that list.
+    /// Each group's items, in no particular order (their number is the group's size), and
+    /// each item's place in that list.
     members: Vec<Vec<u32>>,
     place: Vec<u32>,
     /// `best_in[a * m + b]`: the most that taking one item y out of group b and into group
@@ -222,10 +222,12 @@ impl Landscape for Mdgp {
 
     fn state(&self, team: Vec<u32>) -> MdgpState {
         let (n, m) = (self.items, self.groups());
-        let mut size = vec![0u32; m];
         let mut gain = vec![0.0; n * m];
+        let mut members = vec![Vec::new(); m];
+        let mut place = vec![0u32; n];
         for (j, &g) in team.iter().enumerate() {
-            size[g as usize] += 1;
+            place[j] = members[g as usize].len() as u32;
+            members[g as usize].push(j as u32);
             let row = &mut gain[g as usize * n..(g as usize + 1) * n];
             for (i, slot) in row.iter_mut().enumerate() {
                 if i != j {
@@ -234,15 +236,8 @@ impl Landscape for Mdgp {
             }
         }
         let objective = self.objective_of(&team);
-        let mut members = vec![Vec::new(); m];
-        let mut place = vec![0u32; n];
-        for (i, &g) in team.iter().enumerate() {
-            place[i] = members[g as usize].len() as u32;
-            members[g as usize].push(i as u32);
-        }
         MdgpState {
             team,
-            size,
             gain,
             members,
             place,
@@ -258,7 +253,7 @@ impl Landscape for Mdgp {
         &state.team
     }
     fn size(&self, state: &MdgpState, team: usize) -> u32 {
-        state.size[team]
+        state.members[team].len() as u32
     }
     fn cost(&self, state: &MdgpState) -> Cost {
         maximise(state.objective)
@@ -340,8 +335,6 @@ impl Landscape for Mdgp {
             *f -= d;
             *t += d;
         }
-        state.size[from] -= 1;
-        state.size[to] += 1;
         state.team[person] = to as u32;
         let at = state.place[person] as usize;
         state.members[from].swap_remove(at);
