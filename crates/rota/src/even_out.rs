@@ -1,147 +1,313 @@
 //! After planning, evening out turns per role (rule 2). Passing roles along a chain of
-//! sessions of one team changes nothing that rules 1, 3 and 4 look at (who leads how often,
-//! who holds a role when), only turns per role: in each session of the chain one person
-//! gives up leading role `a` for leading role `b` and the next gives up `b` for `a`. (Other
-//! roles are not passed along: rule 3's check weighs their turns as they stood at the time,
-//! which a chain would change.) Everyone in the middle of the chain ends with the turns they had; the first
-//! person has one `a` fewer and one `b` more, the last the other way round. (These are the
+//! sessions of one team changes nothing that rule 1 or rule 4 looks at (who leads how
+//! often), only turns per role: in each session of the chain one person gives up role `a`
+//! for role `b` and the next gives up `b` for `a`, where `a` and `b` both lead or both do
+//! not. Everyone in the middle of the chain ends with the turns they had; the first person
+//! has one `a` fewer and one `b` more, the last the other way round. (These are the
 //! alternating paths of edge colouring: sessions and people are the two sides, and roles
-//! the colours.) The session-by-session matching can leave a role uneven when several roles
-//! lead, because by the last sessions the people whose turn it is to lead may all have held
-//! that role already; chains even it out.
+//! the colours.) Sitting a session out counts as one more role that does not lead.
+//!
+//! The session-by-session matching can leave a role uneven: by the last sessions the
+//! people whose turn it is to lead may all have held that leading role already, or the one
+//! who sits out least may have had to take the same other role once too often (the
+//! share-out of leading turns decides how many turns of the other roles each person can
+//! have). A chain of leading roles cannot make a breach of rule 3, which looks at who leads
+//! and who holds a role when, not at which leading role; a chain of the other roles can, as
+//! rule 3 weighs their turns as they stood at the time and who sits out when, so it is kept
+//! only when the checker finds no more breaches of rule 3 than before.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 
+use crate::fairness::{Breach, FairnessReport};
 use crate::problem::{Assignment, RotaProblem};
 
 /// Passes roles along chains while that lowers the sum over people and roles of turns
-/// squared; each chain lowers it by a whole number, so it ends. Turns taken before the plan
-/// count; assignments fixed by hand are never moved.
+/// squared; each chain lowers it by a whole number, so it ends. Turns
+/// taken before the plan count; assignments fixed by hand are never moved.
 pub(crate) fn even_out_roles(problem: &RotaProblem, planned: &mut [Assignment]) {
+    let sit_out = problem.roles.len();
     let mut turns = Turns {
-        roles: problem.roles.len(),
-        count: vec![0; problem.people * problem.roles.len()],
+        columns: sit_out + 1,
+        count: vec![0; problem.people * (sit_out + 1)],
     };
     for a in problem.history.iter().chain(planned.iter()) {
         turns.add(a.person, a.role, 1);
     }
+    let absent = problem.absences();
     let locked: HashSet<Assignment> = problem.locked.iter().copied().collect();
-    let movable: Vec<usize> = (0..planned.len())
-        .filter(|&i| !locked.contains(&planned[i]))
-        .collect();
+    // Worked out only once a chain of roles that do not lead is tried.
+    let mut two_running: Option<usize> = None;
     for (team, members) in problem.teams.iter().enumerate() {
-        let in_team: Vec<usize> = movable
-            .iter()
-            .copied()
+        let of_team: Vec<usize> = (0..planned.len())
             .filter(|&i| planned[i].team == team)
             .collect();
-        while let Some(chain) = improving_chain(problem, planned, &in_team, members, &turns) {
-            for (from, to) in chain {
-                let (a, b) = (planned[from], planned[to]);
-                turns.add(a.person, a.role, -1);
-                turns.add(a.person, b.role, 1);
-                turns.add(b.person, b.role, -1);
-                turns.add(b.person, a.role, 1);
-                planned[from].person = b.person;
-                planned[to].person = a.person;
+        let movable = of_team
+            .iter()
+            .copied()
+            .filter(|&i| !locked.contains(&planned[i]))
+            .collect();
+        let mut pass = Pass {
+            problem,
+            planned: &mut *planned,
+            movable,
+            of_team,
+            members,
+            turns: &mut turns,
+            two_running: &mut two_running,
+            absent: &absent,
+        };
+        for session in problem.from_session..problem.sessions.len() {
+            for person in pass.sitting_out(session) {
+                pass.turns.add(person, sit_out, 1);
             }
         }
+        while pass.improve() {}
     }
 }
 
+#[derive(Clone)]
 struct Turns {
-    roles: usize,
+    columns: usize,
     count: Vec<i64>,
 }
 
 impl Turns {
     fn at(&self, person: u32, role: usize) -> i64 {
-        self.count[person as usize * self.roles + role]
+        self.count[person as usize * self.columns + role]
     }
 
     fn add(&mut self, person: u32, role: usize, amount: i64) {
-        self.count[person as usize * self.roles + role] += amount;
+        self.count[person as usize * self.columns + role] += amount;
     }
 }
 
-/// A chain that lowers the sum of squares, as the pairs of assignments (indices into
-/// `planned`) whose people swap: from person `p` holding `a`, through people who each hold
-/// `a` in one session and `b` in another, to a person `q` for whom taking one `a` more and
-/// one `b` fewer helps more than it costs.
-fn improving_chain(
-    problem: &RotaProblem,
-    planned: &[Assignment],
-    in_team: &[usize],
-    members: &[u32],
-    turns: &Turns,
-) -> Option<Vec<(usize, usize)>> {
-    let roles = problem.roles.len();
-    for a in 0..roles {
-        for b in (0..roles).filter(|&b| b != a) {
-            if !problem.roles[a].leading || !problem.roles[b].leading {
-                continue;
-            }
-            // Worth a search only if some p and q differ enough: the change is
-            // 2 (t(q,a) - t(p,a) + t(p,b) - t(q,b)) + 4.
-            let surplus = |p: u32| turns.at(p, a) - turns.at(p, b);
-            let most = members.iter().map(|&p| surplus(p)).max()?;
-            let least = members.iter().map(|&p| surplus(p)).min()?;
-            if most - least < 3 {
-                continue;
-            }
-            for &p in members.iter().filter(|&&p| surplus(p) - least >= 3) {
-                if let Some(chain) = chain_from(planned, in_team, (a, b), p, |q| {
-                    surplus(p) - surplus(q) >= 3
-                }) {
-                    return Some(chain);
+/// What passing `a` along a chain (and `b` back) does to the sum over people and roles of
+/// turns squared, where sitting out does not count: the first person `p` has one `a` fewer
+/// and one `b` more, the last `q` the other way round, so the sum changes by
+/// `2 (surplus(q) - surplus(p)) + 2 × (how many of a and b are roles)`.
+struct Gain {
+    roles: (usize, usize),
+    real: (bool, bool),
+    /// How far `surplus(p) - surplus(q)` must go for the sum to fall.
+    needed: i64,
+}
+
+impl Gain {
+    fn new(problem: &RotaProblem, (a, b): (usize, usize)) -> Gain {
+        let real = (a < problem.roles.len(), b < problem.roles.len());
+        Gain {
+            roles: (a, b),
+            real,
+            needed: i64::from(real.0) + i64::from(real.1) + 1,
+        }
+    }
+
+    fn surplus(&self, turns: &Turns, p: u32) -> i64 {
+        let (a, b) = self.roles;
+        let of = |real: bool, role: usize| if real { turns.at(p, role) } else { 0 };
+        of(self.real.0, a) - of(self.real.1, b)
+    }
+}
+
+/// One link of a chain, in one session: `from` gives up `a` (the assignment `gives`, or
+/// sitting out when `None`) and takes `b` from `to` (the assignment `takes`, or `to` was
+/// sitting out).
+#[derive(Clone, Copy)]
+struct Step {
+    from: u32,
+    to: u32,
+    gives: Option<usize>,
+    takes: Option<usize>,
+    roles: (usize, usize),
+}
+
+/// The chains of one team, over indices into `planned`.
+struct Pass<'a> {
+    problem: &'a RotaProblem,
+    planned: &'a mut [Assignment],
+    of_team: Vec<usize>,
+    /// The team's assignments not fixed by hand.
+    movable: Vec<usize>,
+    members: &'a [u32],
+    turns: &'a mut Turns,
+    two_running: &'a mut Option<usize>,
+    absent: &'a HashSet<(usize, u32)>,
+}
+
+impl Pass<'_> {
+    /// Finds and applies one chain that lowers the sum of squares: from person `p`
+    /// holding `a`, through people who each hold `a` in one session and `b` in another
+    /// (or sit out), to a person `q` for whom taking one `a` more and one `b` fewer helps
+    /// more than it costs. Returns whether it found one.
+    fn improve(&mut self) -> bool {
+        let columns = self.turns.columns;
+        let leads = |r: usize| r < self.problem.roles.len() && self.problem.roles[r].leading;
+        for a in 0..columns {
+            for b in (0..columns).filter(|&b| b != a && leads(a) == leads(b)) {
+                let gain = Gain::new(self.problem, (a, b));
+                let surplus = |p: u32| gain.surplus(self.turns, p);
+                let (Some(most), Some(least)) = (
+                    self.members.iter().map(|&p| surplus(p)).max(),
+                    self.members.iter().map(|&p| surplus(p)).min(),
+                ) else {
+                    return false;
+                };
+                if most - least < gain.needed {
+                    continue;
+                }
+                let from: Vec<u32> = self
+                    .members
+                    .iter()
+                    .copied()
+                    .filter(|&p| surplus(p) - least >= gain.needed)
+                    .collect();
+                for p in from {
+                    if self.chain_from(&gain, p) {
+                        return true;
+                    }
                 }
             }
         }
+        false
     }
-    None
-}
 
-/// Breadth-first over people: from `p`, each session where the current person holds `a`
-/// and someone else holds `b` leads to that someone. Returns the swaps of the path to the
-/// first person `done` accepts.
-fn chain_from(
-    planned: &[Assignment],
-    in_team: &[usize],
-    (a, b): (usize, usize),
-    p: u32,
-    done: impl Fn(u32) -> bool,
-) -> Option<Vec<(usize, usize)>> {
-    let mut came_by: HashMap<u32, (u32, usize, usize)> = HashMap::new();
-    let mut queue = VecDeque::from([p]);
-    while let Some(x) = queue.pop_front() {
-        for &i in in_team
-            .iter()
-            .filter(|&&i| planned[i].person == x && planned[i].role == a)
-        {
-            let session = planned[i].session;
-            let Some(&j) = in_team
+    /// Breadth-first over people: from `p`, each session where the current person holds
+    /// `a` and someone else holds `b` leads to that someone. Applies and keeps the first
+    /// chain to a person far enough behind that `keep` accepts.
+    fn chain_from(&mut self, gain: &Gain, p: u32) -> bool {
+        let mut came_by: HashMap<u32, Step> = HashMap::new();
+        let mut queue = VecDeque::from([p]);
+        while let Some(x) = queue.pop_front() {
+            for step in self.steps(x, gain.roles) {
+                let y = step.to;
+                if y == p || came_by.contains_key(&y) {
+                    continue;
+                }
+                came_by.insert(y, step);
+                if gain.surplus(self.turns, p) - gain.surplus(self.turns, y) >= gain.needed {
+                    let mut chain = Vec::new();
+                    let mut at = y;
+                    while at != p {
+                        let step = came_by[&at];
+                        chain.push(step);
+                        at = step.from;
+                    }
+                    if self.keep(&chain) {
+                        return true;
+                    }
+                }
+                queue.push_back(y);
+            }
+        }
+        false
+    }
+
+    /// The links from `x`: sessions where `x` holds `a` (or sits out) and a teammate holds
+    /// `b` (or sits out).
+    fn steps(&self, x: u32, (a, b): (usize, usize)) -> Vec<Step> {
+        let sit_out = self.problem.roles.len();
+        let holding = |person: u32, role: usize| {
+            self.movable
                 .iter()
-                .find(|&&j| planned[j].session == session && planned[j].role == b)
-            else {
-                continue;
+                .copied()
+                .filter(move |&i| self.planned[i].person == person && self.planned[i].role == role)
+        };
+        let sessions: Vec<(usize, Option<usize>)> = if a == sit_out {
+            (self.problem.from_session..self.problem.sessions.len())
+                .filter(|&s| self.sitting_out(s).contains(&x))
+                .map(|s| (s, None))
+                .collect()
+        } else {
+            holding(x, a)
+                .map(|i| (self.planned[i].session, Some(i)))
+                .collect()
+        };
+        let mut steps = Vec::new();
+        for (session, gives) in sessions {
+            let step = |to: u32, takes: Option<usize>| Step {
+                from: x,
+                to,
+                gives,
+                takes,
+                roles: (a, b),
             };
-            let y = planned[j].person;
-            if y == p || came_by.contains_key(&y) {
-                continue;
+            if b == sit_out {
+                steps.extend(self.sitting_out(session).into_iter().map(|y| step(y, None)));
+            } else {
+                steps.extend(
+                    self.movable
+                        .iter()
+                        .copied()
+                        .filter(|&j| {
+                            self.planned[j].session == session && self.planned[j].role == b
+                        })
+                        .map(|j| step(self.planned[j].person, Some(j))),
+                );
             }
-            came_by.insert(y, (x, i, j));
-            if done(y) {
-                let mut chain = Vec::new();
-                let mut at = y;
-                while at != p {
-                    let (before, i, j) = came_by[&at];
-                    chain.push((i, j));
-                    at = before;
-                }
-                return Some(chain);
+        }
+        steps
+    }
+
+    /// The team's members there in the session who hold no role in it.
+    fn sitting_out(&self, session: usize) -> Vec<u32> {
+        self.members
+            .iter()
+            .copied()
+            .filter(|&q| {
+                !self.absent.contains(&(session, q))
+                    && !self
+                        .of_team
+                        .iter()
+                        .any(|&i| self.planned[i].session == session && self.planned[i].person == q)
+            })
+            .collect()
+    }
+
+    /// Applies the chain; for roles that do not lead, undoes it again when the checker
+    /// finds more breaches of rule 3 than before.
+    fn keep(&mut self, chain: &[Step]) -> bool {
+        let (a, _) = chain[0].roles;
+        if a < self.problem.roles.len() && self.problem.roles[a].leading {
+            self.apply(chain);
+            return true;
+        }
+        let before = *self
+            .two_running
+            .get_or_insert_with(|| two_running(self.problem, self.planned));
+        let (planned, turns) = (self.planned.to_vec(), self.turns.clone());
+        self.apply(chain);
+        let after = two_running(self.problem, self.planned);
+        if after <= before {
+            *self.two_running = Some(after);
+            return true;
+        }
+        self.planned.copy_from_slice(&planned);
+        *self.turns = turns;
+        false
+    }
+
+    fn apply(&mut self, chain: &[Step]) {
+        for step in chain {
+            let (a, b) = step.roles;
+            self.turns.add(step.from, a, -1);
+            self.turns.add(step.from, b, 1);
+            self.turns.add(step.to, b, -1);
+            self.turns.add(step.to, a, 1);
+            if let Some(i) = step.gives {
+                self.planned[i].person = step.to;
             }
-            queue.push_back(y);
+            if let Some(j) = step.takes {
+                self.planned[j].person = step.from;
+            }
         }
     }
-    None
+}
+
+/// Rule 3's breaches, as the checker counts them.
+fn two_running(problem: &RotaProblem, rota: &[Assignment]) -> usize {
+    FairnessReport::check(problem, rota)
+        .breaches
+        .iter()
+        .filter(|b| matches!(b, Breach::TwoRunning { .. }))
+        .count()
 }

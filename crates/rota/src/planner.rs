@@ -3,9 +3,10 @@
 //! price of giving a role to someone ranks the fairness rules in order: leading turns first
 //! (everyone leads once before anyone leads twice), then the wave's share-out of spare
 //! leading turns, then turns of that role, then not holding a role two sessions running,
-//! then whoever was away since their last turn, then trying new roles, then turns overall,
+//! then whoever was away since their last turn, then trying new roles, then turns of roles
+//! that do not lead (so whoever the share-out gives more leading turns sits out less),
 //! then a seeded tie-break. For leading roles, turns of the role come after not holding a
-//! role two sessions running; afterwards leading roles are passed along between sessions to
+//! role two sessions running; afterwards roles are passed along between sessions to
 //! even them out (`even_out`). Equal status across backgrounds decides who gets the leading
 //! turns of a team's last, partial round: the whole wave's spare turns are shared out at the
 //! first session planned, and again whenever absences put that off course (see `status`).
@@ -123,7 +124,7 @@ pub fn plan(problem: &RotaProblem, seed: u64) -> Result<Vec<Assignment>, RotaErr
                         ) * TWO_RUNNING
                         - catch_up[column]
                         + i128::from(tally.turns(person, role) > 0) * ROLE_HELD_BEFORE
-                        + i128::from(tally.total(person)) * ALL_TURNS
+                        + i128::from(tally.total(person) - tally.leads(person)) * ALL_TURNS
                         + jitter[person as usize];
                     if leading {
                         price += i128::from(tally.leads(person) - fewest_leads) * LEADS
