@@ -326,6 +326,120 @@ pub fn progress(
         .collect()
 }
 
+/// Why a piece of hours cannot be recorded; the app and scripts branch on these.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum HoursProblemCode {
+    /// A field could not be read (a date that is not YYYY-MM-DD, minutes that are not a
+    /// whole number, a missing column).
+    Unreadable,
+    UnknownParticipant,
+    UnknownEntry,
+    MissingOrganisation,
+    MissingReason,
+    FutureDate,
+    BeforeProgramme,
+    MinutesOutOfRange,
+    /// More than 1440 minutes for one person on one day in total.
+    DayOverfull,
+    /// The same person, organisation and date as an entry that stands: asks for a
+    /// confirmation in the app, refused by the CLI unless `--allow-duplicate`.
+    LikelyDuplicate,
+    /// A void, adjustment or decision on an entry already voided, or a decision the entry
+    /// already has.
+    AlreadyDecided,
+}
+
+/// One problem with one row of hours: `row` counts the rows given from 0 (a file's reader
+/// turns it into a line), `field` names the field at fault.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct HoursProblem {
+    pub row: u32,
+    pub field: String,
+    pub code: HoursProblemCode,
+    pub message: String,
+}
+
+impl HoursProblem {
+    pub fn new(
+        row: usize,
+        field: &str,
+        code: HoursProblemCode,
+        message: impl Into<String>,
+    ) -> Self {
+        HoursProblem {
+            row: u32::try_from(row).unwrap_or(u32::MAX),
+            field: field.to_owned(),
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+/// Dates shown to people: 21/07/2027.
+pub fn uk_date(date: NaiveDate) -> String {
+    date.format("%d/%m/%Y").to_string()
+}
+
+/// Minutes shown to people: "1 h 30 min", "45 min", "16 h".
+pub fn hours_and_minutes(minutes: u32) -> String {
+    match (minutes / 60, minutes % 60) {
+        (0, m) => format!("{m} min"),
+        (h, 0) => format!("{h} h"),
+        (h, m) => format!("{h} h {m} min"),
+    }
+}
+
+/// The checks on one new piece of volunteering that need nothing but its own fields: the
+/// minutes are 1 to 1440, and the day is neither after `today` (Europe/London) nor before
+/// the participant's programme started.
+pub fn check_day_and_minutes(
+    row: usize,
+    date: NaiveDate,
+    minutes: u32,
+    today: NaiveDate,
+    programme_starts: Option<NaiveDate>,
+) -> Vec<HoursProblem> {
+    let mut problems = Vec::new();
+    if !(1..=MINUTES_IN_A_DAY).contains(&minutes) {
+        problems.push(HoursProblem::new(
+            row,
+            "minutes",
+            HoursProblemCode::MinutesOutOfRange,
+            format!(
+                "{minutes} minutes: a day's volunteering is from 1 to {MINUTES_IN_A_DAY} minutes"
+            ),
+        ));
+    }
+    if date > today {
+        problems.push(HoursProblem::new(
+            row,
+            "date",
+            HoursProblemCode::FutureDate,
+            format!(
+                "{} is in the future (today is {})",
+                uk_date(date),
+                uk_date(today)
+            ),
+        ));
+    }
+    if let Some(start) = programme_starts.filter(|&start| date < start) {
+        problems.push(HoursProblem::new(
+            row,
+            "date",
+            HoursProblemCode::BeforeProgramme,
+            format!(
+                "{} is before the participant's programme started on {}",
+                uk_date(date),
+                uk_date(start)
+            ),
+        ));
+    }
+    problems
+}
+
 /// The calendar date in Europe/London at an instant: the volunteering day and "today" as
 /// staff in the UK mean them, whatever the clocks did.
 pub fn london_date(at: DateTime<Utc>) -> NaiveDate {
@@ -385,6 +499,42 @@ mod tests {
             (Some(14), true, 600)
         );
         assert!(at("2027-09-20").at_risk);
+    }
+
+    #[test]
+    fn a_day_is_checked_against_today_the_programme_start_and_its_length() {
+        let today = day("2027-07-21");
+        let start = Some(day("2027-07-01"));
+        assert!(check_day_and_minutes(0, today, 1440, today, start).is_empty());
+        let codes = |date, minutes| -> Vec<HoursProblemCode> {
+            check_day_and_minutes(3, day(date), minutes, today, start)
+                .into_iter()
+                .map(|p| p.code)
+                .collect()
+        };
+        assert_eq!(codes("2027-07-22", 60), [HoursProblemCode::FutureDate]);
+        assert_eq!(codes("2027-06-30", 60), [HoursProblemCode::BeforeProgramme]);
+        assert_eq!(
+            codes("2027-07-01", 0),
+            [HoursProblemCode::MinutesOutOfRange]
+        );
+        assert_eq!(
+            codes("2027-07-01", 1441),
+            [HoursProblemCode::MinutesOutOfRange]
+        );
+        let problem = &check_day_and_minutes(3, day("2027-07-22"), 60, today, start)[0];
+        assert_eq!((problem.row, problem.field.as_str()), (3, "date"));
+        assert_eq!(
+            problem.message,
+            "22/07/2027 is in the future (today is 21/07/2027)"
+        );
+    }
+
+    #[test]
+    fn minutes_read_as_hours_and_minutes() {
+        assert_eq!(hours_and_minutes(45), "45 min");
+        assert_eq!(hours_and_minutes(960), "16 h");
+        assert_eq!(hours_and_minutes(90), "1 h 30 min");
     }
 
     #[test]

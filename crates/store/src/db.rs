@@ -23,6 +23,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0003_rota",
         include_str!("../../../migrations/local/0003_rota.sql"),
     ),
+    (
+        "0004_hours",
+        include_str!("../../../migrations/local/0004_hours.sql"),
+    ),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -265,10 +269,10 @@ mod tests {
         assert!(dir.path().join("m.sqlite.before-schema-2.42.bak").exists());
     }
 
-    /// Programmes made before rotas existed get the default roles and sessions, through
-    /// the outbox, when the database is next opened.
+    /// Programmes made before rotas and hours existed get the default roles, sessions and
+    /// milestones, through the outbox, when the database is next opened.
     #[test]
-    fn a_second_schema_programme_gains_the_default_roles_and_sessions() {
+    fn a_second_schema_programme_gains_the_default_roles_sessions_and_milestones() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("m.sqlite");
         let programme = Id::now_v7();
@@ -286,7 +290,8 @@ mod tests {
         assert_eq!(roles.len(), mixwell_rota::DEFAULT_ROLES.len());
         assert!(roles[0].leading);
         assert_eq!(store.sessions(programme).unwrap().len(), 8);
-        assert_eq!(store.pending_change_count().unwrap(), 13);
+        assert_eq!(store.milestones(programme).unwrap().len(), 2);
+        assert_eq!(store.pending_change_count().unwrap(), 15);
         drop(store);
         let again = crate::Store::open(&path).unwrap();
         assert_eq!(again.roles(programme).unwrap().len(), 5, "added once");

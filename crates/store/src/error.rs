@@ -22,6 +22,12 @@ pub enum StoreError {
     InvalidParticipant(String),
     #[error("{0}")]
     InvalidRota(String),
+    #[error("{}", hours_rejected(problems))]
+    HoursRejected {
+        problems: Vec<mixwell_domain::hours::HoursProblem>,
+    },
+    #[error("{0}")]
+    InvalidMilestone(String),
     #[error("the roster has {count} error(s); nothing was imported")]
     RosterHasErrors { count: usize },
     #[error("this database was written by a newer version of Mixwell (schema {found}, this version knows up to {supported}); update Mixwell to open it")]
@@ -48,6 +54,8 @@ impl StoreError {
             StoreError::InvalidDates(_) => "invalid_dates",
             StoreError::InvalidParticipant(_) => "invalid_participant",
             StoreError::InvalidRota(_) => "invalid_rota",
+            StoreError::HoursRejected { .. } => "hours_rejected",
+            StoreError::InvalidMilestone(_) => "invalid_milestone",
             StoreError::RosterHasErrors { .. } => "roster_has_errors",
             StoreError::NewerDatabase { .. } => "newer_database",
             StoreError::NotADatabase { .. } => "not_a_database",
@@ -56,6 +64,16 @@ impl StoreError {
             StoreError::Sqlite(_) => "database",
             StoreError::Encode(_) => "encode",
         }
+    }
+}
+
+fn hours_rejected(problems: &[mixwell_domain::hours::HoursProblem]) -> String {
+    match problems {
+        [one] => format!("{}; nothing was saved", one.message),
+        _ => format!(
+            "{} problems with the hours; nothing was saved",
+            problems.len()
+        ),
     }
 }
 

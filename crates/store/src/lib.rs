@@ -9,7 +9,9 @@ mod clock;
 mod db;
 mod demo;
 mod error;
+mod hours;
 mod import;
+mod milestones;
 mod outbox;
 mod participants;
 mod programmes;
@@ -22,6 +24,10 @@ pub use clock::{Clock, SystemClock};
 pub use db::{default_database_path, SCHEMA_VERSION};
 pub use demo::{DEMO_PROGRAMME, DEMO_WAVE};
 pub use error::{StoreError, StoreResult};
+pub use hours::{
+    EntryHistory, HoursTimeline, NewHours, ParticipantHours, PendingHours, ProgrammeMilestone,
+    Supervision, VolunteerPlacement, VolunteeringOrganisation,
+};
 pub use import::{ImportPreview, ImportSummary, RowChange, RowStatus, UpdatedParticipant};
 pub use outbox::OutboxEntry;
 pub use participants::ParticipantUpdate;
@@ -59,6 +65,7 @@ impl Store {
             device,
         };
         store.add_missing_rota_setup()?;
+        store.add_missing_milestones()?;
         Ok(store)
     }
 

@@ -209,7 +209,8 @@ impl Store {
         self.write(|w| {
             save_programme(w, &programme)?;
             crate::rota_setup::add_default_roles(w, programme.id)?;
-            crate::rota_setup::add_default_sessions(w, programme.id)
+            crate::rota_setup::add_default_sessions(w, programme.id)?;
+            crate::milestones::add_default_milestones(w, programme.id)
         })?;
         Ok(programme)
     }

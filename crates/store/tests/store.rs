@@ -99,7 +99,7 @@ fn programmes_and_waves_are_created_renamed_and_archived_through_the_outbox() {
         .iter()
         .filter(|c| c.entity.starts_with("programme_"))
         .count();
-    assert_eq!(setup, 5 + 8, "the default roles and sessions");
+    assert_eq!(setup, 5 + 8 + 2, "the default roles, sessions and milestones");
     assert!(
         changes.windows(2).all(|w| w[0].hlc < w[1].hlc),
         "HLC order is write order"
@@ -123,8 +123,8 @@ fn wave_dates_must_be_in_order() {
     );
     assert_eq!(
         outbox_len(&store),
-        2 + 5 + 8,
-        "only the organisation and the programme with its roles and sessions"
+        2 + 5 + 8 + 2,
+        "only the organisation and the programme with its roles, sessions and milestones"
     );
 }
 
