@@ -254,9 +254,9 @@ fn to_decision(
 
 /// Entries and decisions, found by the participants they are about: `scope` joins
 /// `participant p` and filters with `?1`.
-struct Ledger {
-    entries: Vec<LedgerEntry>,
-    decisions: Vec<Verification>,
+pub(crate) struct Ledger {
+    pub(crate) entries: Vec<LedgerEntry>,
+    pub(crate) decisions: Vec<Verification>,
 }
 
 impl Ledger {
@@ -292,11 +292,11 @@ impl Ledger {
         Self::load(conn, "p.id = ?1", &participant.to_string())
     }
 
-    fn of_wave(conn: &Connection, wave: Id) -> StoreResult<Ledger> {
+    pub(crate) fn of_wave(conn: &Connection, wave: Id) -> StoreResult<Ledger> {
         Self::load(conn, "p.wave_id = ?1", &wave.to_string())
     }
 
-    fn chains(&self) -> Vec<Effective> {
+    pub(crate) fn chains(&self) -> Vec<Effective> {
         effective(&self.entries, &self.decisions)
     }
 }

@@ -10,6 +10,7 @@ mod db;
 mod demo;
 mod error;
 mod hours;
+mod hours_report;
 mod import;
 mod milestones;
 mod outbox;
@@ -28,6 +29,7 @@ pub use hours::{
     EntryHistory, HoursTimeline, NewHours, ParticipantHours, PendingHours, ProgrammeMilestone,
     Supervision, VolunteerPlacement, VolunteeringOrganisation,
 };
+pub use hours_report::{Cell, HoursReportKind, Table};
 pub use import::{ImportPreview, ImportSummary, RowChange, RowStatus, UpdatedParticipant};
 pub use outbox::OutboxEntry;
 pub use participants::ParticipantUpdate;

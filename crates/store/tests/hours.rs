@@ -198,15 +198,21 @@ fn every_problem_in_a_batch_is_reported_with_its_row_and_nothing_is_saved() {
 fn a_likely_duplicate_is_saved_only_when_allowed() {
     let (_dir, mut store, _clock, wave) = setup();
     let row = hours("H1", "Food Bank", "2027-07-20", 60);
-    store.log_hours(std::slice::from_ref(&row), "Sam", false).unwrap();
-    let refused = store.log_hours(std::slice::from_ref(&row), "Sam", false).unwrap_err();
+    store
+        .log_hours(std::slice::from_ref(&row), "Sam", false)
+        .unwrap();
+    let refused = store
+        .log_hours(std::slice::from_ref(&row), "Sam", false)
+        .unwrap_err();
     assert_eq!(
         problems(refused),
         vec![(0, "organisation".into(), HoursProblemCode::LikelyDuplicate)]
     );
     // Any spelling of the organisation's name is the same organisation.
     let shouting = hours("H1", "FOOD BANK", "2027-07-20", 60);
-    assert!(store.log_hours(std::slice::from_ref(&shouting), "Sam", false).is_err());
+    assert!(store
+        .log_hours(std::slice::from_ref(&shouting), "Sam", false)
+        .is_err());
     store.log_hours(&[shouting], "Sam", true).unwrap();
     let h1 = participant_id(&store, &wave, "H1");
     assert_eq!(
@@ -380,4 +386,85 @@ fn milestones_are_the_programmes_own() {
     assert_eq!(names, ["Interview", "Award"]);
     let h1 = participant_id(&store, &wave, "H1");
     assert_eq!(store.participant_hours(h1).unwrap().milestones.len(), 2);
+}
+
+#[test]
+fn reports_per_participant_organisation_and_entry_add_up_in_csv_and_xlsx() {
+    use calamine::Reader;
+    use mixwell_store::HoursReportKind;
+    let (_dir, mut store, _clock, wave) = setup();
+    let logged = store
+        .log_hours(
+            &[
+                hours("H1", "Food Bank", "2027-07-17", 180),
+                hours("H2", "Food Bank", "2027-07-17", 120),
+                hours("H2", "Park Trust", "2027-07-18", 60),
+            ],
+            "Sam",
+            false,
+        )
+        .unwrap();
+    store
+        .decide_hours(
+            logged[0].id,
+            Decision::Verified,
+            VerifyMethod::Coordinator,
+            "Priya",
+            None,
+        )
+        .unwrap();
+    store.void_hours(logged[2].id, "wrong day", "Sam").unwrap();
+
+    let people = store
+        .hours_report(wave.id, HoursReportKind::Participants)
+        .unwrap()
+        .to_csv()
+        .unwrap();
+    let lines: Vec<&str> = people.lines().collect();
+    assert!(lines[0].starts_with("participant_id,name,verified_minutes,pending_minutes,first_day"));
+    assert!(
+        lines.contains(&"H1,Amara Okafor,180,0,17/07/2027,17/07/2027,,,16/09/2027"),
+        "{people}"
+    );
+    assert!(
+        lines.contains(&"H2,Ben Quinn,0,120,17/07/2027,,,,16/09/2027"),
+        "{people}"
+    );
+    assert_eq!(
+        lines.last(),
+        Some(&"Wave total,3 participants,180,120,,,,,")
+    );
+
+    let places = store
+        .hours_report(wave.id, HoursReportKind::Organisations)
+        .unwrap()
+        .to_csv()
+        .unwrap();
+    assert_eq!(
+        places.lines().collect::<Vec<_>>(),
+        [
+            "organisation,participants,entries,verified_minutes,pending_minutes",
+            "Food Bank,2,2,180,120",
+            "Wave total,2,2,180,120"
+        ],
+        "the voided entry is out of the count"
+    );
+
+    let entries = store
+        .hours_report(wave.id, HoursReportKind::Entries)
+        .unwrap();
+    let xlsx = entries.to_xlsx().unwrap();
+    let mut book = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(xlsx)).unwrap();
+    let sheet = book.worksheet_range("Hours").unwrap();
+    let cell = |r: u32, c: u32| {
+        sheet
+            .get_value((r, c))
+            .map(|v| v.to_string())
+            .unwrap_or_default()
+    };
+    assert_eq!(cell(0, 6), "status");
+    let statuses: Vec<String> = (1..=3).map(|r| cell(r, 6)).collect();
+    assert_eq!(statuses, ["Verified", "Pending", "Voided"]);
+    assert_eq!(cell(1, 5), "180");
+    assert_eq!(cell(1, 8), "Priya");
 }

@@ -99,7 +99,11 @@ fn programmes_and_waves_are_created_renamed_and_archived_through_the_outbox() {
         .iter()
         .filter(|c| c.entity.starts_with("programme_"))
         .count();
-    assert_eq!(setup, 5 + 8 + 2, "the default roles, sessions and milestones");
+    assert_eq!(
+        setup,
+        5 + 8 + 2,
+        "the default roles, sessions and milestones"
+    );
     assert!(
         changes.windows(2).all(|w| w[0].hlc < w[1].hlc),
         "HLC order is write order"
