@@ -77,6 +77,7 @@ pub fn run(db: &Path, command: Command) -> CliResult {
     let mut store = Store::open(db)?;
     match command {
         Command::Rota(command) => crate::wave_rota::run(&mut store, command),
+        Command::Hours(command) => crate::hours::run(&mut store, command),
         Command::Groups(_) | Command::Bench(_) => {
             unreachable!("handled above")
         }

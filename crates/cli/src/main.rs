@@ -2,6 +2,7 @@
 
 mod commands;
 mod groups;
+mod hours;
 mod rota;
 mod rota_setup;
 mod table;
@@ -49,9 +50,156 @@ enum Command {
     /// Leadership rotas.
     #[command(subcommand)]
     Rota(RotaCommand),
+    /// Volunteering hours: log, correct, verify, import, and see who reached what.
+    #[command(subcommand)]
+    Hours(HoursCommand),
     /// Benchmarks of the search core.
     #[command(subcommand)]
     Bench(BenchCommand),
+}
+
+#[derive(Subcommand)]
+pub enum HoursCommand {
+    /// Log one piece of volunteering; prints the new entry's id as its last line.
+    Log {
+        /// The participant's roster id (or Mixwell id).
+        #[arg(long, value_name = "ID")]
+        participant: String,
+        /// The organisation volunteered at (a new name adds it).
+        #[arg(long, value_name = "NAME")]
+        org: String,
+        /// The volunteering day.
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        date: chrono::NaiveDate,
+        #[arg(long, value_name = "M")]
+        minutes: u32,
+        #[arg(long, value_name = "TEXT")]
+        activity: Option<String>,
+        /// The supervisor who confirmed it on the spot: the entry is verified at once.
+        #[arg(long, value_name = "NAME")]
+        verified_by: Option<String>,
+        /// Log it even though the same person, organisation and day is already logged.
+        #[arg(long)]
+        allow_duplicate: bool,
+    },
+    /// Take an entry out of the count for good (a new entry records it, with the reason).
+    Void {
+        #[arg(value_name = "ENTRY_ID")]
+        entry: String,
+        #[arg(long, value_name = "TEXT")]
+        reason: String,
+    },
+    /// Correct an entry's minutes (a new entry records it; it then waits for a decision).
+    Adjust {
+        #[arg(value_name = "ENTRY_ID")]
+        entry: String,
+        #[arg(long, value_name = "M")]
+        minutes: u32,
+        #[arg(long, value_name = "TEXT")]
+        reason: String,
+    },
+    /// Approve an entry as a coordinator.
+    Verify {
+        #[arg(value_name = "ENTRY_ID")]
+        entry: String,
+        #[arg(long, value_name = "NAME")]
+        by: String,
+    },
+    /// Reject an entry as a coordinator.
+    Reject {
+        #[arg(value_name = "ENTRY_ID")]
+        entry: String,
+        #[arg(long, value_name = "NAME")]
+        by: String,
+    },
+    /// Import a sign-in sheet: participant_id,organisation,date,minutes,activity. All of it
+    /// or nothing; every problem is reported with its line.
+    Import {
+        #[arg(value_name = "FILE.csv")]
+        file: PathBuf,
+        /// The supervisor who signed the sheet: every entry is verified at once.
+        #[arg(long, value_name = "NAME")]
+        verified_by: Option<String>,
+        #[arg(long)]
+        allow_duplicate: bool,
+    },
+    /// Each participant's verified and pending minutes and the milestones reached.
+    Summary {
+        #[command(flatten)]
+        target: WaveArg,
+        /// One JSON array: participant_id, verified_minutes, pending_minutes, milestones.
+        #[arg(long)]
+        json: bool,
+    },
+    /// A participant's milestones and every entry with its history.
+    Show {
+        #[arg(long, value_name = "ID")]
+        participant: String,
+    },
+    /// The wave's entries waiting for a coordinator.
+    Queue {
+        #[command(flatten)]
+        target: WaveArg,
+    },
+    /// Write a report of the wave's hours as CSV, or XLSX when FILE ends in .xlsx.
+    Export {
+        #[command(flatten)]
+        target: WaveArg,
+        #[arg(long, value_enum, default_value = "participant")]
+        by: ReportKindArg,
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// What verified minutes unlock in a programme.
+    #[command(subcommand)]
+    Milestones(MilestonesCommand),
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum ReportKindArg {
+    /// One row per participant.
+    Participant,
+    /// One row per organisation.
+    Organisation,
+    /// Every entry.
+    Entry,
+}
+
+/// Each prints the programme's milestones as they stand afterwards.
+#[derive(Subcommand)]
+pub enum MilestonesCommand {
+    List {
+        #[arg(long, value_name = "NAME")]
+        programme: String,
+    },
+    Add {
+        #[arg(long, value_name = "NAME")]
+        programme: String,
+        #[arg(long, value_name = "NAME")]
+        name: String,
+        /// Verified minutes needed.
+        #[arg(long, value_name = "M")]
+        minutes: u32,
+        /// Calendar months from the first volunteering day (none: no deadline).
+        #[arg(long, value_name = "N")]
+        within_months: Option<u32>,
+    },
+    Remove {
+        #[arg(long, value_name = "NAME")]
+        programme: String,
+        #[arg(long, value_name = "NAME")]
+        name: String,
+    },
+}
+
+impl MilestonesCommand {
+    fn programme(&self) -> &str {
+        match self {
+            MilestonesCommand::List { programme }
+            | MilestonesCommand::Add { programme, .. }
+            | MilestonesCommand::Remove { programme, .. } => programme,
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -300,14 +448,14 @@ enum RosterCommand {
 }
 
 #[derive(Args)]
-struct WaveArg {
+pub struct WaveArg {
     /// The programme's name; needed only when two programmes have a wave of that name.
     /// `roster import` creates it if it does not exist.
     #[arg(long, value_name = "NAME")]
-    programme: Option<String>,
+    pub programme: Option<String>,
     /// The wave's name. `roster import` creates it if it does not exist.
     #[arg(long, value_name = "NAME")]
-    wave: String,
+    pub wave: String,
 }
 
 #[derive(Subcommand)]

@@ -541,6 +541,13 @@ impl Store {
             .unwrap_or_default()
     }
 
+    /// The participant a script names, by Mixwell id or roster id.
+    pub fn find_participant_ref(&self, text: &str) -> StoreResult<Id> {
+        find_participant(self.conn(), text)
+            .map(|f| f.participant)
+            .map_err(|(_, message)| StoreError::InvalidParticipant(message))
+    }
+
     pub fn volunteering_organisations(&self) -> StoreResult<Vec<VolunteeringOrganisation>> {
         let rows = self
             .conn()
