@@ -57,17 +57,21 @@ END;
 -- A coordinator's approval or rejection, or a supervisor's on the spot (with the signature
 -- drawn on the laptop), of an original entry. Also append-only.
 CREATE TABLE hour_verification (
-    id        TEXT PRIMARY KEY,
-    entry_id  TEXT NOT NULL REFERENCES hour_entry (id),
-    decision  TEXT NOT NULL CHECK (decision IN ('verified', 'rejected')),
-    method    TEXT NOT NULL CHECK (method IN ('coordinator', 'supervisor')),
-    by_name   TEXT NOT NULL,
+    id             TEXT PRIMARY KEY,
+    entry_id       TEXT NOT NULL REFERENCES hour_entry (id),
+    -- The entry's participant, so a wave's decisions are found without going through
+    -- every entry.
+    participant_id TEXT NOT NULL REFERENCES participant (id),
+    decision       TEXT NOT NULL CHECK (decision IN ('verified', 'rejected')),
+    method         TEXT NOT NULL CHECK (method IN ('coordinator', 'supervisor')),
+    by_name        TEXT NOT NULL,
     -- SVG path data of the signature, for a supervisor's.
-    signature TEXT,
-    device_id TEXT NOT NULL,
-    at        TEXT NOT NULL
+    signature      TEXT,
+    device_id      TEXT NOT NULL,
+    at             TEXT NOT NULL
 );
 CREATE INDEX hour_verification_entry ON hour_verification (entry_id);
+CREATE INDEX hour_verification_participant ON hour_verification (participant_id);
 
 CREATE TRIGGER hour_verification_never_changes BEFORE UPDATE ON hour_verification
 BEGIN

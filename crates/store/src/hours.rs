@@ -252,8 +252,8 @@ fn to_decision(
     })
 }
 
-/// Entries and decisions, found by the participants they are about: `scope` joins
-/// `participant p` and filters with `?1`.
+/// Entries and decisions, found by the participants they are about: `scope` filters
+/// `participant p` with `?1`. In no particular order: the fold orders each chain itself.
 pub(crate) struct Ledger {
     pub(crate) entries: Vec<LedgerEntry>,
     pub(crate) decisions: Vec<Verification>,
@@ -263,16 +263,15 @@ impl Ledger {
     fn load(conn: &Connection, scope: &str, key: &str) -> StoreResult<Ledger> {
         let entries = conn
             .prepare_cached(&format!(
-                "SELECT {ENTRY_COLUMNS} FROM hour_entry e JOIN participant p ON p.id = e.participant_id
-                 WHERE {scope} ORDER BY e.logged_at, e.id"
+                "SELECT {ENTRY_COLUMNS} FROM participant p CROSS JOIN hour_entry e
+                 WHERE e.participant_id = p.id AND {scope}"
             ))?
             .query_map([key], entry_from)?
             .collect::<Result<Vec<_>, _>>()?;
         let decisions = conn
             .prepare_cached(&format!(
-                "SELECT {DECISION_COLUMNS} FROM hour_verification v
-                 JOIN hour_entry e ON e.id = v.entry_id JOIN participant p ON p.id = e.participant_id
-                 WHERE {scope} ORDER BY v.at, v.id"
+                "SELECT {DECISION_COLUMNS} FROM participant p CROSS JOIN hour_verification v
+                 WHERE v.participant_id = p.id AND {scope}"
             ))?
             .query_map([key], decision_from)?
             .collect::<Result<Vec<_>, _>>()?;
@@ -329,16 +328,18 @@ fn insert_entry(w: &mut Writer<'_>, e: &LedgerEntry) -> StoreResult<()> {
     w.record("hour_entry", e.id, Op::Upsert, e)
 }
 
-fn insert_decision(w: &mut Writer<'_>, v: &Verification) -> StoreResult<()> {
+/// Records a decision on an entry of `participant`.
+fn insert_decision(w: &mut Writer<'_>, v: &Verification, participant: Id) -> StoreResult<()> {
     w.tx()
         .prepare_cached(
-            "INSERT INTO hour_verification (id, entry_id, decision, method, by_name, signature,
-                 device_id, at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            "INSERT INTO hour_verification (id, entry_id, participant_id, decision, method,
+                 by_name, signature, device_id, at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         )?
         .execute(params![
             v.id.to_string(),
             v.entry_id.to_string(),
+            participant.to_string(),
             match v.decision {
                 Decision::Verified => "verified",
                 Decision::Rejected => "rejected",
@@ -767,6 +768,7 @@ impl Store {
                             device_id: device,
                             at,
                         },
+                        who.participant,
                     )?;
                 }
                 entries.push(entry);
@@ -934,7 +936,7 @@ impl Store {
             device_id: self.device_id(),
             at: self.instant_now(),
         };
-        self.write(|w| insert_decision(w, &verification))?;
+        self.write(|w| insert_decision(w, &verification, original.participant_id))?;
         Ok(verification)
     }
 
@@ -986,18 +988,20 @@ impl Store {
                         .get(&original.organisation_id)
                         .cloned()
                         .unwrap_or_default(),
-                    corrections: ledger
-                        .entries
-                        .iter()
-                        .filter(|e| e.corrects == Some(original.id))
-                        .cloned()
-                        .collect(),
-                    decisions: ledger
-                        .decisions
-                        .iter()
-                        .filter(|d| d.entry_id == original.id)
-                        .cloned()
-                        .collect(),
+                    corrections: in_order(
+                        ledger
+                            .entries
+                            .iter()
+                            .filter(|e| e.corrects == Some(original.id)),
+                        |e| (e.logged_at, e.id),
+                    ),
+                    decisions: in_order(
+                        ledger
+                            .decisions
+                            .iter()
+                            .filter(|d| d.entry_id == original.id),
+                        |d| (d.at, d.id),
+                    ),
                     original: original.clone(),
                     effective: state,
                 })
@@ -1065,6 +1069,16 @@ impl Store {
         pending.sort_by(|a, b| (a.date, &a.participant_name).cmp(&(b.date, &b.participant_name)));
         Ok(pending)
     }
+}
+
+/// What happened to an entry, in the order it was recorded.
+fn in_order<'a, T: Clone + 'a>(
+    items: impl Iterator<Item = &'a T>,
+    key: impl Fn(&T) -> (DateTime<Utc>, Id),
+) -> Vec<T> {
+    let mut items: Vec<T> = items.cloned().collect();
+    items.sort_by_key(key);
+    items
 }
 
 fn standing(

@@ -270,6 +270,8 @@ impl Store {
                 rows,
             });
         }
+        let mut chains = chains;
+        chains.sort_by_key(|c| (c.date, people.get(&c.participant_id).map(|p| p.1.clone())));
         let mut rows = Vec::new();
         for c in &chains {
             let Some(original) = ledger.entries.iter().find(|e| e.id == c.entry_id) else {
@@ -278,7 +280,8 @@ impl Store {
             let decided_by = ledger
                 .decisions
                 .iter()
-                .rfind(|d| d.entry_id == c.entry_id)
+                .filter(|d| d.entry_id == c.entry_id)
+                .max_by_key(|d| (d.at, d.id))
                 .map(|d| d.by.clone())
                 .unwrap_or_default();
             let (external, name) = people.get(&c.participant_id).cloned().unwrap_or_default();

@@ -54,7 +54,11 @@ fn a_process_killed_while_logging_keeps_every_acknowledged_entry() {
         let rows = mixwell_roster::demo::roster(3, PEOPLE);
         let csv = mixwell_roster::to_csv(rows.iter().map(|r| (&r.record, r.friends.as_slice())));
         store
-            .import_roster(wave.id, mixwell_roster::parse(csv.as_bytes()), &mut |_, _| {})
+            .import_roster(
+                wave.id,
+                mixwell_roster::parse(csv.as_bytes()),
+                &mut |_, _| {},
+            )
             .unwrap();
     }
     let mut child = Command::new(std::env::current_exe().unwrap())
@@ -90,7 +94,10 @@ fn a_process_killed_while_logging_keeps_every_acknowledged_entry() {
             kept.insert(e.original.id.to_string());
         }
     }
-    let lost: Vec<&String> = acknowledged.iter().filter(|id| !kept.contains(*id)).collect();
+    let lost: Vec<&String> = acknowledged
+        .iter()
+        .filter(|id| !kept.contains(*id))
+        .collect();
     assert!(lost.is_empty(), "acknowledged entries lost: {lost:?}");
     let outbox: usize = store
         .pending_changes()
