@@ -15,6 +15,9 @@ MIXWELL_BENCH_SEEDS=1,2,3 cargo bench -q -p mixwell-grouping --bench teams
 echo "== Rota planning (release) =="
 cargo bench -q -p mixwell-rota --bench plan
 
+echo "== Volunteering hours (release) =="
+cargo bench -q -p mixwell-store --bench hours
+
 echo "== App start and memory (release, Xvfb) =="
 (cd src-tauri && ../ui/node_modules/.bin/tauri build --no-bundle >/dev/null)
 cargo build -q --release -p mixwell-cli
