@@ -7,7 +7,8 @@ use serde::Serialize;
 #[derive(Debug, Clone, Serialize, specta::Type)]
 pub struct AppError {
     /// One of the store's codes (`not_found`, `name_taken`, `invalid_name`, `invalid_dates`,
-    /// `invalid_participant`, `roster_has_errors`, `newer_database`, `not_a_database`,
+    /// `invalid_participant`, `hours_rejected`, `invalid_milestone`, `roster_has_errors`,
+    /// `newer_database`, `not_a_database`,
     /// `disk_full`, `database`, …) or the shell's own `database_unavailable`,
     /// `invalid_request` and `invalid_teams`.
     pub code: String,
@@ -24,16 +25,28 @@ pub enum ErrorDetails {
     RosterProblems {
         problems: Vec<mixwell_roster::Problem>,
     },
+    /// Every problem with a batch of hours, with its row and field.
+    HoursProblems {
+        problems: Vec<mixwell_domain::hours::HoursProblem>,
+    },
     /// The code of the underlying error, when this one wraps it.
     Cause { code: String },
 }
 
 impl From<StoreError> for AppError {
     fn from(error: StoreError) -> Self {
+        let code = error.code().to_owned();
+        let message = error.to_string();
+        let details = match error {
+            StoreError::HoursRejected { problems } => {
+                Some(ErrorDetails::HoursProblems { problems })
+            }
+            _ => None,
+        };
         AppError {
-            code: error.code().to_owned(),
-            message: error.to_string(),
-            details: None,
+            code,
+            message,
+            details,
         }
     }
 }

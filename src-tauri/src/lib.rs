@@ -3,6 +3,7 @@
 
 mod commands;
 mod error;
+mod hours;
 mod rota;
 mod teams;
 
@@ -83,6 +84,20 @@ pub fn specta_builder<R: tauri::Runtime>() -> tauri_specta::Builder<R> {
         rota::assign_turn,
         rota::unlock_turn,
         rota::print_rota_sheets,
+        hours::list_volunteering_organisations,
+        hours::save_volunteering_organisation,
+        hours::log_hours,
+        hours::void_hours,
+        hours::adjust_hours,
+        hours::decide_hours,
+        hours::hours_timeline,
+        hours::wave_hours,
+        hours::pending_hours,
+        hours::list_milestones,
+        hours::add_milestone,
+        hours::update_milestone,
+        hours::remove_milestone,
+        hours::export_hours,
     ])
 }
 

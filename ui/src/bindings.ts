@@ -61,6 +61,29 @@ export const commands = {
 	 *  the path.
 	 */
 	printRotaSheets: (waveId: string) => typedError<string, AppError_Serialize>(__TAURI_INVOKE("print_rota_sheets", { waveId })),
+	listVolunteeringOrganisations: () => typedError<VolunteeringOrganisation[], AppError_Serialize>(__TAURI_INVOKE("list_volunteering_organisations")),
+	saveVolunteeringOrganisation: (name: string, contact: string, address: string) => typedError<VolunteeringOrganisation, AppError_Serialize>(__TAURI_INVOKE("save_volunteering_organisation", { name, contact, address })),
+	/**
+	 *  Saves every row or none; a refusal carries each problem with its row
+	 *  (`details.kind = "hours_problems"`).
+	 */
+	logHours: (rows: NewHours_Deserialize[], allowDuplicate: boolean) => typedError<LedgerEntry_Serialize[], AppError_Serialize>(__TAURI_INVOKE("log_hours", { rows, allowDuplicate })),
+	voidHours: (entryId: string, reason: string) => typedError<LedgerEntry_Serialize, AppError_Serialize>(__TAURI_INVOKE("void_hours", { entryId, reason })),
+	adjustHours: (entryId: string, minutes: number, reason: string) => typedError<LedgerEntry_Serialize, AppError_Serialize>(__TAURI_INVOKE("adjust_hours", { entryId, minutes, reason })),
+	/**  A coordinator's decision from the queue, or a supervisor's with their signature. */
+	decideHours: (entryId: string, decision: Decision, method: VerifyMethod, by: string, signature: string | null) => typedError<Verification_Serialize, AppError_Serialize>(__TAURI_INVOKE("decide_hours", { entryId, decision, method, by, signature })),
+	hoursTimeline: (participantId: string) => typedError<HoursTimeline_Serialize, AppError_Serialize>(__TAURI_INVOKE("hours_timeline", { participantId })),
+	waveHours: (waveId: string) => typedError<ParticipantHours_Serialize[], AppError_Serialize>(__TAURI_INVOKE("wave_hours", { waveId })),
+	pendingHours: (waveId: string) => typedError<PendingHours[], AppError_Serialize>(__TAURI_INVOKE("pending_hours", { waveId })),
+	listMilestones: (programmeId: string) => typedError<ProgrammeMilestone_Serialize[], AppError_Serialize>(__TAURI_INVOKE("list_milestones", { programmeId })),
+	addMilestone: (programmeId: string, name: string, minutes: number, withinMonths: number | null) => typedError<ProgrammeMilestone_Serialize, AppError_Serialize>(__TAURI_INVOKE("add_milestone", { programmeId, name, minutes, withinMonths })),
+	updateMilestone: (milestoneId: string, name: string, minutes: number, withinMonths: number | null) => typedError<ProgrammeMilestone_Serialize, AppError_Serialize>(__TAURI_INVOKE("update_milestone", { milestoneId, name, minutes, withinMonths })),
+	removeMilestone: (milestoneId: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("remove_milestone", { milestoneId })),
+	/**
+	 *  Saves a report of the wave's hours (CSV, or XLSX when `xlsx`) in the Downloads folder
+	 *  and returns the path.
+	 */
+	exportHours: (waveId: string, kind: HoursReportKind, xlsx: boolean) => typedError<string, AppError_Serialize>(__TAURI_INVOKE("export_hours", { waveId, kind, xlsx })),
 };
 
 /* Types */
@@ -74,7 +97,8 @@ export type AppError = AppError_Serialize | AppError_Deserialize;
 export type AppError_Deserialize = {
 	/**
 	 *  One of the store's codes (`not_found`, `name_taken`, `invalid_name`, `invalid_dates`,
-	 *  `invalid_participant`, `roster_has_errors`, `newer_database`, `not_a_database`,
+	 *  `invalid_participant`, `hours_rejected`, `invalid_milestone`, `roster_has_errors`,
+	 *  `newer_database`, `not_a_database`,
 	 *  `disk_full`, `database`, …) or the shell's own `database_unavailable`,
 	 *  `invalid_request` and `invalid_teams`.
 	 */
@@ -87,7 +111,8 @@ export type AppError_Deserialize = {
 export type AppError_Serialize = {
 	/**
 	 *  One of the store's codes (`not_found`, `name_taken`, `invalid_name`, `invalid_dates`,
-	 *  `invalid_participant`, `roster_has_errors`, `newer_database`, `not_a_database`,
+	 *  `invalid_participant`, `hours_rejected`, `invalid_milestone`, `roster_has_errors`,
+	 *  `newer_database`, `not_a_database`,
 	 *  `disk_full`, `database`, …) or the shell's own `database_unavailable`,
 	 *  `invalid_request` and `invalid_teams`.
 	 */
@@ -124,6 +149,48 @@ export type ColumnInfo_Serialize = {
 	field: StandardField | null,
 };
 
+export type Decision = "verified" | "rejected";
+
+/**  What an original entry finally counts for, after every correction and decision. */
+export type Effective = {
+	entry_id: string,
+	participant_id: string,
+	organisation_id: string,
+	date: string,
+	/**  The minutes as last adjusted (0 once voided). */
+	minutes: number,
+	status: Status,
+};
+
+/**  An original entry with everything recorded about it since, in the order it happened. */
+export type EntryHistory = EntryHistory_Serialize | EntryHistory_Deserialize;
+
+/**  An original entry with everything recorded about it since, in the order it happened. */
+export type EntryHistory_Deserialize = {
+	original: LedgerEntry_Deserialize,
+	organisation: string,
+	effective: Effective,
+	corrections: LedgerEntry_Deserialize[],
+	decisions: Verification_Deserialize[],
+};
+
+/**  An original entry with everything recorded about it since, in the order it happened. */
+export type EntryHistory_Serialize = {
+	original: LedgerEntry_Serialize,
+	organisation: string,
+	effective: Effective,
+	corrections: LedgerEntry_Serialize[],
+	decisions: Verification_Serialize[],
+};
+
+export type EntryKind = 
+/**  A new piece of volunteering. */
+"original" | 
+/**  Takes an earlier entry out of the count. */
+"void" | 
+/**  Sets an earlier entry's minutes to this entry's minutes. */
+"adjust";
+
 /**  Structured context for an error, typed so the UI can branch on `kind`. */
 export type ErrorDetails = ErrorDetails_Serialize | ErrorDetails_Deserialize;
 
@@ -131,6 +198,8 @@ export type ErrorDetails = ErrorDetails_Serialize | ErrorDetails_Deserialize;
 export type ErrorDetails_Deserialize = 
 /**  Every problem found in a roster file, with line and column. */
 { kind: "roster_problems"; problems: Problem_Deserialize[] } | 
+/**  Every problem with a batch of hours, with its row and field. */
+{ kind: "hours_problems"; problems: HoursProblem[] } | 
 /**  The code of the underlying error, when this one wraps it. */
 { kind: "cause"; code: string };
 
@@ -138,6 +207,8 @@ export type ErrorDetails_Deserialize =
 export type ErrorDetails_Serialize = 
 /**  Every problem found in a roster file, with line and column. */
 { kind: "roster_problems"; problems: Problem_Serialize[] } | 
+/**  Every problem with a batch of hours, with its row and field. */
+{ kind: "hours_problems"; problems: HoursProblem[] } | 
 /**  The code of the underlying error, when this one wraps it. */
 { kind: "cause"; code: string };
 
@@ -188,6 +259,60 @@ export type FormingProgress_Serialize = {
 	/**  Hard rules the best team set so far breaks, once there is one. */
 	best_broken: number | null,
 	best_balance: number | null,
+};
+
+/**
+ *  One problem with one row of hours: `row` counts the rows given from 0 (a file's reader
+ *  turns it into a line), `field` names the field at fault.
+ */
+export type HoursProblem = {
+	row: number,
+	field: string,
+	code: HoursProblemCode,
+	message: string,
+};
+
+/**  Why a piece of hours cannot be recorded; the app and scripts branch on these. */
+export type HoursProblemCode = 
+/**
+ *  A field could not be read (a date that is not YYYY-MM-DD, minutes that are not a
+ *  whole number, a missing column).
+ */
+"unreadable" | "unknown_participant" | "unknown_entry" | "missing_organisation" | "missing_reason" | "future_date" | "before_programme" | "minutes_out_of_range" | 
+/**  More than 1440 minutes for one person on one day in total. */
+"day_overfull" | 
+/**
+ *  The same person, organisation and date as an entry that stands: asks for a
+ *  confirmation in the app, refused by the CLI unless `--allow-duplicate`.
+ */
+"likely_duplicate" | 
+/**
+ *  A void, adjustment or decision on an entry already voided, or a decision the entry
+ *  already has.
+ */
+"already_decided";
+
+export type HoursReportKind = 
+/**  One row per participant: minutes verified and pending, and each milestone. */
+"participants" | 
+/**  One row per organisation: people, entries and minutes. */
+"organisations" | 
+/**  Every entry of the wave as it stands. */
+"entries";
+
+/**  A participant's page: totals, milestones and every entry, newest day first. */
+export type HoursTimeline = HoursTimeline_Serialize | HoursTimeline_Deserialize;
+
+/**  A participant's page: totals, milestones and every entry, newest day first. */
+export type HoursTimeline_Deserialize = {
+	hours: ParticipantHours_Deserialize,
+	entries: EntryHistory_Deserialize[],
+};
+
+/**  A participant's page: totals, milestones and every entry, newest day first. */
+export type HoursTimeline_Serialize = {
+	hours: ParticipantHours_Serialize,
+	entries: EntryHistory_Serialize[],
 };
 
 /**  What importing a file would do, shown before anything is saved. */
@@ -242,6 +367,124 @@ export type ImportSummary_Serialize = {
 	warnings: Problem_Serialize[],
 };
 
+/**
+ *  One row of the ledger, as recorded. `corrects` names the original entry a void or an
+ *  adjustment is about.
+ */
+export type LedgerEntry = LedgerEntry_Serialize | LedgerEntry_Deserialize;
+
+/**
+ *  One row of the ledger, as recorded. `corrects` names the original entry a void or an
+ *  adjustment is about.
+ */
+export type LedgerEntry_Deserialize = {
+	id: string,
+	kind: EntryKind,
+	corrects?: string | null,
+	participant_id: string,
+	organisation_id: string,
+	date: string,
+	minutes: number,
+	activity: string,
+	/**  Why a void or adjustment was made (empty for an original). */
+	reason: string,
+	logged_by: string,
+	device_id: string,
+	/**  When it was recorded (UTC). */
+	logged_at: string,
+};
+
+/**
+ *  One row of the ledger, as recorded. `corrects` names the original entry a void or an
+ *  adjustment is about.
+ */
+export type LedgerEntry_Serialize = {
+	id: string,
+	kind: EntryKind,
+	corrects: string | null,
+	participant_id: string,
+	organisation_id: string,
+	date: string,
+	minutes: number,
+	activity: string,
+	/**  Why a void or adjustment was made (empty for an original). */
+	reason: string,
+	logged_by: string,
+	device_id: string,
+	/**  When it was recorded (UTC). */
+	logged_at: string,
+};
+
+export type MilestoneProgress = MilestoneProgress_Serialize | MilestoneProgress_Deserialize;
+
+export type MilestoneProgress_Deserialize = {
+	name: string,
+	minutes: number,
+	/**  Verified minutes that count towards it (within the window, if it has one). */
+	counted_minutes: number,
+	/**  The volunteering day on which the verified minutes first reached it. */
+	reached_on?: string | null,
+	/**
+	 *  The last day whose minutes count, for a milestone with a window once volunteering
+	 *  has started.
+	 */
+	last_day?: string | null,
+	/**  Days left including today (0 once the last day has passed). */
+	days_left?: number | null,
+	at_risk: boolean,
+	missed: boolean,
+};
+
+export type MilestoneProgress_Serialize = {
+	name: string,
+	minutes: number,
+	/**  Verified minutes that count towards it (within the window, if it has one). */
+	counted_minutes: number,
+	/**  The volunteering day on which the verified minutes first reached it. */
+	reached_on: string | null,
+	/**
+	 *  The last day whose minutes count, for a milestone with a window once volunteering
+	 *  has started.
+	 */
+	last_day: string | null,
+	/**  Days left including today (0 once the last day has passed). */
+	days_left: number | null,
+	at_risk: boolean,
+	missed: boolean,
+};
+
+/**
+ *  One piece of volunteering to record. `participant` is the participant's id or their
+ *  roster id; `organisation` a name (a new name adds the organisation).
+ */
+export type NewHours = NewHours_Serialize | NewHours_Deserialize;
+
+/**
+ *  One piece of volunteering to record. `participant` is the participant's id or their
+ *  roster id; `organisation` a name (a new name adds the organisation).
+ */
+export type NewHours_Deserialize = {
+	participant: string,
+	organisation: string,
+	date: string,
+	minutes: number,
+	activity: string,
+	supervision?: Supervision_Deserialize | null,
+};
+
+/**
+ *  One piece of volunteering to record. `participant` is the participant's id or their
+ *  roster id; `organisation` a name (a new name adds the organisation).
+ */
+export type NewHours_Serialize = {
+	participant: string,
+	organisation: string,
+	date: string,
+	minutes: number,
+	activity: string,
+	supervision: Supervision_Serialize | null,
+};
+
 export type NewWave = NewWave_Serialize | NewWave_Deserialize;
 
 export type NewWave_Deserialize = {
@@ -277,6 +520,29 @@ export type ParsedRoster_Serialize = {
 };
 
 export type Participant = Participant_Serialize | Participant_Deserialize;
+
+/**  A participant's totals and where they stand on each milestone today. */
+export type ParticipantHours = ParticipantHours_Serialize | ParticipantHours_Deserialize;
+
+/**  A participant's totals and where they stand on each milestone today. */
+export type ParticipantHours_Deserialize = {
+	participant_id: string,
+	external_id: string,
+	name: string,
+	totals: Totals,
+	first_day?: string | null,
+	milestones: MilestoneProgress_Deserialize[],
+};
+
+/**  A participant's totals and where they stand on each milestone today. */
+export type ParticipantHours_Serialize = {
+	participant_id: string,
+	external_id: string,
+	name: string,
+	totals: Totals,
+	first_day: string | null,
+	milestones: MilestoneProgress_Serialize[],
+};
 
 /**
  *  What a roster says about one young person. `external_id` is the sign-up system's id,
@@ -376,6 +642,18 @@ export type Participant_Serialize = {
 	keep_together: string[],
 };
 
+/**  An entry waiting for a coordinator. */
+export type PendingHours = {
+	entry_id: string,
+	participant_id: string,
+	participant_name: string,
+	organisation: string,
+	date: string,
+	minutes: number,
+	activity: string,
+	logged_by: string,
+};
+
 /**  One participant's place in a team set. */
 export type Placement = {
 	participant_id: string,
@@ -428,6 +706,31 @@ export type Programme = {
 	organisation_id: string,
 	name: string,
 	archived: boolean,
+};
+
+/**  What verified minutes unlock in a programme. */
+export type ProgrammeMilestone = ProgrammeMilestone_Serialize | ProgrammeMilestone_Deserialize;
+
+/**  What verified minutes unlock in a programme. */
+export type ProgrammeMilestone_Deserialize = {
+	id: string,
+	programme_id: string,
+	name: string,
+	minutes: number,
+	/**  The window, in calendar months from the first volunteering day, if it has one. */
+	within_months?: number | null,
+	position: number,
+};
+
+/**  What verified minutes unlock in a programme. */
+export type ProgrammeMilestone_Serialize = {
+	id: string,
+	programme_id: string,
+	name: string,
+	minutes: number,
+	/**  The window, in calendar months from the first volunteering day, if it has one. */
+	within_months: number | null,
+	position: number,
 };
 
 export type ProgrammeRole = {
@@ -583,6 +886,8 @@ export type SizeChoice = { kind: "target_size"; size: number } | { kind: "teams"
  */
 export type StandardField = "id" | "first_name" | "last_name" | "date_of_birth" | "gender" | "ethnicity" | "faith" | "school" | "postcode" | "fsm" | "additional_needs" | "friends";
 
+export type Status = "pending" | "verified" | "rejected" | "voided";
+
 /**  Leading turns of the people with one value of a balanced attribute. */
 export type StatusRow = {
 	attribute: string,
@@ -591,6 +896,23 @@ export type StatusRow = {
 	mean_leads: number | null,
 	/**  Mean leading turns above each person's fair share of their team's: 0 is equal. */
 	mean_excess: number | null,
+};
+
+/**  A supervisor's confirmation on the spot, with the signature drawn on the laptop. */
+export type Supervision = Supervision_Serialize | Supervision_Deserialize;
+
+/**  A supervisor's confirmation on the spot, with the signature drawn on the laptop. */
+export type Supervision_Deserialize = {
+	by: string,
+	/**  SVG path data of the signature. */
+	signature?: string | null,
+};
+
+/**  A supervisor's confirmation on the spot, with the signature drawn on the laptop. */
+export type Supervision_Serialize = {
+	by: string,
+	/**  SVG path data of the signature. */
+	signature: string | null,
 };
 
 /**  How a team set does against the rules and the bound. */
@@ -630,6 +952,12 @@ export type TeamSet = {
 	placements: Placement[],
 };
 
+/**  A participant's verified and pending minutes. */
+export type Totals = {
+	verified_minutes: number,
+	pending_minutes: number,
+};
+
 /**  One person holding one role for one team in one session. */
 export type Turn = {
 	id: string,
@@ -655,6 +983,49 @@ export type ValueCount = {
 	/**  Empty when the roster left the attribute blank ("Not stated" in the app). */
 	value: string,
 	count: number,
+};
+
+/**  A coordinator's or supervisor's word on an entry (its chain's original). */
+export type Verification = Verification_Serialize | Verification_Deserialize;
+
+/**  A coordinator's or supervisor's word on an entry (its chain's original). */
+export type Verification_Deserialize = {
+	id: string,
+	entry_id: string,
+	decision: Decision,
+	method: VerifyMethod,
+	by: string,
+	/**  The supervisor's signature as drawn (SVG path data), when there is one. */
+	signature?: string | null,
+	device_id: string,
+	at: string,
+};
+
+/**  A coordinator's or supervisor's word on an entry (its chain's original). */
+export type Verification_Serialize = {
+	id: string,
+	entry_id: string,
+	decision: Decision,
+	method: VerifyMethod,
+	by: string,
+	/**  The supervisor's signature as drawn (SVG path data), when there is one. */
+	signature: string | null,
+	device_id: string,
+	at: string,
+};
+
+export type VerifyMethod = 
+/**  A coordinator approved it from the verification queue. */
+"coordinator" | 
+/**  The placement's supervisor confirmed it on the spot. */
+"supervisor";
+
+/**  A charity or other place young people volunteer at. */
+export type VolunteeringOrganisation = {
+	id: string,
+	name: string,
+	contact: string,
+	address: string,
 };
 
 /**  A cohort of young people at one site, between two dates. */

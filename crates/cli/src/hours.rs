@@ -10,18 +10,10 @@ use mixwell_domain::hours::{
     hours_and_minutes, uk_date, Decision, HoursProblem, HoursProblemCode, Status, VerifyMethod,
 };
 use mixwell_domain::{normalise_header, Id};
-use mixwell_store::{HoursReportKind, NewHours, Store, StoreError, Supervision};
+use mixwell_store::{operator_name, HoursReportKind, NewHours, Store, StoreError, Supervision};
 
 use crate::commands::{CliError, CliResult};
 use crate::{HoursCommand, MilestonesCommand, ReportKindArg};
-
-/// Who is at the keyboard, for "logged by": the account's name on this laptop.
-fn operator() -> String {
-    ["USER", "USERNAME", "LOGNAME"]
-        .iter()
-        .find_map(|v| std::env::var(v).ok().filter(|s| !s.trim().is_empty()))
-        .unwrap_or_else(|| "this laptop".to_owned())
-}
 
 fn entry_id(text: &str) -> Result<Id, CliError> {
     Id::parse_str(text.trim()).map_err(|_| {
@@ -91,7 +83,11 @@ pub fn run(store: &mut Store, command: HoursCommand) -> CliResult {
             };
             let verified = row.supervision.is_some();
             let entry = store
-                .log_hours(std::slice::from_ref(&row), &operator(), allow_duplicate)
+                .log_hours(
+                    std::slice::from_ref(&row),
+                    &operator_name(),
+                    allow_duplicate,
+                )
                 .map_err(|e| rejected_or(e, |_| "hours".to_owned(), "nothing was saved"))?
                 .remove(0);
             println!(
@@ -106,7 +102,7 @@ pub fn run(store: &mut Store, command: HoursCommand) -> CliResult {
         }
         HoursCommand::Void { entry, reason } => {
             let void = store
-                .void_hours(entry_id(&entry)?, &reason, &operator())
+                .void_hours(entry_id(&entry)?, &reason, &operator_name())
                 .map_err(|e| rejected_or(e, |_| entry.clone(), "nothing was saved"))?;
             println!("voided {entry}");
             println!("{}", void.id);
@@ -118,7 +114,7 @@ pub fn run(store: &mut Store, command: HoursCommand) -> CliResult {
             reason,
         } => {
             let adjust = store
-                .adjust_hours(entry_id(&entry)?, minutes, &reason, &operator())
+                .adjust_hours(entry_id(&entry)?, minutes, &reason, &operator_name())
                 .map_err(|e| rejected_or(e, |_| entry.clone(), "nothing was saved"))?;
             println!(
                 "{entry} is now {} and waits for a new decision",
@@ -315,7 +311,7 @@ fn import(
     let rows: Vec<NewHours> = lines.iter().map(|l| l.hours.clone()).collect();
     let name = file.display().to_string();
     let entries = store
-        .log_hours(&rows, &operator(), allow_duplicate)
+        .log_hours(&rows, &operator_name(), allow_duplicate)
         .map_err(|e| {
             rejected_or(
                 e,

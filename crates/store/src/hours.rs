@@ -122,6 +122,15 @@ pub struct PendingHours {
     pub logged_by: String,
 }
 
+/// Who is at the keyboard, for "logged by": the account's name on this laptop (the app and
+/// the CLI record the same).
+pub fn operator_name() -> String {
+    ["USER", "USERNAME", "LOGNAME"]
+        .iter()
+        .find_map(|v| std::env::var(v).ok().filter(|s| !s.trim().is_empty()))
+        .unwrap_or_else(|| "this laptop".to_owned())
+}
+
 fn rejected(problems: Vec<HoursProblem>) -> StoreError {
     StoreError::HoursRejected { problems }
 }
@@ -531,7 +540,7 @@ impl DayBook {
 }
 
 impl Store {
-    fn today(&self) -> NaiveDate {
+    pub(crate) fn today(&self) -> NaiveDate {
         let now = DateTime::from_timestamp_millis(i64::try_from(self.now_ms()).unwrap_or(0))
             .unwrap_or_default();
         london_date(now)

@@ -23,11 +23,11 @@ mod team_sets;
 
 pub use clock::{Clock, SystemClock};
 pub use db::{default_database_path, SCHEMA_VERSION};
-pub use demo::{DEMO_PROGRAMME, DEMO_WAVE};
+pub use demo::{DEMO_HOURS_PROGRAMME, DEMO_HOURS_WAVE, DEMO_PROGRAMME, DEMO_WAVE};
 pub use error::{StoreError, StoreResult};
 pub use hours::{
-    EntryHistory, HoursTimeline, NewHours, ParticipantHours, PendingHours, ProgrammeMilestone,
-    Supervision, VolunteerPlacement, VolunteeringOrganisation,
+    operator_name, EntryHistory, HoursTimeline, NewHours, ParticipantHours, PendingHours,
+    ProgrammeMilestone, Supervision, VolunteerPlacement, VolunteeringOrganisation,
 };
 pub use hours_report::{Cell, HoursReportKind, Table};
 pub use import::{ImportPreview, ImportSummary, RowChange, RowStatus, UpdatedParticipant};
