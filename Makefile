@@ -70,6 +70,7 @@ ui-test: deps-npm
 
 # Build the embedded app last: `cargo test` rebuilds the shell without it.
 e2e: deps deps-driver app
+	cargo build -q -p mixwell-cli
 	scripts/e2e.sh
 
 test: lint rust-test ui-test e2e

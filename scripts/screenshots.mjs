@@ -12,6 +12,7 @@ import {
   formDemoTeams,
   freshDataHome,
   launch,
+  openHoursDemo,
   writeTemp,
 } from "../tests/e2e/harness.mjs";
 
@@ -73,5 +74,29 @@ try {
   await shot("12-rota-fairness");
 } finally {
   await demo.close();
+}
+// The HeadStart demo: logging, the progress board, the queue and a timeline.
+const hours = await launch(freshDataHome());
+try {
+  const b = hours.browser;
+  const shot = (name) => b.saveScreenshot(path.join(OUT, `${name}.png`));
+  await openHoursDemo(b);
+  await shot("13-hours-log");
+  await (await byTestId(b, "log-mode-sheet")).click();
+  await shot("14-hours-sheet");
+  await (await byTestId(b, "log-mode-single")).click();
+  await (await byTestId(b, "log-supervised")).click();
+  await shot("15-hours-supervised");
+  await (await byTestId(b, "hours-board-tab")).click();
+  await (await byTestId(b, "board-table")).waitForDisplayed();
+  await shot("16-hours-board");
+  await (await byTestId(b, "board-open")).click();
+  await (await byTestId(b, "timeline-entry")).waitForDisplayed();
+  await shot("17-hours-timeline");
+  await (await byTestId(b, "hours-queue-tab")).click();
+  await (await byTestId(b, "queue-row")).waitForDisplayed();
+  await shot("18-hours-queue");
+} finally {
+  await hours.close();
 }
 console.log(`screenshots in ${OUT}`);

@@ -186,6 +186,33 @@ export async function formDemoTeams(browser) {
   await (await byTestId(browser, "rules-met")).waitForDisplayed({ timeout: 30_000 });
 }
 
+/**
+ * From an empty app: seeds the demo, then opens the HeadStart demo wave (six weeks in, with
+ * hours logged) on its Hours tab.
+ */
+export async function openHoursDemo(browser) {
+  await (await byTestId(browser, "open-demo")).click();
+  await textWhen(await byTestId(browser, "crumb-wave"), (s) => s === "Wave 1 – Peak District", "the demo wave opens");
+  await (await byTestId(browser, "crumb-programmes")).click();
+  let headstart;
+  await browser.waitUntil(
+    async () => {
+      for (const p of await browser.$$('[data-testid="programme"]')) {
+        if ((await p.getText().catch(() => "")).includes("Demo: HeadStart")) headstart = p;
+      }
+      return headstart !== undefined;
+    },
+    { timeoutMsg: "the HeadStart demo programme is listed" },
+  );
+  await headstart.click();
+  const open = await byTestId(browser, "open-wave");
+  await textWhen(open, (t) => t.includes("Sheffield volunteers"), "the HeadStart wave is listed");
+  await open.click();
+  await textWhen(await byTestId(browser, "crumb-wave"), (s) => s === "Sheffield volunteers", "the HeadStart wave opens");
+  await (await byTestId(browser, "tab-hours")).click();
+  await (await byTestId(browser, "hours-log")).waitForDisplayed();
+}
+
 /** Chooses `file` in the import wizard's file picker. */
 export async function chooseRosterFile(browser, file) {
   await (await byTestId(browser, "tab-import")).click();

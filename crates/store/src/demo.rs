@@ -19,6 +19,7 @@ const DEMO_SEED: u64 = 2027;
 pub const DEMO_HOURS_PROGRAMME: &str = "Demo: HeadStart";
 pub const DEMO_HOURS_WAVE: &str = "Sheffield volunteers";
 const DEMO_HOURS_SIZE: usize = 30;
+const DEMO_HOURS_GROUPS: usize = 5;
 const DEMO_ORGANISATIONS: [(&str, &str, &str); 4] = [
     (
         "Hope Food Bank",
@@ -121,6 +122,17 @@ impl Store {
             self.save_volunteering_organisation(name, contact, address)?;
         }
         let people = self.participants(wave.id)?;
+        // Groups that volunteer together, for logging a whole group's session at once.
+        let groups: Vec<crate::Placement> = people
+            .iter()
+            .enumerate()
+            .map(|(i, p)| crate::Placement {
+                participant_id: p.id,
+                team: (i % DEMO_HOURS_GROUPS) as u32,
+                pinned: false,
+            })
+            .collect();
+        self.save_team_set(wave.id, "Volunteering groups", "{}", &groups)?;
         let mut batch = Vec::new();
         let mut last_of_person = Vec::new();
         for (i, p) in people.iter().enumerate() {
