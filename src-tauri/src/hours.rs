@@ -6,7 +6,7 @@ use mixwell_domain::hours::{Decision, LedgerEntry, Verification, VerifyMethod};
 use mixwell_domain::Id;
 use mixwell_store::{
     operator_name, HoursReportKind, HoursTimeline, NewHours, ParticipantHours, PendingHours,
-    ProgrammeMilestone, VolunteeringOrganisation,
+    ProgrammeMilestone, VolunteerPlacement, VolunteeringOrganisation,
 };
 use tauri::State;
 
@@ -31,6 +31,28 @@ pub async fn save_volunteering_organisation(
     address: String,
 ) -> Reply<VolunteeringOrganisation> {
     state.with_store(|s| s.save_volunteering_organisation(&name, &contact, &address))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn list_placements(
+    state: State<'_, AppState>,
+    participant_id: Id,
+) -> Reply<Vec<VolunteerPlacement>> {
+    state.with_store(|s| s.placements(participant_id))
+}
+
+/// Places a participant with an organisation, or changes the supervisor there.
+#[tauri::command]
+#[specta::specta]
+pub async fn place_volunteer(
+    state: State<'_, AppState>,
+    participant_id: Id,
+    organisation_id: Id,
+    supervisor: String,
+    starts_on: Option<chrono::NaiveDate>,
+) -> Reply<VolunteerPlacement> {
+    state.with_store(|s| s.place_volunteer(participant_id, organisation_id, &supervisor, starts_on))
 }
 
 /// Saves every row or none; a refusal carries each problem with its row

@@ -86,6 +86,8 @@ pub fn specta_builder<R: tauri::Runtime>() -> tauri_specta::Builder<R> {
         rota::print_rota_sheets,
         hours::list_volunteering_organisations,
         hours::save_volunteering_organisation,
+        hours::list_placements,
+        hours::place_volunteer,
         hours::log_hours,
         hours::void_hours,
         hours::adjust_hours,

@@ -63,6 +63,9 @@ export const commands = {
 	printRotaSheets: (waveId: string) => typedError<string, AppError_Serialize>(__TAURI_INVOKE("print_rota_sheets", { waveId })),
 	listVolunteeringOrganisations: () => typedError<VolunteeringOrganisation[], AppError_Serialize>(__TAURI_INVOKE("list_volunteering_organisations")),
 	saveVolunteeringOrganisation: (name: string, contact: string, address: string) => typedError<VolunteeringOrganisation, AppError_Serialize>(__TAURI_INVOKE("save_volunteering_organisation", { name, contact, address })),
+	listPlacements: (participantId: string) => typedError<VolunteerPlacement_Serialize[], AppError_Serialize>(__TAURI_INVOKE("list_placements", { participantId })),
+	/**  Places a participant with an organisation, or changes the supervisor there. */
+	placeVolunteer: (participantId: string, organisationId: string, supervisor: string, startsOn: string | null) => typedError<VolunteerPlacement_Serialize, AppError_Serialize>(__TAURI_INVOKE("place_volunteer", { participantId, organisationId, supervisor, startsOn })),
 	/**
 	 *  Saves every row or none; a refusal carries each problem with its row
 	 *  (`details.kind = "hours_problems"`).
@@ -1019,6 +1022,27 @@ export type VerifyMethod =
 "coordinator" | 
 /**  The placement's supervisor confirmed it on the spot. */
 "supervisor";
+
+/**  A participant placed with an organisation, and who supervises them there. */
+export type VolunteerPlacement = VolunteerPlacement_Serialize | VolunteerPlacement_Deserialize;
+
+/**  A participant placed with an organisation, and who supervises them there. */
+export type VolunteerPlacement_Deserialize = {
+	id: string,
+	participant_id: string,
+	organisation_id: string,
+	supervisor: string,
+	starts_on?: string | null,
+};
+
+/**  A participant placed with an organisation, and who supervises them there. */
+export type VolunteerPlacement_Serialize = {
+	id: string,
+	participant_id: string,
+	organisation_id: string,
+	supervisor: string,
+	starts_on: string | null,
+};
 
 /**  A charity or other place young people volunteer at. */
 export type VolunteeringOrganisation = {

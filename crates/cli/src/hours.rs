@@ -180,6 +180,44 @@ pub fn run(store: &mut Store, command: HoursCommand) -> CliResult {
             Ok(())
         }
         HoursCommand::Milestones(command) => milestones(store, command),
+        HoursCommand::Orgs => {
+            for o in store.volunteering_organisations()? {
+                println!("{}\t{}\t{}", o.name, o.contact, o.address);
+            }
+            Ok(())
+        }
+        HoursCommand::Org {
+            name,
+            contact,
+            address,
+        } => {
+            let o = store.save_volunteering_organisation(&name, &contact, &address)?;
+            println!("saved {}", o.name);
+            Ok(())
+        }
+        HoursCommand::Place {
+            participant,
+            org,
+            supervisor,
+            starts,
+        } => {
+            let who = store.find_participant_ref(&participant)?;
+            let organisation = store
+                .volunteering_organisations()?
+                .into_iter()
+                .find(|o| o.name.eq_ignore_ascii_case(org.trim()))
+                .ok_or(StoreError::NoSuchName {
+                    what: "organisation",
+                    name: org.clone(),
+                })?;
+            store.place_volunteer(who, organisation.id, &supervisor, starts)?;
+            println!(
+                "placed {participant} with {} (supervisor {})",
+                organisation.name,
+                supervisor.trim()
+            );
+            Ok(())
+        }
     }
 }
 
@@ -400,6 +438,21 @@ fn show(store: &Store, participant: &str) -> CliResult {
         hours_and_minutes(h.totals.verified_minutes),
         hours_and_minutes(h.totals.pending_minutes)
     );
+    let names: std::collections::HashMap<Id, String> = store
+        .volunteering_organisations()?
+        .into_iter()
+        .map(|o| (o.id, o.name))
+        .collect();
+    for p in store.placements(id)? {
+        println!(
+            "  placed with {} (supervisor {}{})",
+            names.get(&p.organisation_id).map_or("?", String::as_str),
+            p.supervisor,
+            p.starts_on
+                .map(|d| format!(", from {}", uk_date(d)))
+                .unwrap_or_default()
+        );
+    }
     for m in &h.milestones {
         let state = match (m.reached_on, m.last_day) {
             (Some(on), _) => format!("reached on {}", uk_date(on)),

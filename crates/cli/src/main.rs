@@ -153,6 +153,29 @@ pub enum HoursCommand {
     /// What verified minutes unlock in a programme.
     #[command(subcommand)]
     Milestones(MilestonesCommand),
+    /// The organisations young people volunteer at, with contact and address.
+    Orgs,
+    /// Add an organisation, or change the contact and address of the one with that name.
+    Org {
+        #[arg(long, value_name = "NAME")]
+        name: String,
+        #[arg(long, value_name = "TEXT", default_value = "")]
+        contact: String,
+        #[arg(long, value_name = "TEXT", default_value = "")]
+        address: String,
+    },
+    /// Place a participant with an organisation and name their supervisor there.
+    Place {
+        #[arg(long, value_name = "ID")]
+        participant: String,
+        #[arg(long, value_name = "NAME")]
+        org: String,
+        #[arg(long, value_name = "NAME")]
+        supervisor: String,
+        /// The placement's first day.
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        starts: Option<chrono::NaiveDate>,
+    },
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]

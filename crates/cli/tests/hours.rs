@@ -142,9 +142,58 @@ fn logged_hours_are_pending_until_verified_and_a_void_takes_them_out() {
     let again = refused(&db, &["hours", "verify", &id, "--by", "Priya Shah"]);
     assert!(again.contains("already verified"), "{again}");
 
+    ok(
+        &db,
+        &[
+            "hours",
+            "org",
+            "--name",
+            "food bank",
+            "--contact",
+            "Dee Walsh",
+            "--address",
+            "12 Market St",
+        ],
+    );
+    assert_eq!(
+        ok(&db, &["hours", "orgs"]).trim(),
+        "Food Bank\tDee Walsh\t12 Market St",
+        "the same organisation, its name as first written"
+    );
+    ok(
+        &db,
+        &[
+            "hours",
+            "place",
+            "--participant",
+            "H1",
+            "--org",
+            "Food Bank",
+            "--supervisor",
+            "Dee Walsh",
+        ],
+    );
+    let nowhere = refused(
+        &db,
+        &[
+            "hours",
+            "place",
+            "--participant",
+            "H1",
+            "--org",
+            "Nowhere",
+            "--supervisor",
+            "X",
+        ],
+    );
+    assert!(nowhere.contains("Nowhere"), "{nowhere}");
     let shown = ok(&db, &["hours", "show", "--participant", "H1"]);
     assert!(
         shown.contains("verified by Priya Shah (coordinator)"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("placed with Food Bank (supervisor Dee Walsh)"),
         "{shown}"
     );
 

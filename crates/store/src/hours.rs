@@ -589,9 +589,14 @@ impl Store {
         address: &str,
     ) -> StoreResult<VolunteeringOrganisation> {
         let name = validate_name("organisation", name)?;
+        // The name stays as first written: "food bank" finds "Food Bank".
+        let existing = self
+            .volunteering_organisations()?
+            .into_iter()
+            .find(|o| o.name.to_lowercase() == name.to_lowercase());
         let organisation = VolunteeringOrganisation {
-            id: organisation_id_by_name(self.conn(), &name)?.unwrap_or_else(Id::now_v7),
-            name,
+            id: existing.as_ref().map_or_else(Id::now_v7, |o| o.id),
+            name: existing.map_or(name, |o| o.name),
             contact: contact.trim().to_owned(),
             address: address.trim().to_owned(),
         };
