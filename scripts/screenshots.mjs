@@ -81,11 +81,17 @@ try {
   const b = hours.browser;
   const shot = (name) => b.saveScreenshot(path.join(OUT, `${name}.png`));
   await openHoursDemo(b);
+  await (await byTestId(b, "log-who")).waitForDisplayed();
   await shot("13-hours-log");
+  await (await byTestId(b, "log-mode-team")).click();
+  await (await byTestId(b, "log-came")).waitForDisplayed();
+  await shot("14-hours-team");
   await (await byTestId(b, "log-mode-sheet")).click();
+  await (await byTestId(b, "log-sheet")).waitForDisplayed();
   await shot("14-hours-sheet");
   await (await byTestId(b, "log-mode-single")).click();
   await (await byTestId(b, "log-supervised")).click();
+  await (await byTestId(b, "signature-pad")).waitForDisplayed();
   await shot("15-hours-supervised");
   await (await byTestId(b, "hours-board-tab")).click();
   await (await byTestId(b, "board-table")).waitForDisplayed();
@@ -96,6 +102,9 @@ try {
   await (await byTestId(b, "hours-queue-tab")).click();
   await (await byTestId(b, "queue-row")).waitForDisplayed();
   await shot("18-hours-queue");
+  await (await byTestId(b, "hours-organisations-tab")).click();
+  await (await byTestId(b, "organisation-row")).waitForDisplayed();
+  await shot("19-hours-organisations");
 } finally {
   await hours.close();
 }
