@@ -91,6 +91,19 @@ fn problems(error: StoreError) -> Vec<(u32, String, HoursProblemCode)> {
     }
 }
 
+/// A coordinator's approval.
+fn verify(store: &mut Store, entry: mixwell_domain::Id) {
+    store
+        .decide_hours(
+            entry,
+            Decision::Verified,
+            VerifyMethod::Coordinator,
+            "Priya",
+            None,
+        )
+        .unwrap();
+}
+
 fn participant_id(store: &Store, wave: &Wave, external: &str) -> mixwell_domain::Id {
     store
         .participants(wave.id)
@@ -116,15 +129,7 @@ fn logged_hours_wait_for_a_decision_and_count_once_verified() {
     let totals = store.participant_hours(h1).unwrap().totals;
     assert_eq!((totals.verified_minutes, totals.pending_minutes), (0, 90));
 
-    store
-        .decide_hours(
-            entry.id,
-            Decision::Verified,
-            VerifyMethod::Coordinator,
-            "Priya",
-            None,
-        )
-        .unwrap();
+    verify(&mut store, entry.id);
     let standing = store.participant_hours(h1).unwrap();
     assert_eq!(
         (
@@ -229,15 +234,7 @@ fn corrections_are_new_entries_and_the_history_keeps_every_step() {
         .log_hours(&[hours("H1", "Food Bank", "2027-07-20", 120)], "Sam", false)
         .unwrap()
         .remove(0);
-    store
-        .decide_hours(
-            entry.id,
-            Decision::Verified,
-            VerifyMethod::Coordinator,
-            "Priya",
-            None,
-        )
-        .unwrap();
+    verify(&mut store, entry.id);
     clock.at(2027, 7, 21, 13);
     let missing_reason = store.adjust_hours(entry.id, 90, " ", "Sam").unwrap_err();
     assert_eq!(
@@ -313,15 +310,7 @@ fn the_interview_window_closes_two_calendar_months_after_the_first_day() {
         .log_hours(&[hours("H1", "Food Bank", "2027-07-05", 600)], "Sam", false)
         .unwrap()
         .remove(0);
-    store
-        .decide_hours(
-            first.id,
-            Decision::Verified,
-            VerifyMethod::Coordinator,
-            "Priya",
-            None,
-        )
-        .unwrap();
+    verify(&mut store, first.id);
     clock.at(2027, 8, 22, 9);
     let at_risk = |store: &Store| -> Vec<String> {
         store
@@ -337,15 +326,7 @@ fn the_interview_window_closes_two_calendar_months_after_the_first_day() {
         .log_hours(&[hours("H1", "Food Bank", "2027-08-21", 360)], "Sam", false)
         .unwrap()
         .remove(0);
-    store
-        .decide_hours(
-            last.id,
-            Decision::Verified,
-            VerifyMethod::Coordinator,
-            "Priya",
-            None,
-        )
-        .unwrap();
+    verify(&mut store, last.id);
     let h1 = participant_id(&store, &wave, "H1");
     let interview = store.participant_hours(h1).unwrap().milestones.remove(1);
     assert_eq!(interview.reached_on, Some(day("2027-08-21")));
@@ -404,15 +385,7 @@ fn reports_per_participant_organisation_and_entry_add_up_in_csv_and_xlsx() {
             false,
         )
         .unwrap();
-    store
-        .decide_hours(
-            logged[0].id,
-            Decision::Verified,
-            VerifyMethod::Coordinator,
-            "Priya",
-            None,
-        )
-        .unwrap();
+    verify(&mut store, logged[0].id);
     store.void_hours(logged[2].id, "wrong day", "Sam").unwrap();
 
     let people = store
