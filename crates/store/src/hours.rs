@@ -9,7 +9,7 @@ use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use mixwell_domain::hours::{
     check_day_and_minutes, effective, hours_and_minutes, london_date, progress, totals, uk_date,
     Decision, Effective, EntryKind, HoursProblem, HoursProblemCode, LedgerEntry, Milestone,
-    MilestoneProgress, Totals, Verification, VerifyMethod, MINUTES_IN_A_DAY,
+    MilestoneProgress, Status, Totals, Verification, VerifyMethod, MINUTES_IN_A_DAY,
 };
 use mixwell_domain::programme::validate_name;
 use mixwell_domain::Id;
@@ -843,7 +843,7 @@ impl Store {
                 "say why the entry is being corrected",
             ));
         }
-        if state.status == mixwell_domain::hours::Status::Voided {
+        if state.status == Status::Voided {
             problems.push(HoursProblem::new(
                 0,
                 "entry_id",
@@ -926,7 +926,6 @@ impl Store {
     ) -> StoreResult<Verification> {
         let by = validate_name("name of whoever decides", by)?;
         let (original, state, _) = self.chain_of(entry_id)?;
-        use mixwell_domain::hours::Status;
         let already = match (state.status, decision) {
             (Status::Voided, _) => Some("this entry has been voided"),
             (Status::Verified, Decision::Verified) => Some("this entry is already verified"),
@@ -1065,7 +1064,7 @@ impl Store {
         let mut pending: Vec<PendingHours> = ledger
             .chains()
             .into_iter()
-            .filter(|c| c.status == mixwell_domain::hours::Status::Pending)
+            .filter(|c| c.status == Status::Pending)
             .filter_map(|c| {
                 let original = ledger.entries.iter().find(|e| e.id == c.entry_id)?;
                 Some(PendingHours {

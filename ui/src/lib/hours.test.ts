@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { CommandError } from "./api";
-import { findParticipant, hoursAndMinutes, hoursProblems, londonToday, minutesBetween, onlyDuplicates, parseDuration, participantLabel, percent } from "./hours";
+import { findParticipant, formatInstant, hoursAndMinutes, hoursProblems, londonToday, minutesBetween, onlyDuplicates, parseDuration, participantLabel, percent } from "./hours";
 
 describe("hours as staff read and type them", () => {
   it("shows whole minutes as hours and minutes", () => {
@@ -40,6 +40,11 @@ describe("hours as staff read and type them", () => {
     expect(onlyDuplicates(hoursProblems(refused([duplicate])))).toBe(true);
     expect(onlyDuplicates(hoursProblems(refused([duplicate, future])))).toBe(false);
     expect(hoursProblems(new Error("other"))).toEqual([]);
+  });
+
+  it("shows when something was recorded in London time", () => {
+    expect(formatInstant("2027-07-21T13:05:00.000Z")).toBe("21/07/2027 14:05");
+    expect(formatInstant("2027-01-21T13:05:00Z")).toBe("21/01/2027 13:05");
   });
 
   it("caps progress at 100%", () => {

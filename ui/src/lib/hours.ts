@@ -93,3 +93,20 @@ export function findParticipant<P extends { id: string; record: { first_name: st
   const named = people.filter((p) => `${p.record.first_name} ${p.record.last_name}`.toLowerCase() === t);
   return named.length === 1 ? named[0]! : null;
 }
+
+/** When something was recorded, as staff in the UK read it: "21/07/2027 14:05". */
+export function formatInstant(iso: string): string {
+  const at = new Date(iso);
+  if (Number.isNaN(at.getTime())) return iso;
+  const parts = new Intl.DateTimeFormat("en-GB", {
+    timeZone: "Europe/London",
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+  }).formatToParts(at);
+  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
+  return `${part("day")}/${part("month")}/${part("year")} ${part("hour")}:${part("minute")}`;
+}
