@@ -14,12 +14,17 @@
 //! have). A chain of leading roles cannot make a breach of rule 3, which looks at who leads
 //! and who holds a role when, not at which leading role; a chain of the other roles can, as
 //! rule 3 weighs their turns as they stood at the time and who sits out when, so it is kept
-//! only when the checker finds no more breaches of rule 3 than before.
+//! only when the checker finds no more breaches of rule 3 than before. Breadth-first search
+//! offers one path to each person; when the checker turns them all down and a role is still
+//! uneven, every simple path of up to `PATH_LIMIT` links is tried.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 
 use crate::fairness::{Breach, FairnessReport};
 use crate::problem::{Assignment, RotaProblem};
+
+/// The longest chain tried when breadth-first search leaves a role uneven.
+const PATH_LIMIT: usize = 5;
 
 /// Passes roles along chains while that lowers the sum over people and roles of turns
 /// squared; each chain lowers it by a whole number, so it ends. Turns
@@ -62,6 +67,9 @@ pub(crate) fn even_out_roles(problem: &RotaProblem, planned: &mut [Assignment]) 
             }
         }
         while pass.improve() {}
+        // Breadth-first search finds one path to each person; when every chain it offers
+        // breaks rule 3 and a role is still uneven, other paths may not.
+        while pass.uneven() > 0 && pass.improve_by_any_path() {}
     }
 }
 
@@ -169,6 +177,69 @@ impl Pass<'_> {
             }
         }
         false
+    }
+
+    /// Like `improve`, for the roles still uneven, trying every simple path of up to
+    /// `PATH_LIMIT` links rather than the first path to each person.
+    fn improve_by_any_path(&mut self) -> bool {
+        let roles = self.problem.roles.len();
+        let uneven: Vec<usize> = (0..roles).filter(|&r| self.spread(r) > 1).collect();
+        let leads = |r: usize| r < roles && self.problem.roles[r].leading;
+        for &a in &uneven {
+            for b in (0..self.turns.columns).filter(|&b| b != a && leads(a) == leads(b)) {
+                let gain = Gain::new(self.problem, (a, b));
+                let most = self
+                    .members
+                    .iter()
+                    .copied()
+                    .max_by_key(|&p| self.turns.at(p, a));
+                let Some(p) = most else { return false };
+                let mut path = Vec::new();
+                if self.paths_from(&gain, p, p, &mut path) {
+                    return true;
+                }
+            }
+        }
+        false
+    }
+
+    /// Depth-first over simple paths from `x` (the chain so far in `path`, starting at
+    /// `p`); applies and keeps the first chain `keep` accepts.
+    fn paths_from(&mut self, gain: &Gain, p: u32, x: u32, path: &mut Vec<Step>) -> bool {
+        if path.len() == PATH_LIMIT {
+            return false;
+        }
+        for step in self.steps(x, gain.roles) {
+            let y = step.to;
+            if y == p || path.iter().any(|s| s.to == y) {
+                continue;
+            }
+            path.push(step);
+            if gain.surplus(self.turns, p) - gain.surplus(self.turns, y) >= gain.needed {
+                let chain: Vec<Step> = path.iter().rev().copied().collect();
+                if self.keep(&chain) {
+                    return true;
+                }
+            }
+            if self.paths_from(gain, p, y, path) {
+                return true;
+            }
+            path.pop();
+        }
+        false
+    }
+
+    /// The fewest and most turns of a role in the team, apart.
+    fn spread(&self, role: usize) -> i64 {
+        let turns = self.members.iter().map(|&p| self.turns.at(p, role));
+        turns.clone().max().unwrap_or(0) - turns.min().unwrap_or(0)
+    }
+
+    /// How many roles are shared unevenly in the team.
+    fn uneven(&self) -> usize {
+        (0..self.problem.roles.len())
+            .filter(|&r| self.spread(r) > 1)
+            .count()
     }
 
     /// Breadth-first over people: from `p`, each session where the current person holds

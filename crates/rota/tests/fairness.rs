@@ -148,11 +148,9 @@ proptest! {
     }
 
     /// Rule 2 where the sessions allow it: every session uses every role, and everyone is
-    /// there. Leading roles are evened out whatever their number; the other roles are too
-    /// when one role leads (the programme default). With several leading roles, equal
-    /// status across the wave comes first and can, rarely, leave another role uneven (1
-    /// rota in 2,400 of two teams of 4 to 8 with 2 to 4 leading roles; 1 in 27 before
-    /// sitting out was passed along chains).
+    /// there. Every role is evened out, whatever the number of leading roles (with several,
+    /// the share-out of leading turns decides how many turns of the other roles each person
+    /// can have, and chains pass those roles and sitting out along to fit).
     #[test]
     fn without_absences_every_role_is_shared_within_one_turn(
         p in arb_problem_with(0.0, 1.0), seed in any::<u64>()
@@ -160,13 +158,9 @@ proptest! {
         let mut p = p;
         let every_role: Vec<usize> = (0..p.roles.len()).collect();
         p.sessions.iter_mut().for_each(|s| s.clone_from(&every_role));
-        let leading = p.roles.iter().filter(|r| r.leading).count();
         let rota = plan(&p, seed).unwrap();
         let report = FairnessReport::check(&p, &rota);
-        let uneven = breaches(&report, |b| match b {
-            Breach::UnevenRole { role, .. } => leading <= 1 || p.roles[*role].leading,
-            _ => false,
-        });
+        let uneven = breaches(&report, |b| matches!(b, Breach::UnevenRole { .. }));
         prop_assert!(uneven.is_empty(), "{uneven:?}");
     }
 
@@ -308,7 +302,7 @@ fn a_hand_edit_that_gives_a_second_lead_too_soon_is_named() {
 /// one person who sits out only once, and holding every role within one turn then needs
 /// that person to lead four times. The share-out of leading turns could give the four
 /// turns to others, leaving the one who sits out least a third turn of some other role.
-/// Chains that pass other roles and sitting out along now even it out.
+/// Chains that pass the other roles and sitting out along now even it out.
 #[test]
 fn the_one_who_sits_out_least_is_not_left_a_third_turn_of_a_role_when_two_lead() {
     let p = problem(
