@@ -44,10 +44,13 @@ const DEMO_ORGANISATIONS: [(&str, &str, &str); 4] = [
 ];
 
 impl Store {
-    /// Creates the demo programme and wave with about 120 young people. Running it again
-    /// leaves the demo as it is; returns the wave and whether it was created now.
+    /// Creates the demo programme and wave with about 120 young people, and the HeadStart
+    /// demo. Running it again leaves the demo as it is; returns the NCS wave and whether it
+    /// was created now.
     pub fn seed_demo(&mut self) -> StoreResult<(Wave, bool)> {
         if let Ok(wave) = self.find_wave(Some(DEMO_PROGRAMME), DEMO_WAVE) {
+            // A demo seeded before hours existed gains the HeadStart wave.
+            self.seed_hours_demo()?;
             return Ok((wave, false));
         }
         let programme = match self.find_programme(DEMO_PROGRAMME) {

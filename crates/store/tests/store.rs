@@ -379,8 +379,40 @@ fn the_demo_programme_is_seeded_once() {
     let people = store.participants(wave.id).unwrap();
     assert_eq!(people.len(), 120);
     assert!(people.iter().filter(|p| !p.friends.is_empty()).count() > 30);
+    let hours = store
+        .find_wave(
+            Some(mixwell_store::DEMO_HOURS_PROGRAMME),
+            mixwell_store::DEMO_HOURS_WAVE,
+        )
+        .unwrap();
+    let board = store.wave_hours(hours.id).unwrap();
+    assert_eq!(board.len(), 30);
+    let entries = |store: &Store| -> usize {
+        board
+            .iter()
+            .map(|p| {
+                store
+                    .hours_timeline(p.participant_id)
+                    .unwrap()
+                    .entries
+                    .len()
+            })
+            .sum()
+    };
+    let logged = entries(&store);
+    assert!(logged > 60, "{logged} demo entries");
+    assert!(board.iter().any(|p| p.milestones.iter().any(|m| m.at_risk)));
+    assert!(!store.pending_hours(hours.id).unwrap().is_empty());
+    // Nothing a person would call personal beyond names is in the HeadStart demo.
+    assert!(store
+        .participants(hours.id)
+        .unwrap()
+        .iter()
+        .all(|p| p.record.ethnicity.is_empty() && p.record.faith.is_empty()));
+
     let (again, created) = store.seed_demo().unwrap();
     assert!(!created);
     assert_eq!(again.id, wave.id);
     assert_eq!(store.participants(wave.id).unwrap().len(), 120);
+    assert_eq!(entries(&store), logged, "the hours are seeded once too");
 }
