@@ -142,6 +142,11 @@ pub fn run(db: &Path, command: Command) -> CliResult {
                 mixwell_store::DEMO_PROGRAMME,
                 wave.name
             );
+            println!(
+                "and {} / {}, six weeks of volunteering hours",
+                mixwell_store::DEMO_HOURS_PROGRAMME,
+                mixwell_store::DEMO_HOURS_WAVE
+            );
             Ok(())
         }
     }
