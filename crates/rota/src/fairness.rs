@@ -113,6 +113,11 @@ impl FairnessReport {
                 // The planner's share-out, from the same turns: what it may do is what passes.
                 status::update_targets(&mut targets, problem, &tally, &absent, session);
             }
+            let slack = if ordered {
+                status::slack(problem, &tally, &absent, &targets, session)
+            } else {
+                Vec::new()
+            };
             let mut holding = HashSet::new();
             for a in assignments {
                 if absent.contains(&(session, a.person)) {
@@ -155,6 +160,7 @@ impl FairnessReport {
                         present: &present,
                         holding: &holding,
                         targets: &targets,
+                        slack: &slack,
                     };
                     breaches.extend(two_running(problem, &tally, assignments, &moment));
                 }
@@ -252,6 +258,8 @@ struct Moment<'a> {
     /// Everyone's leading turns as the wave's share-out plans them: a spare leading turn
     /// goes by it before rule 3.
     targets: &'a [u32],
+    /// How long each person can wait for those turns (`status::slack`).
+    slack: &'a [u32],
 }
 
 /// Rule 3 at one session for one team: holding a role again straight away is a breach when
@@ -271,6 +279,7 @@ fn two_running(
         present,
         holding,
         targets,
+        slack,
     } = *moment;
     if session == 0 {
         return Vec::new();
@@ -287,8 +296,8 @@ fn two_running(
             let leading = problem.roles[a.role].leading;
             idle.iter().any(|&q| {
                 if leading {
-                    status::lead_order(tally, targets, q)
-                        <= status::lead_order(tally, targets, a.person)
+                    status::lead_order(tally, targets, slack, q)
+                        <= status::lead_order(tally, targets, slack, a.person)
                 } else {
                     tally.turns(q, a.role) <= tally.turns(a.person, a.role)
                 }

@@ -2,7 +2,8 @@
 //! minimum-cost matching (Kuhn–Munkres), so one role's choice never starves another. The
 //! price of giving a role to someone ranks the fairness rules in order: leading turns first
 //! (everyone leads once before anyone leads twice), then the wave's share-out of spare
-//! leading turns, then turns of that role, then not holding a role two sessions running,
+//! leading turns, then for leading roles whoever will be away for the chances they would
+//! wait for (`status::slack`), then turns of that role, then not holding a role two sessions running,
 //! then whoever was away since their last turn, then trying new roles, then turns of roles
 //! that do not lead (so whoever the share-out gives more leading turns sits out less),
 //! then a seeded tie-break. For leading roles, turns of the role come after not holding a
@@ -30,6 +31,7 @@ use crate::{even_out, status};
 /// afterwards without touching rules 1, 3 or 4 (`even_out`), who leads cannot.
 const LEADS: i128 = 10i128.pow(24);
 const SHARE: i128 = 10i128.pow(19);
+const SLACK: i128 = 10i128.pow(16);
 const ROLE_TURNS: i128 = 10i128.pow(14);
 const TWO_RUNNING: i128 = 10i128.pow(13);
 const LEADING_ROLE_TURNS: i128 = 10i128.pow(8);
@@ -66,6 +68,7 @@ pub fn plan(problem: &RotaProblem, seed: u64) -> Result<Vec<Assignment>, RotaErr
     let mut targets = Vec::new();
     for session in problem.from_session..problem.sessions.len() {
         status::update_targets(&mut targets, problem, &tally, &absent, session);
+        let slack = status::slack(problem, &tally, &absent, &targets, session);
         let jitter: Vec<i128> = (0..problem.people)
             .map(|_| rng.random_range(0..JITTER))
             .collect();
@@ -128,7 +131,8 @@ pub fn plan(problem: &RotaProblem, seed: u64) -> Result<Vec<Assignment>, RotaErr
                         + jitter[person as usize];
                     if leading {
                         price += i128::from(tally.leads(person) - fewest_leads) * LEADS
-                            - i128::from(targets[person as usize]) * SHARE;
+                            - i128::from(targets[person as usize]) * SHARE
+                            + i128::from(slack[person as usize].min(999)) * SLACK;
                     }
                     price
                 };

@@ -133,13 +133,42 @@ fn chances_to_lead(
 
 /// Who comes first for a leading turn, as far as background decides it: fewer leading turns
 /// so far (rule 1), then more turns still to come in the share-out (so the people given a
-/// spare get to it, even when a session needs several leaders at once). Smaller is first.
-pub(crate) fn lead_order(tally: &Tally, targets: &[u32], person: u32) -> (u32, Reverse<u32>) {
+/// spare get to it, even when a session needs several leaders at once), then less slack
+/// (whoever will be away for the chances they would otherwise wait for). Smaller is first.
+pub(crate) fn lead_order(
+    tally: &Tally,
+    targets: &[u32],
+    slack: &[u32],
+    person: u32,
+) -> (u32, Reverse<u32>, u32) {
     let leads = tally.leads(person);
     (
         leads,
         Reverse(targets.get(person as usize).copied().unwrap_or(leads)),
+        slack.get(person as usize).copied().unwrap_or(u32::MAX),
     )
+}
+
+/// For each person at `session`: how many of the leading sessions after it they will be
+/// there for, beyond those they need for the turns the share-out still plans for them if
+/// they lead now. 0 means that passing over them now leaves them short (they are away
+/// later), so among people otherwise equal they lead first.
+pub(crate) fn slack(
+    problem: &RotaProblem,
+    tally: &Tally,
+    absent: &HashSet<(usize, u32)>,
+    targets: &[u32],
+    session: usize,
+) -> Vec<u32> {
+    let later = leading_sessions(problem, session + 1);
+    (0..problem.people as u32)
+        .map(|p| {
+            let owed_after_now = targets
+                .get(p as usize)
+                .map_or(0, |&t| t.saturating_sub(tally.leads(p) + 1));
+            (chances_to_lead(&later, absent, p) as u32).saturating_sub(owed_after_now)
+        })
+        .collect()
 }
 
 /// The spares being shared out, with each attribute value's running deviation from its
@@ -238,11 +267,22 @@ impl<'p> Shares<'p> {
         for &p in members {
             self.shift(p, f64::from(reached[p as usize]) - mean);
         }
-        let candidates: Vec<u32> = available
+        let mut candidates: Vec<u32> = available
             .iter()
             .copied()
             .filter(|&p| tally.leads(p) <= level)
             .collect();
+        // The spares are the turns of the plan's last, partial round, which fall in its
+        // last sessions: someone away for all of those cannot take one, so others get them.
+        let last_round = last_sessions_holding(problem, absent, (session, team), spares);
+        let there: Vec<u32> = candidates
+            .iter()
+            .copied()
+            .filter(|&p| last_round.iter().any(|&s| !absent.contains(&(s, p))))
+            .collect();
+        if there.len() >= spares {
+            candidates = there;
+        }
         for _ in 0..spares {
             let best = candidates
                 .iter()
@@ -419,24 +459,53 @@ impl<'p> Shares<'p> {
 
 /// The leading turns `team` will fill from `session` to the end of the plan, given who is
 /// away when (a team short of people fills the first roles only).
+/// The team's last sessions from `session` on that together hold `turns` leading turns.
+fn last_sessions_holding(
+    problem: &RotaProblem,
+    absent: &HashSet<(usize, u32)>,
+    (session, team): (usize, usize),
+    turns: usize,
+) -> Vec<usize> {
+    let mut held = 0;
+    let mut sessions = Vec::new();
+    for s in (session..problem.sessions.len()).rev() {
+        if held >= turns {
+            break;
+        }
+        let here = leading_turns_in(problem, absent, s, team);
+        if here > 0 {
+            held += here;
+            sessions.push(s);
+        }
+    }
+    sessions
+}
+
+/// How many leading roles the team fills in session `s`, with the people there.
+fn leading_turns_in(
+    problem: &RotaProblem,
+    absent: &HashSet<(usize, u32)>,
+    s: usize,
+    team: usize,
+) -> usize {
+    let there = problem.teams[team]
+        .iter()
+        .filter(|&&p| !absent.contains(&(s, p)))
+        .count();
+    let in_use = &problem.sessions[s];
+    in_use[..there.min(in_use.len())]
+        .iter()
+        .filter(|&&r| problem.roles[r].leading)
+        .count()
+}
+
 fn leading_turns_left(
     problem: &RotaProblem,
     absent: &HashSet<(usize, u32)>,
     session: usize,
     team: usize,
 ) -> usize {
-    let members = &problem.teams[team];
     (session..problem.sessions.len())
-        .map(|s| {
-            let there = members
-                .iter()
-                .filter(|&&p| !absent.contains(&(s, p)))
-                .count();
-            let in_use = &problem.sessions[s];
-            in_use[..there.min(in_use.len())]
-                .iter()
-                .filter(|&&r| problem.roles[r].leading)
-                .count()
-        })
+        .map(|s| leading_turns_in(problem, absent, s, team))
         .sum()
 }
