@@ -194,7 +194,7 @@ impl FairnessReport {
                 most: s.most,
             }
         }));
-        let (equal_status, unequal) = equal_status(problem, &tally);
+        let (equal_status, unequal) = equal_status(problem, &tally, &absent);
         breaches.extend(unequal);
         let not_led_yet = problem
             .teams
@@ -366,8 +366,12 @@ fn uneven_roles(
 /// Rule 4: per attribute, the values' mean excess may differ by at most what one turn more
 /// or fewer for each of the two groups makes (1/n + 1/m): the rounding that sharing whole
 /// turns forces.
-fn equal_status(problem: &RotaProblem, tally: &Tally) -> (Vec<ValueTurns>, Vec<Breach>) {
-    let excess = excess_leads(problem, tally);
+fn equal_status(
+    problem: &RotaProblem,
+    tally: &Tally,
+    absent: &HashSet<(usize, u32)>,
+) -> (Vec<ValueTurns>, Vec<Breach>) {
+    let excess = excess_leads(problem, tally, absent);
     let leads: Vec<Option<f64>> = excess
         .iter()
         .enumerate()

@@ -2,7 +2,9 @@
 //! in rounds, so the order people lead in within a round changes nothing at the end; only
 //! who gets the turns of the last, partial round does. Those spare turns are shared out for
 //! the whole wave before planning (`lead_targets`), and among people who have led equally
-//! often, whoever has more turns to come in the share-out leads first (`lead_order`). The
+//! often, whoever has more turns to come in the share-out leads first (`lead_order`), then
+//! whoever will be away for the chances they would wait for (`slack`). A fair share is an
+//! equal one unless absences leave someone fewer chances than that (`fair_leads`). The
 //! planner and the checker both use this module, so what the planner may do and what the
 //! checker accepts are the same thing.
 
@@ -16,19 +18,56 @@ use crate::problem::{RotaProblem, Tally};
 
 /// Each person's leading turns above their fair share of their team's (None for people in
 /// no team).
-pub(crate) fn excess_leads(problem: &RotaProblem, tally: &Tally) -> Vec<Option<f64>> {
+pub(crate) fn excess_leads(
+    problem: &RotaProblem,
+    tally: &Tally,
+    absent: &HashSet<(usize, u32)>,
+) -> Vec<Option<f64>> {
     let mut excess = vec![None; problem.people];
-    for members in &problem.teams {
-        if members.is_empty() {
-            continue;
-        }
+    for (team, members) in problem.teams.iter().enumerate() {
         let total: u32 = members.iter().map(|&p| tally.leads(p)).sum();
-        let fair = f64::from(total) / members.len() as f64;
-        for &p in members {
+        for (&p, fair) in members.iter().zip(fair_leads(problem, absent, team, total)) {
             excess[p as usize] = Some(f64::from(tally.leads(p)) - fair);
         }
     }
     excess
+}
+
+/// Each member's fair share of the team's `total` leading turns, in the order of the team's
+/// members: an equal share, except that nobody can lead more often than the sessions with
+/// a leading role they are there for, so someone away for so many that they could not reach
+/// it has that many, and the rest is shared equally among the others (water-filling).
+/// Someone away who can catch up keeps an equal share; someone whose absences leave them
+/// short is not counted as their background leading less.
+pub(crate) fn fair_leads(
+    problem: &RotaProblem,
+    absent: &HashSet<(usize, u32)>,
+    team: usize,
+    total: u32,
+) -> Vec<f64> {
+    let members = &problem.teams[team];
+    let leading: Vec<usize> = (0..problem.sessions.len())
+        .filter(|&s| leading_turns_in(problem, absent, s, team) > 0)
+        .collect();
+    let caps: Vec<f64> = members
+        .iter()
+        .map(|&p| {
+            leading
+                .iter()
+                .filter(|&&s| !absent.contains(&(s, p)))
+                .count() as f64
+        })
+        .collect();
+    let mut order: Vec<usize> = (0..members.len()).collect();
+    order.sort_by(|&a, &b| caps[a].total_cmp(&caps[b]));
+    let mut left = f64::from(total);
+    let mut fair = vec![0.0; members.len()];
+    for (k, &i) in order.iter().enumerate() {
+        let equal = left / (members.len() - k) as f64;
+        fair[i] = equal.min(caps[i]);
+        left -= fair[i];
+    }
+    fair
 }
 
 /// The mean of `figures` over the people with each value of `attribute`.
@@ -263,9 +302,8 @@ impl<'p> Shares<'p> {
             reached[p as usize] = tally.leads(p).max(level);
         }
         let total: u32 = members.iter().map(|&p| reached[p as usize]).sum::<u32>() + spares as u32;
-        let mean = f64::from(total) / members.len() as f64;
-        for &p in members {
-            self.shift(p, f64::from(reached[p as usize]) - mean);
+        for (&p, fair) in members.iter().zip(fair_leads(problem, absent, team, total)) {
+            self.shift(p, f64::from(reached[p as usize]) - fair);
         }
         let mut candidates: Vec<u32> = available
             .iter()

@@ -360,3 +360,34 @@ fn someone_away_for_the_last_session_is_not_left_a_leading_turn_short() {
     let report = FairnessReport::check(&p, &rota);
     assert!(report.breaches.is_empty(), "{:?}", report.breaches);
 }
+
+/// Regression: in a team no larger than its leading roles everyone there leads every
+/// session, so someone away twice leads twice less; that was reported as their background
+/// leading less. A fair share now stops at the chances someone was there for.
+#[test]
+fn leading_less_only_because_away_is_not_unequal_status() {
+    let p = problem(
+        &[3],
+        3,
+        3,
+        &vec![vec![true; 3]; 14],
+        &[(0, 1), (3, 1), (1, 2), (8, 2)],
+        &[0, 1, 1],
+    );
+    let rota = plan(&p, 5).unwrap();
+    let mut leads = [0u32; 3];
+    for a in &rota {
+        leads[a.person as usize] += 1;
+    }
+    assert_eq!(leads, [14, 12, 12], "everyone there leads");
+    let report = FairnessReport::check(&p, &rota);
+    assert!(report.breaches.is_empty(), "{:?}", report.breaches);
+    assert!(
+        report
+            .equal_status
+            .iter()
+            .all(|row| row.mean_excess.abs() < 1e-9),
+        "{:?}",
+        report.equal_status
+    );
+}
