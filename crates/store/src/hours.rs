@@ -589,11 +589,15 @@ impl Store {
         address: &str,
     ) -> StoreResult<VolunteeringOrganisation> {
         let name = validate_name("organisation", name)?;
-        // The name stays as first written: "food bank" finds "Food Bank".
-        let existing = self
-            .volunteering_organisations()?
-            .into_iter()
-            .find(|o| o.name.to_lowercase() == name.to_lowercase());
+        // The name stays as first written: "food bank" finds "Food Bank" (the same match as
+        // logging uses, and the unique index).
+        let existing = match organisation_id_by_name(self.conn(), &name)? {
+            Some(id) => self
+                .volunteering_organisations()?
+                .into_iter()
+                .find(|o| o.id == id),
+            None => None,
+        };
         let organisation = VolunteeringOrganisation {
             id: existing.as_ref().map_or_else(Id::now_v7, |o| o.id),
             name: existing.map_or(name, |o| o.name),
