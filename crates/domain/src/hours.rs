@@ -392,6 +392,44 @@ pub fn hours_and_minutes(minutes: u32) -> String {
     }
 }
 
+/// A day's volunteering is from 1 to 1440 minutes.
+pub fn check_minutes(row: usize, minutes: u32) -> Option<HoursProblem> {
+    (!(1..=MINUTES_IN_A_DAY).contains(&minutes)).then(|| {
+        HoursProblem::new(
+            row,
+            "minutes",
+            HoursProblemCode::MinutesOutOfRange,
+            format!(
+                "{minutes} minutes: a day's volunteering is from 1 to {MINUTES_IN_A_DAY} minutes"
+            ),
+        )
+    })
+}
+
+/// One person logs at most 1440 minutes on one day: `minutes` more on `date`, beside the
+/// `others` that stand already. Minutes out of range are `check_minutes`'s to report.
+pub fn check_day_total(
+    row: usize,
+    date: NaiveDate,
+    minutes: u32,
+    others: u32,
+) -> Option<HoursProblem> {
+    let total = others + minutes;
+    (minutes <= MINUTES_IN_A_DAY && total > MINUTES_IN_A_DAY).then(|| {
+        HoursProblem::new(
+            row,
+            "minutes",
+            HoursProblemCode::DayOverfull,
+            format!(
+                "{} on {} would make {} that day; one person can log at most 24 h a day",
+                hours_and_minutes(minutes),
+                uk_date(date),
+                hours_and_minutes(total)
+            ),
+        )
+    })
+}
+
 /// The checks on one new piece of volunteering that need nothing but its own fields: the
 /// minutes are 1 to 1440, and the day is neither after `today` (Europe/London) nor before
 /// the participant's programme started.
@@ -402,17 +440,7 @@ pub fn check_day_and_minutes(
     today: NaiveDate,
     programme_starts: Option<NaiveDate>,
 ) -> Vec<HoursProblem> {
-    let mut problems = Vec::new();
-    if !(1..=MINUTES_IN_A_DAY).contains(&minutes) {
-        problems.push(HoursProblem::new(
-            row,
-            "minutes",
-            HoursProblemCode::MinutesOutOfRange,
-            format!(
-                "{minutes} minutes: a day's volunteering is from 1 to {MINUTES_IN_A_DAY} minutes"
-            ),
-        ));
-    }
+    let mut problems: Vec<HoursProblem> = check_minutes(row, minutes).into_iter().collect();
     if date > today {
         problems.push(HoursProblem::new(
             row,

@@ -7,9 +7,9 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use mixwell_domain::hours::{
-    check_day_and_minutes, effective, hours_and_minutes, london_date, progress, totals, uk_date,
-    Decision, Effective, EntryKind, HoursProblem, HoursProblemCode, LedgerEntry, Milestone,
-    MilestoneProgress, Status, Totals, Verification, VerifyMethod, MINUTES_IN_A_DAY,
+    check_day_and_minutes, check_day_total, check_minutes, effective, london_date, progress,
+    totals, uk_date, Decision, Effective, EntryKind, HoursProblem, HoursProblemCode, LedgerEntry,
+    Milestone, MilestoneProgress, Status, Totals, Verification, VerifyMethod,
 };
 use mixwell_domain::programme::validate_name;
 use mixwell_domain::Id;
@@ -474,20 +474,8 @@ impl DayBook {
             who.starts_on,
         ));
         let key = (who.participant, hours.date);
-        let day_total = self.minutes.get(&key).copied().unwrap_or(0) + hours.minutes;
-        if hours.minutes <= MINUTES_IN_A_DAY && day_total > MINUTES_IN_A_DAY {
-            problems.push(HoursProblem::new(
-                row,
-                "minutes",
-                HoursProblemCode::DayOverfull,
-                format!(
-                    "{} on {} would make {} that day; one person can log at most 24 h a day",
-                    hours_and_minutes(hours.minutes),
-                    uk_date(hours.date),
-                    hours_and_minutes(day_total)
-                ),
-            ));
-        }
+        let others = self.minutes.get(&key).copied().unwrap_or(0);
+        problems.extend(check_day_total(row, hours.date, hours.minutes, others));
         let same_place = |o: &Option<Id>| match (o, organisation_id) {
             (Some(a), Some(b)) => *a == b,
             _ => false,
@@ -541,9 +529,7 @@ impl DayBook {
 
 impl Store {
     pub(crate) fn today(&self) -> NaiveDate {
-        let now = DateTime::from_timestamp_millis(i64::try_from(self.now_ms()).unwrap_or(0))
-            .unwrap_or_default();
-        london_date(now)
+        london_date(self.instant_now())
     }
 
     fn instant_now(&self) -> DateTime<Utc> {
@@ -579,6 +565,15 @@ impl Store {
                 })
             })
             .collect()
+    }
+
+    /// Each organisation's name, by id.
+    pub(crate) fn organisation_names(&self) -> StoreResult<HashMap<Id, String>> {
+        Ok(self
+            .volunteering_organisations()?
+            .into_iter()
+            .map(|o| (o.id, o.name))
+            .collect())
     }
 
     /// Adds an organisation, or updates the contact and address of the one with that name.
@@ -856,33 +851,14 @@ impl Store {
             ));
         }
         if kind == EntryKind::Adjust {
-            if !(1..=MINUTES_IN_A_DAY).contains(&minutes) {
-                problems.push(HoursProblem::new(
-                    0,
-                    "minutes",
-                    HoursProblemCode::MinutesOutOfRange,
-                    format!("{minutes} minutes: a day's volunteering is from 1 to {MINUTES_IN_A_DAY} minutes (void the entry to take it out)"),
-                ));
-            }
             let others: u32 = ledger
                 .chains()
                 .iter()
                 .filter(|c| c.stands() && c.date == original.date && c.entry_id != original.id)
                 .map(|c| c.minutes)
                 .sum();
-            if minutes <= MINUTES_IN_A_DAY && others + minutes > MINUTES_IN_A_DAY {
-                problems.push(HoursProblem::new(
-                    0,
-                    "minutes",
-                    HoursProblemCode::DayOverfull,
-                    format!(
-                        "{} would make {} on {}; one person can log at most 24 h a day",
-                        hours_and_minutes(minutes),
-                        hours_and_minutes(others + minutes),
-                        uk_date(original.date)
-                    ),
-                ));
-            }
+            problems.extend(check_minutes(0, minutes));
+            problems.extend(check_day_total(0, original.date, minutes, others));
         }
         if !problems.is_empty() {
             return Err(rejected(problems));
@@ -991,11 +967,7 @@ impl Store {
     /// A participant's page: totals, milestones and every entry with its history.
     pub fn hours_timeline(&self, participant_id: Id) -> StoreResult<HoursTimeline> {
         let (hours, ledger, chains) = self.hours_timeline_parts(participant_id)?;
-        let names: HashMap<Id, String> = self
-            .volunteering_organisations()?
-            .into_iter()
-            .map(|o| (o.id, o.name))
-            .collect();
+        let names = self.organisation_names()?;
         let mut entries: Vec<EntryHistory> = chains
             .into_iter()
             .filter_map(|state| {
@@ -1055,11 +1027,7 @@ impl Store {
     pub fn pending_hours(&self, wave_id: Id) -> StoreResult<Vec<PendingHours>> {
         self.wave(wave_id)?;
         let ledger = Ledger::of_wave(self.conn(), wave_id)?;
-        let names: HashMap<Id, String> = self
-            .volunteering_organisations()?
-            .into_iter()
-            .map(|o| (o.id, o.name))
-            .collect();
+        let names = self.organisation_names()?;
         let people: HashMap<Id, String> = self
             .participants(wave_id)?
             .into_iter()

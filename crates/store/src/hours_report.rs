@@ -203,11 +203,7 @@ impl Store {
         title: String,
     ) -> StoreResult<Table> {
         let ledger = Ledger::of_wave(self.conn(), wave_id)?;
-        let organisations: HashMap<Id, String> = self
-            .volunteering_organisations()?
-            .into_iter()
-            .map(|o| (o.id, o.name))
-            .collect();
+        let organisations = self.organisation_names()?;
         let people: HashMap<Id, (String, String)> = self
             .participants(wave_id)?
             .into_iter()
