@@ -27,8 +27,8 @@ use crate::problem::{Assignment, RotaProblem};
 const PATH_LIMIT: usize = 5;
 
 /// Passes roles along chains while that lowers the sum over people and roles of turns
-/// squared; each chain lowers it by a whole number, so it ends. Turns
-/// taken before the plan count; assignments fixed by hand are never moved.
+/// squared; each chain lowers it by a whole number, so it ends. Turns taken before the plan
+/// count; assignments fixed by hand are never moved.
 pub(crate) fn even_out_roles(problem: &RotaProblem, planned: &mut [Assignment]) {
     let sit_out = problem.roles.len();
     let mut turns = Turns {
@@ -143,15 +143,25 @@ struct Pass<'a> {
 }
 
 impl Pass<'_> {
+    /// Whether column `column` of `turns` is a leading role (sitting out is not).
+    fn leads(&self, column: usize) -> bool {
+        column < self.problem.roles.len() && self.problem.roles[column].leading
+    }
+
+    /// The columns `a` can be passed along a chain with: the others of its kind.
+    fn partners(&self, a: usize) -> Vec<usize> {
+        (0..self.turns.columns)
+            .filter(|&b| b != a && self.leads(a) == self.leads(b))
+            .collect()
+    }
+
     /// Finds and applies one chain that lowers the sum of squares: from person `p`
     /// holding `a`, through people who each hold `a` in one session and `b` in another
     /// (or sit out), to a person `q` for whom taking one `a` more and one `b` fewer helps
     /// more than it costs. Returns whether it found one.
     fn improve(&mut self) -> bool {
-        let columns = self.turns.columns;
-        let leads = |r: usize| r < self.problem.roles.len() && self.problem.roles[r].leading;
-        for a in 0..columns {
-            for b in (0..columns).filter(|&b| b != a && leads(a) == leads(b)) {
+        for a in 0..self.turns.columns {
+            for b in self.partners(a) {
                 let gain = Gain::new(self.problem, (a, b));
                 let surplus = |p: u32| gain.surplus(self.turns, p);
                 let (Some(most), Some(least)) = (
@@ -182,11 +192,11 @@ impl Pass<'_> {
     /// Like `improve`, for the roles still uneven, trying every simple path of up to
     /// `PATH_LIMIT` links rather than the first path to each person.
     fn improve_by_any_path(&mut self) -> bool {
-        let roles = self.problem.roles.len();
-        let uneven: Vec<usize> = (0..roles).filter(|&r| self.spread(r) > 1).collect();
-        let leads = |r: usize| r < roles && self.problem.roles[r].leading;
+        let uneven: Vec<usize> = (0..self.problem.roles.len())
+            .filter(|&r| self.spread(r) > 1)
+            .collect();
         for &a in &uneven {
-            for b in (0..self.turns.columns).filter(|&b| b != a && leads(a) == leads(b)) {
+            for b in self.partners(a) {
                 let gain = Gain::new(self.problem, (a, b));
                 let most = self
                     .members
@@ -338,7 +348,7 @@ impl Pass<'_> {
     /// finds more breaches of rule 3 than before.
     fn keep(&mut self, chain: &[Step]) -> bool {
         let (a, _) = chain[0].roles;
-        if a < self.problem.roles.len() && self.problem.roles[a].leading {
+        if self.leads(a) {
             self.apply(chain);
             return true;
         }
