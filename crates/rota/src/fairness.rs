@@ -106,7 +106,7 @@ impl FairnessReport {
             by_session[a.session].push(a);
         }
         let mut tally = Tally::new(problem);
-        let mut targets = Vec::new();
+        let mut targets = status::Targets::default();
         for (session, assignments) in by_session.iter().enumerate() {
             let ordered = session >= problem.from_session;
             if ordered {
@@ -257,7 +257,7 @@ struct Moment<'a> {
     holding: &'a HashSet<u32>,
     /// Everyone's leading turns as the wave's share-out plans them: a spare leading turn
     /// goes by it before rule 3.
-    targets: &'a [u32],
+    targets: &'a status::Targets,
     /// How long each person can wait for those turns (`status::slack`).
     slack: &'a [u32],
 }

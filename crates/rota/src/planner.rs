@@ -65,7 +65,7 @@ pub fn plan(problem: &RotaProblem, seed: u64) -> Result<Vec<Assignment>, RotaErr
         tally.record(problem, a);
     }
     let mut planned = Vec::new();
-    let mut targets = Vec::new();
+    let mut targets = status::Targets::default();
     for session in problem.from_session..problem.sessions.len() {
         status::update_targets(&mut targets, problem, &tally, &absent, session);
         let slack = status::slack(problem, &tally, &absent, &targets, session);
@@ -131,7 +131,7 @@ pub fn plan(problem: &RotaProblem, seed: u64) -> Result<Vec<Assignment>, RotaErr
                         + jitter[person as usize];
                     if leading {
                         price += i128::from(tally.leads(person) - fewest_leads) * LEADS
-                            - i128::from(targets[person as usize]) * SHARE
+                            - i128::from(targets.priority[person as usize]) * SHARE
                             + i128::from(slack[person as usize].min(999)) * SLACK;
                     }
                     price

@@ -1,15 +1,19 @@
 //! Equal status across backgrounds (rule 4). Within a team, rule 1 hands out leading turns
-//! in rounds, so the order people lead in within a round changes nothing at the end; only
-//! who gets the turns of the last, partial round does. Those spare turns are shared out for
-//! the whole wave before planning (`lead_targets`), and among people who have led equally
-//! often, whoever has more turns to come in the share-out leads first (`lead_order`), then
-//! whoever will be away for the chances they would wait for (`slack`). A fair share is an
-//! equal one unless absences leave someone fewer chances than that (`fair_leads`). The
+//! in rounds, so with everyone there the order people lead in within a round changes
+//! nothing at the end; only who gets the turns of the last, partial round does. Those spare
+//! turns are shared out for the whole wave before planning (`lead_targets`), and among
+//! people who have led equally often, whoever has more turns to come in the share-out leads
+//! first (`lead_order`), then whoever will be away for the chances they would wait for
+//! (`slack`). With someone away the order does matter (their turn may come while they are
+//! not there), so for such a team the share-out plays the sessions through as the planner
+//! will (`Course`). A fair share is what rule 1 would give if turns could be split
+//! (`fair_leads`): leading less only because one was away is not unequal status. The
 //! planner and the checker both use this module, so what the planner may do and what the
 //! checker accepts are the same thing.
 
 use std::cmp::Reverse;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -34,40 +38,67 @@ pub(crate) fn excess_leads(
 }
 
 /// Each member's fair share of the team's `total` leading turns, in the order of the team's
-/// members: an equal share, except that nobody can lead more often than the sessions with
-/// a leading role they are there for, so someone away for so many that they could not reach
-/// it has that many, and the rest is shared equally among the others (water-filling).
-/// Someone away who can catch up keeps an equal share; someone whose absences leave them
-/// short is not counted as their background leading less.
+/// members: what rule 1 would give them if turns could be split (`fluid_leads`), so that
+/// leading less only because one was away is not counted as one's background leading less.
+/// When the team's turns do not add up to the sessions it had as it is now (people moved
+/// team with their history, or staff changed who held what), the difference is shared
+/// equally.
 pub(crate) fn fair_leads(
     problem: &RotaProblem,
     absent: &HashSet<(usize, u32)>,
     team: usize,
     total: u32,
 ) -> Vec<f64> {
+    let fluid = fluid_leads(problem, absent, team);
+    let adjust = (f64::from(total) - fluid.iter().sum::<f64>()) / fluid.len().max(1) as f64;
+    fluid.into_iter().map(|f| f + adjust).collect()
+}
+
+/// Rule 1 without rounding: at every session the team's leading turns go, in fractions, to
+/// the members there, raising whoever has led least first, and nobody takes more than one
+/// turn in a session. Symmetric people get equal shares; someone away falls behind and,
+/// once back, is raised first, exactly as far as the sessions left allow.
+fn fluid_leads(problem: &RotaProblem, absent: &HashSet<(usize, u32)>, team: usize) -> Vec<f64> {
     let members = &problem.teams[team];
-    let leading: Vec<usize> = (0..problem.sessions.len())
-        .filter(|&s| leading_turns_in(problem, absent, s, team) > 0)
-        .collect();
-    let caps: Vec<f64> = members
-        .iter()
-        .map(|&p| {
-            leading
-                .iter()
-                .filter(|&&s| !absent.contains(&(s, p)))
-                .count() as f64
-        })
-        .collect();
-    let mut order: Vec<usize> = (0..members.len()).collect();
-    order.sort_by(|&a, &b| caps[a].total_cmp(&caps[b]));
-    let mut left = f64::from(total);
-    let mut fair = vec![0.0; members.len()];
-    for (k, &i) in order.iter().enumerate() {
-        let equal = left / (members.len() - k) as f64;
-        fair[i] = equal.min(caps[i]);
-        left -= fair[i];
+    let mut share = vec![0.0; members.len()];
+    for s in 0..problem.sessions.len() {
+        let turns = leading_turns_in(problem, absent, s, team);
+        if turns == 0 {
+            continue;
+        }
+        let there: Vec<usize> = (0..members.len())
+            .filter(|&i| !absent.contains(&(s, members[i])))
+            .collect();
+        let now: Vec<f64> = there.iter().map(|&i| share[i]).collect();
+        let level = water_level(&now, turns);
+        for &i in &there {
+            share[i] += (level - share[i]).clamp(0.0, 1.0);
+        }
     }
-    fair
+    share
+}
+
+/// The level `h` to which `turns` units raise `shares`, each by at most one:
+/// the sum of `clamp(h - share, 0, 1)` is `turns` (at most `shares.len()`).
+fn water_level(shares: &[f64], turns: usize) -> f64 {
+    let filled = |h: f64| shares.iter().map(|&x| (h - x).clamp(0.0, 1.0)).sum::<f64>();
+    // The sum is linear between these points, where one share starts or stops rising.
+    let mut points: Vec<f64> = shares.iter().flat_map(|&x| [x, x + 1.0]).collect();
+    points.sort_by(f64::total_cmp);
+    let want = turns as f64;
+    let mut below = points[0];
+    for &h in &points {
+        let (low, high) = (filled(below), filled(h));
+        if high >= want {
+            return if high > low {
+                below + (h - below) * (want - low) / (high - low)
+            } else {
+                h
+            };
+        }
+        below = h;
+    }
+    below
 }
 
 /// The mean of `figures` over the people with each value of `attribute`.
@@ -89,60 +120,65 @@ pub(crate) fn mean_by_value(
         .collect()
 }
 
-/// Each person's leading turns at the end of the plan (everyone in `problem.people`; people
-/// in no team keep what they have). Rule 1 fixes nearly all of it: from `session` on, each
-/// team's leading turns raise the people who have led least first (water-filling). What is
-/// left to choose is who, among the people who reach the top level, gets the turns that do
-/// not go round everyone. Those spares are chosen for the whole wave at once so that every
-/// value of every balanced attribute leads as close as possible to its fair share: a team's
-/// spares can only go to its own members, so teams are coupled through the backgrounds
-/// they share, and choosing team by team can leave one background ahead everywhere.
+/// What the wave's share-out of leading turns plans for each person (everyone in
+/// `problem.people`; people in no team keep what they have).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Targets {
+    /// The leading turns each person is to reach: among people who have led equally often,
+    /// whoever is to reach more leads first (`lead_order`).
+    pub priority: Vec<u32>,
+    /// The leading turns each person ends with when the planner goes by `priority`, with
+    /// who is away when. The plan is off course when it departs from these.
+    pub expected: Vec<u32>,
+}
+
+/// The share-out to plan by from `session` on. Rule 1 fixes nearly all of it: each team's
+/// leading turns raise the people who have led least first. What is left to choose is who,
+/// among the people who reach the top level, gets the turns that do not go round everyone.
+/// Those spares are chosen for the whole wave at once so that every value of every balanced
+/// attribute leads as close as possible to its fair share: a team's spares can only go to
+/// its own members, so teams are coupled through the backgrounds they share, and choosing
+/// team by team can leave one background ahead everywhere. With nobody away the turns
+/// water-fill and any choice of spare owners is reached; in a team with someone away, whose
+/// turn may come while they are not there, the share-out plays the team's sessions through
+/// as the planner will (`Course`) to know where each choice leads.
 pub(crate) fn lead_targets(
     problem: &RotaProblem,
     tally: &Tally,
     absent: &HashSet<(usize, u32)>,
     session: usize,
-) -> Vec<u32> {
-    let mut shares = Shares::new(problem);
-    let mut targets: Vec<u32> = (0..problem.people as u32).map(|p| tally.leads(p)).collect();
+) -> Targets {
+    let mut shares = Shares::new(problem, tally);
     let leading_sessions = leading_sessions(problem, session);
     for team in 0..problem.teams.len() {
         let can_lead = |p: u32| chances_to_lead(&leading_sessions, absent, p) > 0;
-        shares.add_team(
-            problem,
-            tally,
-            absent,
-            (session, team),
-            &can_lead,
-            &mut targets,
-        );
+        shares.add_team(problem, tally, absent, (session, team), &can_lead);
     }
     shares.improve();
-    for (target, spare) in targets.iter_mut().zip(&shares.spare) {
-        *target += u32::from(*spare);
+    Targets {
+        priority: shares.priority,
+        expected: shares.expected,
     }
-    targets
 }
 
 /// The share-out to plan `session` by: the one so far, or a new one at the first session
-/// (`targets` empty) and whenever absences have put it off course (someone has led more
-/// often than it planned, because a spare's owner was away and a teammate took it, or can no
-/// longer reach their share in the sessions they will be there), so that the rest of the
-/// wave makes up for it.
+/// (`targets` empty) and whenever the plan has gone off course (someone has led more or
+/// less often than expected, because staff fixed a turn by hand or the planner broke a tie
+/// another way than the share-out foresaw), so that the rest of the wave makes up for it.
 pub(crate) fn update_targets(
-    targets: &mut Vec<u32>,
+    targets: &mut Targets,
     problem: &RotaProblem,
     tally: &Tally,
     absent: &HashSet<(usize, u32)>,
     session: usize,
 ) {
     let leading_sessions = leading_sessions(problem, session);
-    let off_course = |(p, &target): (usize, &u32)| {
+    let off_course = |(p, &expected): (usize, &u32)| {
         let leads = tally.leads(p as u32);
         let chances = chances_to_lead(&leading_sessions, absent, p as u32);
-        leads > target || (target - leads) as usize > chances
+        leads > expected || (expected - leads) as usize > chances
     };
-    if targets.is_empty() || targets.iter().enumerate().any(off_course) {
+    if targets.expected.is_empty() || targets.expected.iter().enumerate().any(off_course) {
         *targets = lead_targets(problem, tally, absent, session);
     }
 }
@@ -176,16 +212,25 @@ fn chances_to_lead(
 /// (whoever will be away for the chances they would otherwise wait for). Smaller is first.
 pub(crate) fn lead_order(
     tally: &Tally,
-    targets: &[u32],
+    targets: &Targets,
     slack: &[u32],
     person: u32,
 ) -> (u32, Reverse<u32>, u32) {
     let leads = tally.leads(person);
-    (
+    lead_key(
         leads,
-        Reverse(targets.get(person as usize).copied().unwrap_or(leads)),
+        targets
+            .priority
+            .get(person as usize)
+            .copied()
+            .unwrap_or(leads),
         slack.get(person as usize).copied().unwrap_or(u32::MAX),
     )
+}
+
+/// `lead_order` from its parts, for the planner, the checker and `Course::play` alike.
+fn lead_key(leads: u32, target: u32, slack: u32) -> (u32, Reverse<u32>, u32) {
+    (leads, Reverse(target), slack)
 }
 
 /// For each person at `session`: how many of the leading sessions after it they will be
@@ -196,18 +241,133 @@ pub(crate) fn slack(
     problem: &RotaProblem,
     tally: &Tally,
     absent: &HashSet<(usize, u32)>,
-    targets: &[u32],
+    targets: &Targets,
     session: usize,
 ) -> Vec<u32> {
     let later = leading_sessions(problem, session + 1);
     (0..problem.people as u32)
         .map(|p| {
-            let owed_after_now = targets
-                .get(p as usize)
-                .map_or(0, |&t| t.saturating_sub(tally.leads(p) + 1));
-            (chances_to_lead(&later, absent, p) as u32).saturating_sub(owed_after_now)
+            let leads = tally.leads(p);
+            let target = targets.priority.get(p as usize).map_or(leads, |&t| t);
+            slack_of(chances_to_lead(&later, absent, p) as u32, target, leads)
         })
         .collect()
+}
+
+fn slack_of(chances_later: u32, target: u32, leads: u32) -> u32 {
+    chances_later.saturating_sub(target.saturating_sub(leads + 1))
+}
+
+/// A team's sessions from the share-out's first on, as rule 1 will play them: who is there
+/// and how many of them lead, in each session where the team has leading turns.
+struct Course {
+    members: Vec<u32>,
+    /// Leading turns so far, per member.
+    start: Vec<u32>,
+    sessions: Vec<CourseSession>,
+}
+
+struct CourseSession {
+    /// Indices into `members`.
+    there: Vec<usize>,
+    turns: usize,
+    /// Per member: the leading sessions after this one they are there for (for `slack`).
+    chances_later: Vec<u32>,
+}
+
+impl Course {
+    /// The team's course when someone in it is away for a session with leading turns
+    /// (otherwise the turns water-fill, and every choice of spare owners is reached).
+    fn of_team(
+        problem: &RotaProblem,
+        tally: &Tally,
+        absent: &HashSet<(usize, u32)>,
+        (session, team): (usize, usize),
+    ) -> Option<Course> {
+        let members = &problem.teams[team];
+        let leading = leading_sessions(problem, session);
+        let away = |s: usize, i: usize| absent.contains(&(s, members[i]));
+        let with_turns: Vec<(usize, usize)> = leading
+            .iter()
+            .map(|&s| (s, leading_turns_in(problem, absent, s, team)))
+            .filter(|&(_, turns)| turns > 0)
+            .collect();
+        if !with_turns
+            .iter()
+            .any(|&(s, _)| (0..members.len()).any(|i| away(s, i)))
+        {
+            return None;
+        }
+        let mut chances_later = vec![0u32; members.len()];
+        let mut later = leading.iter().rev().peekable();
+        let mut sessions = Vec::with_capacity(with_turns.len());
+        for &(s, turns) in with_turns.iter().rev() {
+            while let Some(&&l) = later.peek() {
+                if l <= s {
+                    break;
+                }
+                for (i, count) in chances_later.iter_mut().enumerate() {
+                    *count += u32::from(!away(l, i));
+                }
+                later.next();
+            }
+            sessions.push(CourseSession {
+                there: (0..members.len()).filter(|&i| !away(s, i)).collect(),
+                turns,
+                chances_later: chances_later.clone(),
+            });
+        }
+        sessions.reverse();
+        Some(Course {
+            members: members.clone(),
+            start: members.iter().map(|&p| tally.leads(p)).collect(),
+            sessions,
+        })
+    }
+
+    /// Each member's leading turns at the end when every session's leading turns go to the
+    /// members there who come first by `lead_order` with `priority` (per person), as the
+    /// planner gives them. Where that order ties, the planner's lower rules decide and here
+    /// the lower person number does; should the two differ, the plan goes off course and
+    /// is shared out again from there.
+    fn play(&self, priority: &[u32]) -> Vec<u32> {
+        let mut leads = self.start.clone();
+        let mut order = Vec::with_capacity(self.members.len());
+        for session in &self.sessions {
+            order.clone_from(&session.there);
+            order.sort_by_key(|&i| {
+                let (person, lead) = (self.members[i], leads[i]);
+                let target = priority[person as usize];
+                let slack = slack_of(session.chances_later[i], target, lead);
+                (lead_key(lead, target, slack), person)
+            });
+            for &i in &order[..session.turns] {
+                leads[i] += 1;
+            }
+        }
+        leads
+    }
+}
+
+/// Moving one spare leading turn from `from` to `to` (teammates), and what it changes in
+/// the turns people end with (`delta`, person and turns): with nobody away, one turn fewer
+/// for `from` and one more for `to`; otherwise whatever playing the course through gives.
+#[derive(Debug, Clone)]
+struct Move {
+    team: usize,
+    from: u32,
+    to: u32,
+    delta: Vec<(u32, i32)>,
+}
+
+/// A team with spares in the share-out.
+struct TeamShare {
+    /// The people who could take a spare.
+    candidates: Vec<u32>,
+    course: Option<Course>,
+    /// The moves open from each choice of spare owners met so far (by those owners): the
+    /// local search comes back to the same choices often.
+    moves: HashMap<Vec<u32>, Rc<Vec<Move>>>,
 }
 
 /// The spares being shared out, with each attribute value's running deviation from its
@@ -218,8 +378,9 @@ struct Shares<'p> {
     /// People in a team with each value (`people[a][v]`): a mean is a deviation over this.
     people: Vec<Vec<u32>>,
     spare: Vec<bool>,
-    /// Per team with spares: the people who could take one.
-    teams: Vec<Vec<u32>>,
+    priority: Vec<u32>,
+    expected: Vec<u32>,
+    teams: Vec<TeamShare>,
 }
 
 /// Below this a change of the sum of squared deviations is rounding noise.
@@ -231,7 +392,7 @@ const KICKS: usize = 300;
 const KICK_SEED: u64 = 0x5eed;
 
 impl<'p> Shares<'p> {
-    fn new(problem: &'p RotaProblem) -> Shares<'p> {
+    fn new(problem: &'p RotaProblem, tally: &Tally) -> Shares<'p> {
         let mut people: Vec<Vec<u32>> = problem
             .balance
             .iter()
@@ -244,11 +405,14 @@ impl<'p> Shares<'p> {
                 }
             }
         }
+        let leads: Vec<u32> = (0..problem.people as u32).map(|p| tally.leads(p)).collect();
         Shares {
             balance: &problem.balance,
             deviation: people.iter().map(|c| vec![0.0; c.len()]).collect(),
             people,
             spare: vec![false; problem.people],
+            priority: leads.clone(),
+            expected: leads,
             teams: Vec::new(),
         }
     }
@@ -262,11 +426,17 @@ impl<'p> Shares<'p> {
         }
     }
 
+    fn shift_by(&mut self, delta: &[(u32, i32)], sign: f64) {
+        for &(person, turns) in delta {
+            self.shift(person, sign * f64::from(turns));
+        }
+    }
+
     /// Water-fills the team's leading turns left among the members who `can_lead` in them,
-    /// raising them in `reached` (which starts as everyone's turns so far; spares not
-    /// counted), counts every member's final turns against the team's mean, and gives the
-    /// spares a first owner (the candidates whose backgrounds are furthest behind, one at a
-    /// time).
+    /// raising their `priority` (which starts as everyone's turns so far; spares not
+    /// counted), gives the spares a first owner (the candidates whose backgrounds are
+    /// furthest behind, one at a time), and counts every member's final turns against their
+    /// fair share.
     fn add_team(
         &mut self,
         problem: &RotaProblem,
@@ -274,7 +444,6 @@ impl<'p> Shares<'p> {
         absent: &HashSet<(usize, u32)>,
         (session, team): (usize, usize),
         can_lead: &dyn Fn(u32) -> bool,
-        reached: &mut [u32],
     ) {
         let members = &problem.teams[team];
         if members.is_empty() {
@@ -299,11 +468,15 @@ impl<'p> Shares<'p> {
             turns_left - needed(level)
         };
         for &p in &available {
-            reached[p as usize] = tally.leads(p).max(level);
+            self.priority[p as usize] = tally.leads(p).max(level);
         }
-        let total: u32 = members.iter().map(|&p| reached[p as usize]).sum::<u32>() + spares as u32;
+        let total: u32 = members
+            .iter()
+            .map(|&p| self.priority[p as usize])
+            .sum::<u32>()
+            + spares as u32;
         for (&p, fair) in members.iter().zip(fair_leads(problem, absent, team, total)) {
-            self.shift(p, f64::from(reached[p as usize]) - fair);
+            self.shift(p, f64::from(self.priority[p as usize]) - fair);
         }
         let mut candidates: Vec<u32> = available
             .iter()
@@ -329,10 +502,24 @@ impl<'p> Shares<'p> {
                 .min_by(|&a, &b| self.gain(a, 1.0).total_cmp(&self.gain(b, 1.0)))
                 .expect("fewer spares than people who reach the top level");
             self.spare[best as usize] = true;
+            self.priority[best as usize] += 1;
             self.shift(best, 1.0);
         }
+        let course = Course::of_team(problem, tally, absent, (session, team));
+        let ends = match &course {
+            Some(course) => course.play(&self.priority),
+            None => members.iter().map(|&p| self.priority[p as usize]).collect(),
+        };
+        for (&p, end) in members.iter().zip(ends) {
+            self.shift(p, f64::from(end) - f64::from(self.priority[p as usize]));
+            self.expected[p as usize] = end;
+        }
         if spares > 0 {
-            self.teams.push(candidates);
+            self.teams.push(TeamShare {
+                candidates,
+                course,
+                moves: HashMap::new(),
+            });
         }
     }
 
@@ -369,59 +556,128 @@ impl<'p> Shares<'p> {
             .sum()
     }
 
-    fn swap(&mut self, from: u32, to: u32) {
-        self.spare[from as usize] = false;
-        self.spare[to as usize] = true;
-        self.shift(from, -1.0);
-        self.shift(to, 1.0);
+    fn apply(&mut self, m: &Move) {
+        self.spare[m.from as usize] = false;
+        self.spare[m.to as usize] = true;
+        self.priority[m.from as usize] -= 1;
+        self.priority[m.to as usize] += 1;
+        for &(person, turns) in &m.delta {
+            let end = &mut self.expected[person as usize];
+            *end = end.saturating_add_signed(turns);
+        }
+        self.shift_by(&m.delta, 1.0);
     }
 
-    /// The breach after moving a spare from `from` to `to` (teammates).
-    fn breach_after(&mut self, from: u32, to: u32) -> f64 {
-        self.swap(from, to);
+    /// Takes back `m`, just applied: the move back is one of the moves open now.
+    fn undo(&mut self, m: &Move) {
+        let back = self
+            .team_moves(m.team)
+            .iter()
+            .find(|b| b.from == m.to && b.to == m.from)
+            .cloned()
+            .expect("a spare can always move back");
+        self.apply(&back);
+    }
+
+    /// The breach after the move.
+    fn breach_after(&mut self, m: &Move) -> f64 {
+        self.shift_by(&m.delta, 1.0);
         let breach = self.breach();
-        self.swap(to, from);
+        self.shift_by(&m.delta, -1.0);
         breach
     }
 
-    /// The change of the smooth guide from moving a spare from `from` to `to`.
-    fn swap_gain(&mut self, from: u32, to: u32) -> f64 {
-        let before = self.gain(from, -1.0);
-        self.shift(from, -1.0);
-        let after = self.gain(to, 1.0);
-        self.shift(from, 1.0);
-        before + after
+    /// The change of the smooth guide from the move.
+    fn move_gain(&mut self, m: &Move) -> f64 {
+        let mut gain = 0.0;
+        for &(person, turns) in &m.delta {
+            gain += self.gain(person, f64::from(turns));
+            self.shift(person, f64::from(turns));
+        }
+        self.shift_by(&m.delta, -1.0);
+        gain
     }
 
-    /// Every move of one spare to a teammate who has none.
-    fn moves(&self) -> Vec<(u32, u32)> {
-        let mut moves = Vec::new();
-        for candidates in &self.teams {
-            for &from in candidates.iter().filter(|&&p| self.spare[p as usize]) {
-                for &to in candidates.iter().filter(|&&p| !self.spare[p as usize]) {
-                    moves.push((from, to));
-                }
+    /// Every move of one spare to a teammate who has none, in team `t`.
+    fn team_moves(&mut self, t: usize) -> Rc<Vec<Move>> {
+        let Shares {
+            teams,
+            spare,
+            priority,
+            expected,
+            ..
+        } = self;
+        let share = &mut teams[t];
+        let (owners, others): (Vec<u32>, Vec<u32>) =
+            share.candidates.iter().partition(|&&p| spare[p as usize]);
+        if let Some(moves) = share.moves.get(&owners) {
+            return Rc::clone(moves);
+        }
+        let mut moves = Vec::with_capacity(owners.len() * others.len());
+        for &from in &owners {
+            for &to in &others {
+                let delta = match &share.course {
+                    None => vec![(from, -1), (to, 1)],
+                    Some(course) => {
+                        priority[from as usize] -= 1;
+                        priority[to as usize] += 1;
+                        let ends = course.play(priority);
+                        priority[from as usize] += 1;
+                        priority[to as usize] -= 1;
+                        course
+                            .members
+                            .iter()
+                            .zip(ends)
+                            .filter_map(|(&p, end)| {
+                                let turns = end as i32 - expected[p as usize] as i32;
+                                (turns != 0).then_some((p, turns))
+                            })
+                            .collect()
+                    }
+                };
+                moves.push(Move {
+                    team: t,
+                    from,
+                    to,
+                    delta,
+                });
             }
         }
+        let moves = Rc::new(moves);
+        share.moves.insert(owners, Rc::clone(&moves));
         moves
+    }
+
+    /// Every move open now, team by team.
+    fn moves(&mut self) -> Vec<Rc<Vec<Move>>> {
+        (0..self.teams.len()).map(|t| self.team_moves(t)).collect()
     }
 
     /// Local search in two phases. First the best single move while one makes the
     /// deviations smaller overall; that nearly always ends with rule 4 kept. While it is
     /// still broken, an iterated local search on the breach itself: moves that break it
     /// less, kicks of random moves from the best share-out so far when none does, and at
-    /// last pairs of moves in two teams (a spare passed along through a background neither
-    /// team can trade directly). The kicks' randomness is fixed, so the planner and the
-    /// fairness check get the same share-out.
+    /// last pairs of moves (a spare passed along through a background neither team can
+    /// trade directly). The kicks' randomness is fixed, so the planner and the fairness
+    /// check get the same share-out.
     fn improve(&mut self) {
         loop {
-            match self.best_move(Self::swap_gain) {
-                Some((gain, from, to)) if gain < -EPSILON => self.swap(from, to),
+            match self.best_move(Self::move_gain) {
+                Some((gain, m)) if gain < -EPSILON => self.apply(&m),
                 _ => break,
             }
         }
         self.descend();
-        let mut best = (self.breach(), self.spare.clone(), self.deviation.clone());
+        let snapshot = |s: &Self| {
+            (
+                s.breach(),
+                s.spare.clone(),
+                s.priority.clone(),
+                s.expected.clone(),
+                s.deviation.clone(),
+            )
+        };
+        let mut best = snapshot(self);
         let mut rng = ChaCha8Rng::seed_from_u64(KICK_SEED);
         for _ in 0..KICKS {
             if best.0 <= EPSILON {
@@ -429,19 +685,21 @@ impl<'p> Shares<'p> {
             }
             for _ in 0..2 {
                 let moves = self.moves();
-                if moves.is_empty() {
+                let open: Vec<&Move> = moves.iter().flat_map(|m| m.iter()).collect();
+                if open.is_empty() {
                     return;
                 }
-                let (from, to) = moves[rng.random_range(0..moves.len())];
-                self.swap(from, to);
+                let m = open[rng.random_range(0..open.len())].clone();
+                self.apply(&m);
             }
             self.descend();
-            let breach = self.breach();
-            if breach < best.0 - EPSILON {
-                best = (breach, self.spare.clone(), self.deviation.clone());
+            if self.breach() < best.0 - EPSILON {
+                best = snapshot(self);
             } else {
                 self.spare.clone_from(&best.1);
-                self.deviation.clone_from(&best.2);
+                self.priority.clone_from(&best.2);
+                self.expected.clone_from(&best.3);
+                self.deviation.clone_from(&best.4);
             }
         }
         while self.breach() > EPSILON && self.improve_by_pair() {
@@ -450,11 +708,16 @@ impl<'p> Shares<'p> {
     }
 
     /// The move with the lowest `score`, with its score.
-    fn best_move(&mut self, score: fn(&mut Self, u32, u32) -> f64) -> Option<(f64, u32, u32)> {
-        self.moves()
-            .into_iter()
-            .map(|(from, to)| (score(self, from, to), from, to))
-            .min_by(|a, b| a.0.total_cmp(&b.0))
+    fn best_move(&mut self, score: fn(&mut Self, &Move) -> f64) -> Option<(f64, Move)> {
+        let mut best: Option<(f64, &Move)> = None;
+        let moves = self.moves();
+        for m in moves.iter().flat_map(|m| m.iter()) {
+            let s = score(self, m);
+            if best.is_none_or(|(b, _)| s < b) {
+                best = Some((s, m));
+            }
+        }
+        best.map(|(s, m)| (s, m.clone()))
     }
 
     /// The move that breaks rule 4 least, while that is less than now.
@@ -465,38 +728,41 @@ impl<'p> Shares<'p> {
                 return;
             }
             match self.best_move(Self::breach_after) {
-                Some((breach, from, to)) if breach < now - EPSILON => self.swap(from, to),
+                Some((breach, m)) if breach < now - EPSILON => self.apply(&m),
                 _ => return,
             }
         }
     }
 
+    /// Two moves that together break rule 4 less, the second chosen after the first is
+    /// made (in a team with someone away, the first changes what the second does).
     fn improve_by_pair(&mut self) -> bool {
         let now = self.breach();
         let moves = self.moves();
         let mut looked = 0;
-        for (i, &(from, to)) in moves.iter().enumerate() {
-            self.swap(from, to);
-            for &(from2, to2) in &moves[i + 1..] {
+        for first in moves.iter().flat_map(|m| m.iter()) {
+            self.apply(first);
+            let then = self.moves();
+            for second in then.iter().flat_map(|m| m.iter()) {
                 looked += 1;
                 if looked > PAIR_BUDGET {
-                    self.swap(to, from);
+                    self.undo(first);
                     return false;
                 }
-                let touches = [from2, to2].iter().any(|p| *p == from || *p == to);
-                if !touches && self.breach_after(from2, to2) < now - EPSILON {
-                    self.swap(from2, to2);
+                let touches = [second.from, second.to]
+                    .iter()
+                    .any(|p| *p == first.from || *p == first.to);
+                if !touches && self.breach_after(second) < now - EPSILON {
+                    self.apply(second);
                     return true;
                 }
             }
-            self.swap(to, from);
+            self.undo(first);
         }
         false
     }
 }
 
-/// The leading turns `team` will fill from `session` to the end of the plan, given who is
-/// away when (a team short of people fills the first roles only).
 /// The team's last sessions from `session` on that together hold `turns` leading turns.
 fn last_sessions_holding(
     problem: &RotaProblem,
@@ -537,6 +803,8 @@ fn leading_turns_in(
         .count()
 }
 
+/// The leading turns `team` will fill from `session` to the end of the plan, given who is
+/// away when (a team short of people fills the first roles only).
 fn leading_turns_left(
     problem: &RotaProblem,
     absent: &HashSet<(usize, u32)>,
