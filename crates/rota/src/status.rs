@@ -325,6 +325,29 @@ impl Course {
         })
     }
 
+    /// Plays the course with `priority` (per person), then again with each member's
+    /// priority set to what they ended with, until the two agree (or `SETTLE_ROUNDS` have
+    /// been played): who is to reach more leads first, so ties the planner breaks by its
+    /// lower rules are between people bound for the same turns. Returns what the last
+    /// play gave.
+    fn settle(&self, priority: &mut [u32]) -> Vec<u32> {
+        for _ in 0..SETTLE_ROUNDS {
+            let ends = self.play(priority);
+            let settled = self
+                .members
+                .iter()
+                .zip(&ends)
+                .all(|(&p, &end)| priority[p as usize] == end);
+            if settled {
+                return ends;
+            }
+            for (&p, end) in self.members.iter().zip(ends) {
+                priority[p as usize] = end;
+            }
+        }
+        self.play(priority)
+    }
+
     /// Each member's leading turns at the end when every session's leading turns go to the
     /// members there who come first by `lead_order` with `priority` (per person), as the
     /// planner gives them. Where that order ties, the planner's lower rules decide and here
@@ -354,20 +377,26 @@ impl Course {
 /// for `from` and one more for `to`; otherwise whatever playing the course through gives.
 #[derive(Debug, Clone)]
 struct Move {
-    team: usize,
     from: u32,
     to: u32,
+    /// The priorities it changes: person, priority before and after.
+    priority: Vec<(u32, u32, u32)>,
     delta: Vec<(u32, i32)>,
 }
 
-/// A team with spares in the share-out.
+/// A team in the share-out: one with spares, or with someone away.
 struct TeamShare {
     /// The people who could take a spare.
     candidates: Vec<u32>,
-    course: Option<Course>,
-    /// The moves open from each choice of spare owners met so far (by those owners): the
-    /// local search comes back to the same choices often.
+    /// The people who can lead in the sessions left.
+    available: Vec<u32>,
+    /// With someone away: the course, and each member's priority before spares.
+    course: Option<(Course, Vec<u32>)>,
+    /// The moves open from each choice of spare owners met so far (by those owners), and
+    /// in the broad search from each choice of priorities (by those priorities): the local
+    /// search comes back to the same choices often.
     moves: HashMap<Vec<u32>, Rc<Vec<Move>>>,
+    broad_moves: HashMap<Vec<u32>, Rc<Vec<Move>>>,
 }
 
 /// The spares being shared out, with each attribute value's running deviation from its
@@ -381,12 +410,17 @@ struct Shares<'p> {
     priority: Vec<u32>,
     expected: Vec<u32>,
     teams: Vec<TeamShare>,
+    /// Whether teams with someone away move priorities between any two members who can
+    /// lead, not only spares (`improve`).
+    broad: bool,
 }
 
 /// Below this a change of the sum of squared deviations is rounding noise.
 const EPSILON: f64 = 1e-9;
 /// Pairs of moves looked at per improvement at most, so a large wave stays fast.
 const PAIR_BUDGET: usize = 200_000;
+/// Plays of a course at most to settle its priorities.
+const SETTLE_ROUNDS: usize = 4;
 /// Kicks of the iterated local search, and the seed of their randomness.
 const KICKS: usize = 300;
 const KICK_SEED: u64 = 0x5eed;
@@ -414,6 +448,7 @@ impl<'p> Shares<'p> {
             priority: leads.clone(),
             expected: leads,
             teams: Vec::new(),
+            broad: false,
         }
     }
 
@@ -470,6 +505,7 @@ impl<'p> Shares<'p> {
         for &p in &available {
             self.priority[p as usize] = tally.leads(p).max(level);
         }
+        let base: Vec<u32> = members.iter().map(|&p| self.priority[p as usize]).collect();
         let total: u32 = members
             .iter()
             .map(|&p| self.priority[p as usize])
@@ -505,20 +541,24 @@ impl<'p> Shares<'p> {
             self.priority[best as usize] += 1;
             self.shift(best, 1.0);
         }
-        let course = Course::of_team(problem, tally, absent, (session, team));
+        let course =
+            Course::of_team(problem, tally, absent, (session, team)).map(|course| (course, base));
+        let planned: Vec<u32> = members.iter().map(|&p| self.priority[p as usize]).collect();
         let ends = match &course {
-            Some(course) => course.play(&self.priority),
-            None => members.iter().map(|&p| self.priority[p as usize]).collect(),
+            Some((course, _)) => course.settle(&mut self.priority),
+            None => planned.clone(),
         };
-        for (&p, end) in members.iter().zip(ends) {
-            self.shift(p, f64::from(end) - f64::from(self.priority[p as usize]));
+        for ((&p, end), planned) in members.iter().zip(ends).zip(planned) {
+            self.shift(p, f64::from(end) - f64::from(planned));
             self.expected[p as usize] = end;
         }
-        if spares > 0 {
+        if spares > 0 || course.is_some() {
             self.teams.push(TeamShare {
                 candidates,
+                available,
                 course,
                 moves: HashMap::new(),
+                broad_moves: HashMap::new(),
             });
         }
     }
@@ -559,8 +599,9 @@ impl<'p> Shares<'p> {
     fn apply(&mut self, m: &Move) {
         self.spare[m.from as usize] = false;
         self.spare[m.to as usize] = true;
-        self.priority[m.from as usize] -= 1;
-        self.priority[m.to as usize] += 1;
+        for &(person, _, priority) in &m.priority {
+            self.priority[person as usize] = priority;
+        }
         for &(person, turns) in &m.delta {
             let end = &mut self.expected[person as usize];
             *end = end.saturating_add_signed(turns);
@@ -568,15 +609,18 @@ impl<'p> Shares<'p> {
         self.shift_by(&m.delta, 1.0);
     }
 
-    /// Takes back `m`, just applied: the move back is one of the moves open now.
+    /// Takes back `m`, just applied.
     fn undo(&mut self, m: &Move) {
-        let back = self
-            .team_moves(m.team)
-            .iter()
-            .find(|b| b.from == m.to && b.to == m.from)
-            .cloned()
-            .expect("a spare can always move back");
-        self.apply(&back);
+        self.spare[m.from as usize] = true;
+        self.spare[m.to as usize] = false;
+        for &(person, priority, _) in &m.priority {
+            self.priority[person as usize] = priority;
+        }
+        for &(person, turns) in &m.delta {
+            let end = &mut self.expected[person as usize];
+            *end = end.saturating_add_signed(-turns);
+        }
+        self.shift_by(&m.delta, -1.0);
     }
 
     /// The breach after the move.
@@ -598,54 +642,96 @@ impl<'p> Shares<'p> {
         gain
     }
 
-    /// Every move of one spare to a teammate who has none, in team `t`.
+    /// Every move open in team `t`: of one spare to a teammate who has none, or in the
+    /// broad search, for a team with someone away, of one unit of priority from any member
+    /// who can lead to any other.
     fn team_moves(&mut self, t: usize) -> Rc<Vec<Move>> {
         let Shares {
             teams,
             spare,
             priority,
             expected,
+            broad,
             ..
         } = self;
-        let share = &mut teams[t];
-        let (owners, others): (Vec<u32>, Vec<u32>) =
-            share.candidates.iter().partition(|&&p| spare[p as usize]);
-        if let Some(moves) = share.moves.get(&owners) {
-            return Rc::clone(moves);
+        let TeamShare {
+            candidates,
+            available,
+            course,
+            moves,
+            broad_moves,
+        } = &mut teams[t];
+        if let (true, Some((course, _))) = (*broad, &*course) {
+            let key: Vec<u32> = course
+                .members
+                .iter()
+                .map(|&p| priority[p as usize])
+                .collect();
+            if let Some(open) = broad_moves.get(&key) {
+                return Rc::clone(open);
+            }
+            let start = |p: u32| {
+                course.start[course
+                    .members
+                    .iter()
+                    .position(|&m| m == p)
+                    .expect("a member")]
+            };
+            let mut open = Vec::new();
+            let givers: Vec<u32> = available
+                .iter()
+                .copied()
+                .filter(|&p| priority[p as usize] > start(p))
+                .collect();
+            for &from in &givers {
+                for &to in available.iter().filter(|&&p| p != from) {
+                    let trial: Vec<u32> = course
+                        .members
+                        .iter()
+                        .map(|&p| priority[p as usize] + u32::from(p == to) - u32::from(p == from))
+                        .collect();
+                    open.push(settled_move(course, priority, expected, (from, to), &trial));
+                }
+            }
+            let open = Rc::new(open);
+            broad_moves.insert(key, Rc::clone(&open));
+            return open;
         }
-        let mut moves = Vec::with_capacity(owners.len() * others.len());
+        let (owners, others): (Vec<u32>, Vec<u32>) =
+            candidates.iter().partition(|&&p| spare[p as usize]);
+        if let Some(open) = moves.get(&owners) {
+            return Rc::clone(open);
+        }
+        let mut open = Vec::with_capacity(owners.len() * others.len());
         for &from in &owners {
             for &to in &others {
-                let delta = match &share.course {
-                    None => vec![(from, -1), (to, 1)],
-                    Some(course) => {
-                        priority[from as usize] -= 1;
-                        priority[to as usize] += 1;
-                        let ends = course.play(priority);
-                        priority[from as usize] += 1;
-                        priority[to as usize] -= 1;
-                        course
+                open.push(match &*course {
+                    None => Move {
+                        from,
+                        to,
+                        priority: vec![
+                            (from, priority[from as usize], priority[from as usize] - 1),
+                            (to, priority[to as usize], priority[to as usize] + 1),
+                        ],
+                        delta: vec![(from, -1), (to, 1)],
+                    },
+                    Some((course, base)) => {
+                        let trial: Vec<u32> = course
                             .members
                             .iter()
-                            .zip(ends)
-                            .filter_map(|(&p, end)| {
-                                let turns = end as i32 - expected[p as usize] as i32;
-                                (turns != 0).then_some((p, turns))
+                            .zip(base)
+                            .map(|(&p, &b)| {
+                                b + u32::from((spare[p as usize] && p != from) || p == to)
                             })
-                            .collect()
+                            .collect();
+                        settled_move(course, priority, expected, (from, to), &trial)
                     }
-                };
-                moves.push(Move {
-                    team: t,
-                    from,
-                    to,
-                    delta,
                 });
             }
         }
-        let moves = Rc::new(moves);
-        share.moves.insert(owners, Rc::clone(&moves));
-        moves
+        let open = Rc::new(open);
+        moves.insert(owners, Rc::clone(&open));
+        open
     }
 
     /// Every move open now, team by team.
@@ -658,8 +744,11 @@ impl<'p> Shares<'p> {
     /// still broken, an iterated local search on the breach itself: moves that break it
     /// less, kicks of random moves from the best share-out so far when none does, and at
     /// last pairs of moves (a spare passed along through a background neither team can
-    /// trade directly). The kicks' randomness is fixed, so the planner and the fairness
-    /// check get the same share-out.
+    /// trade directly). If that still leaves it broken, the same search again with broad
+    /// moves in teams with someone away: there the spares are not the only choice, since
+    /// who leads first within a round decides who is there when their next turn comes. The
+    /// kicks' randomness is fixed, so the planner and the fairness check get the same
+    /// share-out.
     fn improve(&mut self) {
         loop {
             match self.best_move(Self::move_gain) {
@@ -667,6 +756,15 @@ impl<'p> Shares<'p> {
                 _ => break,
             }
         }
+        self.search();
+        if self.breach() > EPSILON && self.teams.iter().any(|t| t.course.is_some()) {
+            self.broad = true;
+            self.search();
+        }
+    }
+
+    /// The search on the breach itself: descent, kicks, then pairs of moves.
+    fn search(&mut self) {
         self.descend();
         let snapshot = |s: &Self| {
             (
@@ -760,6 +858,44 @@ impl<'p> Shares<'p> {
             self.undo(first);
         }
         false
+    }
+}
+
+/// The move from `from` to `to` that gives the course's members the `trial`
+/// priorities, settled (`Course::settle`), with what it changes from now.
+fn settled_move(
+    course: &Course,
+    priority: &mut [u32],
+    expected: &[u32],
+    (from, to): (u32, u32),
+    trial: &[u32],
+) -> Move {
+    let before: Vec<u32> = course
+        .members
+        .iter()
+        .map(|&p| priority[p as usize])
+        .collect();
+    for (&p, &t) in course.members.iter().zip(trial) {
+        priority[p as usize] = t;
+    }
+    let ends = course.settle(priority);
+    let mut changed = Vec::new();
+    let mut delta = Vec::new();
+    for ((&p, end), old) in course.members.iter().zip(ends).zip(before) {
+        if priority[p as usize] != old {
+            changed.push((p, old, priority[p as usize]));
+        }
+        priority[p as usize] = old;
+        let turns = end as i32 - expected[p as usize] as i32;
+        if turns != 0 {
+            delta.push((p, turns));
+        }
+    }
+    Move {
+        from,
+        to,
+        priority: changed,
+        delta,
     }
 }
 
