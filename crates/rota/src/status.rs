@@ -276,13 +276,17 @@ struct CourseSession {
 }
 
 impl Course {
-    /// The team's course when someone in it is away for a session with leading turns
-    /// (otherwise the turns water-fill, and every choice of spare owners is reached).
+    /// The team's course when its leading turns may not simply water-fill up to `level`
+    /// with spares above it: someone in it is away for a session with leading turns, or
+    /// someone is so far behind that reaching the level and a spare would take more
+    /// sessions than are left (nobody leads twice in one session). Otherwise every choice
+    /// of spare owners is reached and there is no need to play the sessions through.
     fn of_team(
         problem: &RotaProblem,
         tally: &Tally,
         absent: &HashSet<(usize, u32)>,
         (session, team): (usize, usize),
+        level: u32,
     ) -> Option<Course> {
         let members = &problem.teams[team];
         let leading = leading_sessions(problem, session);
@@ -292,10 +296,13 @@ impl Course {
             .map(|&s| (s, leading_turns_in(problem, absent, s, team)))
             .filter(|&(_, turns)| turns > 0)
             .collect();
-        if !with_turns
+        let someone_away = with_turns
             .iter()
-            .any(|&(s, _)| (0..members.len()).any(|i| away(s, i)))
-        {
+            .any(|&(s, _)| (0..members.len()).any(|i| away(s, i)));
+        let far_behind = members
+            .iter()
+            .any(|&p| (level + 1).saturating_sub(tally.leads(p)) as usize > with_turns.len());
+        if !someone_away && !far_behind {
             return None;
         }
         let mut chances_later = vec![0u32; members.len()];
@@ -541,8 +548,8 @@ impl<'p> Shares<'p> {
             self.priority[best as usize] += 1;
             self.shift(best, 1.0);
         }
-        let course =
-            Course::of_team(problem, tally, absent, (session, team)).map(|course| (course, base));
+        let course = Course::of_team(problem, tally, absent, (session, team), level)
+            .map(|course| (course, base));
         let planned: Vec<u32> = members.iter().map(|&p| self.priority[p as usize]).collect();
         let ends = match &course {
             Some((course, _)) => course.settle(&mut self.priority),
