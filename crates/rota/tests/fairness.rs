@@ -126,6 +126,20 @@ fn assert_well_formed(p: &RotaProblem, rota: &[Assignment]) {
     }
 }
 
+/// Four more balanced attributes of two to five values, spread over people by `salt`.
+fn with_five_attributes(mut p: RotaProblem, salt: u64) -> RotaProblem {
+    for k in 1..5u64 {
+        p.balance.push(Attribute {
+            name: format!("attribute {k}"),
+            values: (0..=k).map(|v| format!("value {v}")).collect(),
+            of_person: (0..p.people as u64)
+                .map(|i| Some((((i + 7).wrapping_mul(salt ^ k) >> 7) % (k + 1)) as u32))
+                .collect(),
+        });
+    }
+    p
+}
+
 fn breaches(report: &FairnessReport, keep: impl Fn(&Breach) -> bool) -> Vec<&Breach> {
     report.breaches.iter().filter(|b| keep(b)).collect()
 }
@@ -198,16 +212,23 @@ proptest! {
     fn backgrounds_lead_equally_across_the_wave(
         p in arb_problem(0.0), seed in any::<u64>(), salt in any::<u64>()
     ) {
-        let mut p = p;
-        for k in 1..5u64 {
-            p.balance.push(Attribute {
-                name: format!("attribute {k}"),
-                values: (0..=k).map(|v| format!("value {v}")).collect(),
-                of_person: (0..p.people as u64)
-                    .map(|i| Some((((i + 7).wrapping_mul(salt ^ k) >> 7) % (k + 1)) as u32))
-                    .collect(),
-            });
-        }
+        let p = with_five_attributes(p, salt);
+        let rota = plan(&p, seed).unwrap();
+        let report = FairnessReport::check(&p, &rota);
+        let unequal = breaches(&report, |b| matches!(b, Breach::UnequalStatus { .. }));
+        prop_assert!(unequal.is_empty(), "{unequal:?}\n{:?}", report.equal_status);
+    }
+
+    /// Rule 4 with people away, one in ten of every person's sessions, known when the rota
+    /// is planned: leading less only because one was away is not unequal status (a fair
+    /// share is what rule 1 gives if turns could be split), and the share-out plays through
+    /// the sessions of teams with someone away to find spare owners, and an order within
+    /// rounds, that keep every background within rounding.
+    #[test]
+    fn backgrounds_lead_equally_with_people_away(
+        p in arb_problem(0.1), seed in any::<u64>(), salt in any::<u64>()
+    ) {
+        let p = with_five_attributes(p, salt);
         let rota = plan(&p, seed).unwrap();
         let report = FairnessReport::check(&p, &rota);
         let unequal = breaches(&report, |b| matches!(b, Breach::UnequalStatus { .. }));
@@ -390,4 +411,93 @@ fn leading_less_only_because_away_is_not_unequal_status() {
         "{:?}",
         report.equal_status
     );
+}
+
+/// Regression: in a team of two with two leading roles, both lead whenever both are there
+/// and the sessions that use one leading role alternate; whoever is there when the other is
+/// away leads alone. One who was away twice led 11 times to the other's 13, which the fair
+/// share (12 each, capped only by the sessions someone was there for) counted as one
+/// background a turn ahead of the other. Rule 1 forced it: a fair share is now what rule 1
+/// gives if turns could be split.
+#[test]
+fn leading_more_only_because_a_teammate_was_away_is_not_excess() {
+    let one_leading = vec![true, false, true, true];
+    let mut sessions = vec![vec![true; 4]; 15];
+    for s in [0, 2, 4, 8] {
+        sessions[s].clone_from(&one_leading);
+    }
+    let p = problem(&[2], 4, 2, &sessions, &[(10, 0), (13, 0)], &[0, 1]);
+    let rota = plan(&p, 3).unwrap();
+    let mut leads = [0u32; 2];
+    for a in rota.iter().filter(|a| a.role < 2) {
+        leads[a.person as usize] += 1;
+    }
+    assert_eq!(leads, [11, 13], "forced by rule 1");
+    let report = FairnessReport::check(&p, &rota);
+    assert!(report.breaches.is_empty(), "{:?}", report.breaches);
+    assert!(
+        report
+            .equal_status
+            .iter()
+            .all(|row| row.mean_excess.abs() < 1e-9),
+        "{:?}",
+        report.equal_status
+    );
+}
+
+/// Regression: a team of five with two leading roles, sessions using one or both, and
+/// people away nine times. Sharing out only the last round's spare turns could not keep
+/// rule 4 (attribute 1 a turn and a bit apart), though rule 1 allows orders that do: who
+/// leads first within a round decides who is there when their next turn comes. The broad
+/// search of the share-out moves priority between any two members of such a team.
+#[test]
+fn with_people_away_the_order_within_rounds_is_shared_out_too() {
+    let both = vec![true, true];
+    let first = vec![true, false];
+    let second = vec![false, true];
+    let mut sessions = vec![both.clone(); 6];
+    sessions.extend([
+        second.clone(),
+        first.clone(),
+        second,
+        first.clone(),
+        both.clone(),
+        first,
+    ]);
+    sessions.extend([both.clone(), both.clone(), both]);
+    let absent = [
+        (3, 0),
+        (14, 0),
+        (12, 1),
+        (8, 1),
+        (0, 0),
+        (13, 1),
+        (0, 1),
+        (14, 1),
+        (2, 1),
+    ];
+    let mut p = problem(&[5], 2, 2, &sessions, &absent, &[2, 1, 0, 0, 1]);
+    let values = [
+        vec![1, 0, 1, 1, 0],
+        vec![2, 2, 0, 2, 0],
+        vec![1, 2, 3, 0, 0],
+        vec![4, 1, 0, 2, 2],
+    ];
+    for (k, of) in values.iter().enumerate() {
+        p.balance.push(Attribute {
+            name: format!("attribute {}", k + 1),
+            values: (0..=k + 1).map(|v| format!("value {v}")).collect(),
+            of_person: of.iter().map(|&v| Some(v)).collect(),
+        });
+    }
+    for seed in (0..16).chain([4_535_523_407_142_662_268]) {
+        let rota = plan(&p, seed).unwrap();
+        let report = FairnessReport::check(&p, &rota);
+        let unequal = breaches(&report, |b| matches!(b, Breach::UnequalStatus { .. }));
+        assert!(
+            unequal.is_empty(),
+            "seed {seed}: {unequal:?}\n{:?}",
+            report.equal_status
+        );
+    }
 }
