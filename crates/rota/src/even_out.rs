@@ -16,7 +16,9 @@
 //! rule 3 weighs their turns as they stood at the time and who sits out when, so it is kept
 //! only when the checker finds no more breaches of rule 3 than before. Breadth-first search
 //! offers one path to each person; when the checker turns them all down and a role is still
-//! uneven, every simple path of up to `PATH_LIMIT` links is tried.
+//! uneven among the members there for every session (whom rule 2 is about), every simple
+//! path of up to `PATH_LIMIT` links is tried, and one is also kept when it leaves fewer
+//! roles uneven among them though the sum of squares over everyone does not fall.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 
@@ -39,6 +41,7 @@ pub(crate) fn even_out_roles(problem: &RotaProblem, planned: &mut [Assignment]) 
         turns.add(a.person, a.role, 1);
     }
     let absent = problem.absences();
+    let ever_away: HashSet<u32> = absent.iter().map(|&(_, p)| p).collect();
     let locked: HashSet<Assignment> = problem.locked.iter().copied().collect();
     // Worked out only once a chain of roles that do not lead is tried.
     let mut two_running: Option<usize> = None;
@@ -57,6 +60,11 @@ pub(crate) fn even_out_roles(problem: &RotaProblem, planned: &mut [Assignment]) 
             movable,
             of_team,
             members,
+            steady: members
+                .iter()
+                .copied()
+                .filter(|p| !ever_away.contains(p))
+                .collect(),
             turns: &mut turns,
             two_running: &mut two_running,
             absent: &absent,
@@ -137,6 +145,8 @@ struct Pass<'a> {
     /// The team's assignments not fixed by hand.
     movable: Vec<usize>,
     members: &'a [u32],
+    /// The members there for every session: rule 2 is about them.
+    steady: Vec<u32>,
     turns: &'a mut Turns,
     two_running: &'a mut Option<usize>,
     absent: &'a HashSet<(usize, u32)>,
@@ -199,7 +209,7 @@ impl Pass<'_> {
             for b in self.partners(a) {
                 let gain = Gain::new(self.problem, (a, b));
                 let most = self
-                    .members
+                    .steady
                     .iter()
                     .copied()
                     .max_by_key(|&p| self.turns.at(p, a));
@@ -225,11 +235,10 @@ impl Pass<'_> {
                 continue;
             }
             path.push(step);
-            if gain.surplus(self.turns, p) - gain.surplus(self.turns, y) >= gain.needed {
-                let chain: Vec<Step> = path.iter().rev().copied().collect();
-                if self.keep(&chain) {
-                    return true;
-                }
+            let chain: Vec<Step> = path.iter().rev().copied().collect();
+            let falls = gain.surplus(self.turns, p) - gain.surplus(self.turns, y) >= gain.needed;
+            if (falls && self.keep(&chain)) || (!falls && self.keep_if_evener(&chain)) {
+                return true;
             }
             if self.paths_from(gain, p, y, path) {
                 return true;
@@ -241,7 +250,7 @@ impl Pass<'_> {
 
     /// The fewest and most turns of a role in the team, apart.
     fn spread(&self, role: usize) -> i64 {
-        let turns = self.members.iter().map(|&p| self.turns.at(p, role));
+        let turns = self.steady.iter().map(|&p| self.turns.at(p, role));
         turns.clone().max().unwrap_or(0) - turns.min().unwrap_or(0)
     }
 
@@ -365,6 +374,19 @@ impl Pass<'_> {
         self.planned.copy_from_slice(&planned);
         *self.turns = turns;
         false
+    }
+
+    /// Applies the chain when it leaves fewer roles uneven among the members there
+    /// throughout (though the sum of squares may not fall: people away do not count for
+    /// rule 2), and `keep` accepts it.
+    fn keep_if_evener(&mut self, chain: &[Step]) -> bool {
+        let before = self.uneven();
+        let (planned, turns) = (self.planned.to_vec(), self.turns.clone());
+        self.apply(chain);
+        let evener = self.uneven() < before;
+        self.planned.copy_from_slice(&planned);
+        *self.turns = turns;
+        evener && self.keep(chain)
     }
 
     fn apply(&mut self, chain: &[Step]) {
