@@ -364,14 +364,18 @@ impl Course {
         let mut leads = self.start.clone();
         let mut order = Vec::with_capacity(self.members.len());
         for session in &self.sessions {
-            order.clone_from(&session.there);
-            order.sort_by_key(|&i| {
+            order.clear();
+            order.extend(session.there.iter().map(|&i| {
                 let (person, lead) = (self.members[i], leads[i]);
                 let target = priority[person as usize];
                 let slack = slack_of(session.chances_later[i], target, lead);
-                (lead_key(lead, target, slack), person)
-            });
-            for &i in &order[..session.turns] {
+                ((lead_key(lead, target, slack), person), i)
+            }));
+            // Only who comes first matters, not their order among themselves.
+            if session.turns < order.len() {
+                order.select_nth_unstable(session.turns);
+            }
+            for &(_, i) in &order[..session.turns] {
                 leads[i] += 1;
             }
         }
