@@ -27,6 +27,9 @@ use crate::problem::{Assignment, RotaProblem};
 
 /// The longest chain tried when breadth-first search leaves a role uneven.
 const PATH_LIMIT: usize = 5;
+/// Chains tried per team that even out the members there throughout without lowering the
+/// sum of squares: each runs the fairness checker, so a large wave stays fast.
+const EVENER_TRIES: usize = 24;
 
 /// Passes roles along chains while that lowers the sum over people and roles of turns
 /// squared; each chain lowers it by a whole number, so it ends. Turns taken before the plan
@@ -65,6 +68,7 @@ pub(crate) fn even_out_roles(problem: &RotaProblem, planned: &mut [Assignment]) 
                 .copied()
                 .filter(|p| !ever_away.contains(p))
                 .collect(),
+            evener_tries: EVENER_TRIES,
             turns: &mut turns,
             two_running: &mut two_running,
             absent: &absent,
@@ -147,6 +151,9 @@ struct Pass<'a> {
     members: &'a [u32],
     /// The members there for every session: rule 2 is about them.
     steady: Vec<u32>,
+    /// Chains still to try that leave fewer roles uneven among them without lowering the
+    /// sum of squares (`keep_if_evener`).
+    evener_tries: usize,
     turns: &'a mut Turns,
     two_running: &'a mut Option<usize>,
     absent: &'a HashSet<(usize, u32)>,
@@ -237,7 +244,10 @@ impl Pass<'_> {
             path.push(step);
             let chain: Vec<Step> = path.iter().rev().copied().collect();
             let falls = gain.surplus(self.turns, p) - gain.surplus(self.turns, y) >= gain.needed;
-            if (falls && self.keep(&chain)) || (!falls && self.keep_if_evener(&chain)) {
+            let (a, _) = gain.roles;
+            let evens_a =
+                self.steady.contains(&y) && self.turns.at(y, a) + 2 <= self.turns.at(p, a);
+            if (falls && self.keep(&chain)) || (!falls && evens_a && self.keep_if_evener(&chain)) {
                 return true;
             }
             if self.paths_from(gain, p, y, path) {
@@ -380,22 +390,35 @@ impl Pass<'_> {
     /// throughout (though the sum of squares may not fall: people away do not count for
     /// rule 2), and `keep` accepts it.
     fn keep_if_evener(&mut self, chain: &[Step]) -> bool {
+        if self.evener_tries == 0 {
+            return false;
+        }
         let before = self.uneven();
-        let (planned, turns) = (self.planned.to_vec(), self.turns.clone());
-        self.apply(chain);
+        self.pass_turns(chain, 1);
         let evener = self.uneven() < before;
-        self.planned.copy_from_slice(&planned);
-        *self.turns = turns;
-        evener && self.keep(chain)
+        self.pass_turns(chain, -1);
+        if !evener {
+            return false;
+        }
+        // Each try of a chain of roles that do not lead runs the fairness checker.
+        self.evener_tries -= 1;
+        self.keep(chain)
+    }
+
+    /// Counts the chain's turns (`sign` 1) or takes them back (-1), leaving `planned` be.
+    fn pass_turns(&mut self, chain: &[Step], sign: i64) {
+        for step in chain {
+            let (a, b) = step.roles;
+            self.turns.add(step.from, a, -sign);
+            self.turns.add(step.from, b, sign);
+            self.turns.add(step.to, b, -sign);
+            self.turns.add(step.to, a, sign);
+        }
     }
 
     fn apply(&mut self, chain: &[Step]) {
+        self.pass_turns(chain, 1);
         for step in chain {
-            let (a, b) = step.roles;
-            self.turns.add(step.from, a, -1);
-            self.turns.add(step.from, b, 1);
-            self.turns.add(step.to, b, -1);
-            self.turns.add(step.to, a, 1);
             if let Some(i) = step.gives {
                 self.planned[i].person = step.to;
             }

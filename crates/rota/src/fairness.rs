@@ -296,8 +296,8 @@ fn two_running(
             let leading = problem.roles[a.role].leading;
             idle.iter().any(|&q| {
                 if leading {
-                    status::lead_order(tally, targets, slack, q)
-                        <= status::lead_order(tally, targets, slack, a.person)
+                    status::lead_order(tally, targets, slack, (session, q))
+                        <= status::lead_order(tally, targets, slack, (session, a.person))
                 } else {
                     tally.turns(q, a.role) <= tally.turns(a.person, a.role)
                 }

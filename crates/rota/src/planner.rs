@@ -3,14 +3,16 @@
 //! price of giving a role to someone ranks the fairness rules in order: leading turns first
 //! (everyone leads once before anyone leads twice), then the wave's share-out of spare
 //! leading turns, then for leading roles whoever will be away for the chances they would
-//! wait for (`status::slack`), then turns of that role, then not holding a role two sessions running,
+//! wait for (`status::slack`) and whoever the share-out has lead first where a tie changes
+//! the totals (`status::Targets::first`), then turns of that role, then not holding a role
+//! two sessions running,
 //! then whoever was away since their last turn, then trying new roles, then turns of roles
 //! that do not lead (so whoever the share-out gives more leading turns sits out less),
 //! then a seeded tie-break. For leading roles, turns of the role come after not holding a
 //! role two sessions running; afterwards roles are passed along between sessions to
 //! even them out (`even_out`). Equal status across backgrounds decides who gets the leading
 //! turns of a team's last, partial round: the whole wave's spare turns are shared out at the
-//! first session planned, and again whenever absences put that off course (see `status`).
+//! first session planned, and again whenever the plan goes off course (see `status`).
 
 use pathfinding::matrix::Matrix;
 use pathfinding::prelude::kuhn_munkres_min;
@@ -29,9 +31,14 @@ use crate::{even_out, status};
 /// (`status::lead_order`). Turns of a leading role come after not holding a role two
 /// sessions running: which leader of a session gets which leading role can be changed
 /// afterwards without touching rules 1, 3 or 4 (`even_out`), who leads cannot.
-const LEADS: i128 = 10i128.pow(24);
-const SHARE: i128 = 10i128.pow(19);
-const SLACK: i128 = 10i128.pow(16);
+const LEADS: i128 = 10i128.pow(30);
+const SHARE: i128 = 10i128.pow(25);
+const SLACK: i128 = 10i128.pow(21);
+/// Slack beyond this ranks the same (below `SHARE`).
+const SLACK_CAP: u32 = 9_999;
+/// Whoever the share-out has lead first at a tie that changes the totals
+/// (`status::Targets::first`); above every lower term, so the planner follows it.
+const FIRST: i128 = 10i128.pow(19);
 const ROLE_TURNS: i128 = 10i128.pow(14);
 const TWO_RUNNING: i128 = 10i128.pow(13);
 const LEADING_ROLE_TURNS: i128 = 10i128.pow(8);
@@ -132,7 +139,8 @@ pub fn plan(problem: &RotaProblem, seed: u64) -> Result<Vec<Assignment>, RotaErr
                     if leading {
                         price += i128::from(tally.leads(person) - fewest_leads) * LEADS
                             - i128::from(targets.priority[person as usize]) * SHARE
-                            + i128::from(slack[person as usize].min(999)) * SLACK;
+                            + i128::from(slack[person as usize].min(SLACK_CAP)) * SLACK
+                            + i128::from(!targets.first.contains(&(session, person))) * FIRST;
                     }
                     price
                 };

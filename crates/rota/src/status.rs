@@ -130,6 +130,10 @@ pub(crate) struct Targets {
     /// The leading turns each person ends with when the planner goes by `priority`, with
     /// who is away when. The plan is off course when it departs from these.
     pub expected: Vec<u32>,
+    /// (session, person): where people equal by `priority` and slack are not equal in
+    /// effect (who leads then changes who is there for their next turn, and so the totals),
+    /// the ones the share-out has lead. They come first among those equals.
+    pub first: HashSet<(usize, u32)>,
 }
 
 /// The share-out to plan by from `session` on. Rule 1 fixes nearly all of it: each team's
@@ -155,9 +159,16 @@ pub(crate) fn lead_targets(
         shares.add_team(problem, tally, absent, (session, team), &can_lead);
     }
     shares.improve();
+    let mut first = HashSet::new();
+    for share in &shares.teams {
+        if let Some((course, _)) = &share.course {
+            first.extend(course.ties_that_matter(&shares.priority));
+        }
+    }
     Targets {
         priority: shares.priority,
         expected: shares.expected,
+        first,
     }
 }
 
@@ -209,15 +220,17 @@ fn chances_to_lead(
 /// Who comes first for a leading turn, as far as background decides it: fewer leading turns
 /// so far (rule 1), then more turns still to come in the share-out (so the people given a
 /// spare get to it, even when a session needs several leaders at once), then less slack
-/// (whoever will be away for the chances they would otherwise wait for). Smaller is first.
+/// (whoever will be away for the chances they would otherwise wait for), then whoever the
+/// share-out has lead first at `session` where that changes the totals (`Targets::first`).
+/// Smaller is first.
 pub(crate) fn lead_order(
     tally: &Tally,
     targets: &Targets,
     slack: &[u32],
-    person: u32,
-) -> (u32, Reverse<u32>, u32) {
+    (session, person): (usize, u32),
+) -> (LeadKey, bool) {
     let leads = tally.leads(person);
-    lead_key(
+    let key = lead_key(
         leads,
         targets
             .priority
@@ -225,11 +238,15 @@ pub(crate) fn lead_order(
             .copied()
             .unwrap_or(leads),
         slack.get(person as usize).copied().unwrap_or(u32::MAX),
-    )
+    );
+    (key, !targets.first.contains(&(session, person)))
 }
 
+/// Who comes first for a leading turn by background (`lead_key`): smaller is first.
+type LeadKey = (u32, Reverse<u32>, u32);
+
 /// `lead_order` from its parts, for the planner, the checker and `Course::play` alike.
-fn lead_key(leads: u32, target: u32, slack: u32) -> (u32, Reverse<u32>, u32) {
+fn lead_key(leads: u32, target: u32, slack: u32) -> LeadKey {
     (leads, Reverse(target), slack)
 }
 
@@ -268,6 +285,7 @@ struct Course {
 }
 
 struct CourseSession {
+    session: usize,
     /// Indices into `members`.
     there: Vec<usize>,
     turns: usize,
@@ -319,6 +337,7 @@ impl Course {
                 later.next();
             }
             sessions.push(CourseSession {
+                session: s,
                 there: (0..members.len()).filter(|&i| !away(s, i)).collect(),
                 turns,
                 chances_later: chances_later.clone(),
@@ -358,28 +377,89 @@ impl Course {
     /// Each member's leading turns at the end when every session's leading turns go to the
     /// members there who come first by `lead_order` with `priority` (per person), as the
     /// planner gives them. Where that order ties, the planner's lower rules decide and here
-    /// the lower person number does; should the two differ, the plan goes off course and
-    /// is shared out again from there.
+    /// the lower person number does; where that changes the totals, the planner is told to
+    /// follow (`ties_that_matter`), and should the two still differ, the plan goes off
+    /// course and is shared out again from there.
     fn play(&self, priority: &[u32]) -> Vec<u32> {
         let mut leads = self.start.clone();
-        let mut order = Vec::with_capacity(self.members.len());
         for session in &self.sessions {
-            order.clear();
-            order.extend(session.there.iter().map(|&i| {
-                let (person, lead) = (self.members[i], leads[i]);
-                let target = priority[person as usize];
-                let slack = slack_of(session.chances_later[i], target, lead);
-                ((lead_key(lead, target, slack), person), i)
-            }));
-            // Only who comes first matters, not their order among themselves.
-            if session.turns < order.len() {
-                order.select_nth_unstable(session.turns);
-            }
-            for &(_, i) in &order[..session.turns] {
+            for i in self.leaders(session, priority, &leads) {
                 leads[i] += 1;
             }
         }
         leads
+    }
+
+    /// The members who lead in `session` given everyone's `leads` so far, first by
+    /// `lead_order` and then by person number.
+    fn leaders(&self, session: &CourseSession, priority: &[u32], leads: &[u32]) -> Vec<usize> {
+        let mut order = self.order(session, priority, leads);
+        // Only who comes first matters, not their order among themselves.
+        if session.turns < order.len() {
+            order.select_nth_unstable(session.turns);
+        }
+        order[..session.turns].iter().map(|&(_, i)| i).collect()
+    }
+
+    fn order(
+        &self,
+        session: &CourseSession,
+        priority: &[u32],
+        leads: &[u32],
+    ) -> Vec<((LeadKey, u32), usize)> {
+        session
+            .there
+            .iter()
+            .map(|&i| {
+                let (person, lead) = (self.members[i], leads[i]);
+                let target = priority[person as usize];
+                let slack = slack_of(session.chances_later[i], target, lead);
+                ((lead_key(lead, target, slack), person), i)
+            })
+            .collect()
+    }
+
+    /// The sessions where the planner, breaking a tie of `lead_order` its own way, could
+    /// end somewhere else than `play`: for each, the members `play` has lead among those
+    /// tied, as (session, person). A tie matters when letting the first one passed over
+    /// lead instead of the last one chosen changes what anyone ends with.
+    fn ties_that_matter(&self, priority: &[u32]) -> Vec<(usize, u32)> {
+        let ends = self.play(priority);
+        let mut first = Vec::new();
+        let mut leads = self.start.clone();
+        for (k, session) in self.sessions.iter().enumerate() {
+            let mut order = self.order(session, priority, &leads);
+            order.sort_unstable();
+            let chosen: Vec<usize> = order[..session.turns].iter().map(|&(_, i)| i).collect();
+            if let (Some(last), Some(next)) =
+                (order[..session.turns].last(), order.get(session.turns))
+            {
+                if last.0 .0 == next.0 .0 {
+                    let mut other = leads.clone();
+                    for &i in &chosen {
+                        other[i] += 1;
+                    }
+                    other[last.1] -= 1;
+                    other[next.1] += 1;
+                    for later in &self.sessions[k + 1..] {
+                        for i in self.leaders(later, priority, &other) {
+                            other[i] += 1;
+                        }
+                    }
+                    if other != ends {
+                        let tied = order[..session.turns]
+                            .iter()
+                            .filter(|(key, _)| key.0 == last.0 .0)
+                            .map(|&(_, i)| (session.session, self.members[i]));
+                        first.extend(tied);
+                    }
+                }
+            }
+            for i in chosen {
+                leads[i] += 1;
+            }
+        }
+        first
     }
 }
 
