@@ -688,30 +688,26 @@ impl<'p> Shares<'p> {
     }
 
     fn apply(&mut self, m: &Move) {
-        self.spare[m.from as usize] = false;
-        self.spare[m.to as usize] = true;
-        for &(person, _, priority) in &m.priority {
-            self.priority[person as usize] = priority;
-        }
-        for &(person, turns) in &m.delta {
-            let end = &mut self.expected[person as usize];
-            *end = end.saturating_add_signed(turns);
-        }
-        self.shift_by(&m.delta, 1.0);
+        self.make(m, true);
     }
 
     /// Takes back `m`, just applied.
     fn undo(&mut self, m: &Move) {
-        self.spare[m.from as usize] = true;
-        self.spare[m.to as usize] = false;
-        for &(person, priority, _) in &m.priority {
-            self.priority[person as usize] = priority;
+        self.make(m, false);
+    }
+
+    fn make(&mut self, m: &Move, forward: bool) {
+        self.spare[m.from as usize] = !forward;
+        self.spare[m.to as usize] = forward;
+        for &(person, before, after) in &m.priority {
+            self.priority[person as usize] = if forward { after } else { before };
         }
+        let sign = if forward { 1 } else { -1 };
         for &(person, turns) in &m.delta {
             let end = &mut self.expected[person as usize];
-            *end = end.saturating_add_signed(-turns);
+            *end = end.saturating_add_signed(sign * turns);
         }
-        self.shift_by(&m.delta, -1.0);
+        self.shift_by(&m.delta, f64::from(sign));
     }
 
     /// The breach after the move.

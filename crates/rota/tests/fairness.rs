@@ -4,7 +4,9 @@
 use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant};
 
-use mixwell_rota::{plan, Assignment, Attribute, Breach, FairnessReport, Role, RotaProblem};
+use mixwell_rota::{
+    plan, Assignment, Attribute, Breach, FairnessReport, Role, RotaProblem, ValueTurns,
+};
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
@@ -143,6 +145,44 @@ fn with_five_attributes(mut p: RotaProblem, salt: u64) -> RotaProblem {
     p
 }
 
+/// No rule broken, and every background exactly at its fair share of leading turns.
+fn assert_no_breach_and_nobody_above_a_fair_share(p: &RotaProblem, rota: &[Assignment]) {
+    let report = FairnessReport::check(p, rota);
+    assert!(report.breaches.is_empty(), "{:?}", report.breaches);
+    assert!(
+        report
+            .equal_status
+            .iter()
+            .all(|row| row.mean_excess.abs() < 1e-9),
+        "{:?}",
+        report.equal_status
+    );
+}
+
+/// Adds attributes 1, 2, ... with each person's value from `values` (attribute k has k + 1
+/// values).
+fn with_attributes(mut p: RotaProblem, values: &[&[u32]]) -> RotaProblem {
+    for (k, of) in values.iter().enumerate() {
+        p.balance.push(Attribute {
+            name: format!("attribute {}", k + 1),
+            values: (0..=k + 1).map(|v| format!("value {v}")).collect(),
+            of_person: of.iter().map(|&v| Some(v)).collect(),
+        });
+    }
+    p
+}
+
+/// Plans `p` and returns rule 4's breaches, with leading turns by background.
+fn unequal_status(p: &RotaProblem, seed: u64) -> (Vec<Breach>, Vec<ValueTurns>) {
+    let report = FairnessReport::check(p, &plan(p, seed).unwrap());
+    let unequal = report
+        .breaches
+        .into_iter()
+        .filter(|b| matches!(b, Breach::UnequalStatus { .. }))
+        .collect();
+    (unequal, report.equal_status)
+}
+
 fn breaches(report: &FairnessReport, keep: impl Fn(&Breach) -> bool) -> Vec<&Breach> {
     report.breaches.iter().filter(|b| keep(b)).collect()
 }
@@ -201,10 +241,8 @@ proptest! {
         for (r, role) in p.roles.iter_mut().enumerate() {
             role.leading = r == 0;
         }
-        let rota = plan(&p, seed).unwrap();
-        let report = FairnessReport::check(&p, &rota);
-        let unequal = breaches(&report, |b| matches!(b, Breach::UnequalStatus { .. }));
-        prop_assert!(unequal.is_empty(), "{unequal:?}\n{:?}", report.equal_status);
+        let (unequal, by_background) = unequal_status(&p, seed);
+        prop_assert!(unequal.is_empty(), "{unequal:?}\n{by_background:?}");
     }
 
     /// Rule 4 across the wave: the spare turns of every team's last round are shared out
@@ -216,10 +254,8 @@ proptest! {
         p in arb_problem(0.0), seed in any::<u64>(), salt in any::<u64>()
     ) {
         let p = with_five_attributes(p, salt);
-        let rota = plan(&p, seed).unwrap();
-        let report = FairnessReport::check(&p, &rota);
-        let unequal = breaches(&report, |b| matches!(b, Breach::UnequalStatus { .. }));
-        prop_assert!(unequal.is_empty(), "{unequal:?}\n{:?}", report.equal_status);
+        let (unequal, by_background) = unequal_status(&p, seed);
+        prop_assert!(unequal.is_empty(), "{unequal:?}\n{by_background:?}");
     }
 
     /// Rule 4 with people away, one in ten of every person's sessions, known when the rota
@@ -232,10 +268,8 @@ proptest! {
         p in arb_problem(0.1), seed in any::<u64>(), salt in any::<u64>()
     ) {
         let p = with_five_attributes(p, salt);
-        let rota = plan(&p, seed).unwrap();
-        let report = FairnessReport::check(&p, &rota);
-        let unequal = breaches(&report, |b| matches!(b, Breach::UnequalStatus { .. }));
-        prop_assert!(unequal.is_empty(), "{unequal:?}\n{:?}", report.equal_status);
+        let (unequal, by_background) = unequal_status(&p, seed);
+        prop_assert!(unequal.is_empty(), "{unequal:?}\n{by_background:?}");
     }
 
     #[test]
@@ -404,16 +438,7 @@ fn leading_less_only_because_away_is_not_unequal_status() {
         leads[a.person as usize] += 1;
     }
     assert_eq!(leads, [14, 12, 12], "everyone there leads");
-    let report = FairnessReport::check(&p, &rota);
-    assert!(report.breaches.is_empty(), "{:?}", report.breaches);
-    assert!(
-        report
-            .equal_status
-            .iter()
-            .all(|row| row.mean_excess.abs() < 1e-9),
-        "{:?}",
-        report.equal_status
-    );
+    assert_no_breach_and_nobody_above_a_fair_share(&p, &rota);
 }
 
 /// Regression: in a team of two with two leading roles, both lead whenever both are there
@@ -436,16 +461,7 @@ fn leading_more_only_because_a_teammate_was_away_is_not_excess() {
         leads[a.person as usize] += 1;
     }
     assert_eq!(leads, [11, 13], "forced by rule 1");
-    let report = FairnessReport::check(&p, &rota);
-    assert!(report.breaches.is_empty(), "{:?}", report.breaches);
-    assert!(
-        report
-            .equal_status
-            .iter()
-            .all(|row| row.mean_excess.abs() < 1e-9),
-        "{:?}",
-        report.equal_status
-    );
+    assert_no_breach_and_nobody_above_a_fair_share(&p, &rota);
 }
 
 /// Regression: a team of five with two leading roles, sessions using one or both, and
@@ -479,28 +495,21 @@ fn with_people_away_the_order_within_rounds_is_shared_out_too() {
         (14, 1),
         (2, 1),
     ];
-    let mut p = problem(&[5], 2, 2, &sessions, &absent, &[2, 1, 0, 0, 1]);
-    let values = [
-        vec![1, 0, 1, 1, 0],
-        vec![2, 2, 0, 2, 0],
-        vec![1, 2, 3, 0, 0],
-        vec![4, 1, 0, 2, 2],
-    ];
-    for (k, of) in values.iter().enumerate() {
-        p.balance.push(Attribute {
-            name: format!("attribute {}", k + 1),
-            values: (0..=k + 1).map(|v| format!("value {v}")).collect(),
-            of_person: of.iter().map(|&v| Some(v)).collect(),
-        });
-    }
+    let p = with_attributes(
+        problem(&[5], 2, 2, &sessions, &absent, &[2, 1, 0, 0, 1]),
+        &[
+            &[1, 0, 1, 1, 0],
+            &[2, 2, 0, 2, 0],
+            &[1, 2, 3, 0, 0],
+            &[4, 1, 0, 2, 2],
+        ],
+    );
     for seed in (0..16).chain([4_535_523_407_142_662_268]) {
-        let rota = plan(&p, seed).unwrap();
-        let report = FairnessReport::check(&p, &rota);
-        let unequal = breaches(&report, |b| matches!(b, Breach::UnequalStatus { .. }));
+        let (unequal, by_background) = unequal_status(&p, seed);
         assert!(
             unequal.is_empty(),
-            "seed {seed}: {unequal:?}\n{:?}",
-            report.equal_status
+            "seed {seed}: {unequal:?}
+{by_background:?}"
         );
     }
 }
@@ -603,28 +612,21 @@ fn a_tie_that_changes_who_is_there_for_their_turn_goes_the_share_outs_way() {
         (14, 3),
         (13, 0),
     ];
-    let mut p = problem(&[5, 2], 1, 1, &sessions, &absent, &[0, 2, 2, 0, 1, 0, 2]);
-    let values = [
-        [0, 0, 0, 1, 1, 1, 1],
-        [2, 1, 1, 2, 2, 1, 0],
-        [0, 2, 0, 1, 3, 1, 3],
-        [2, 1, 2, 1, 3, 2, 1],
-    ];
-    for (k, of) in values.iter().enumerate() {
-        p.balance.push(Attribute {
-            name: format!("attribute {}", k + 1),
-            values: (0..=k + 1).map(|v| format!("value {v}")).collect(),
-            of_person: of.iter().map(|&v| Some(v)).collect(),
-        });
-    }
+    let p = with_attributes(
+        problem(&[5, 2], 1, 1, &sessions, &absent, &[0, 2, 2, 0, 1, 0, 2]),
+        &[
+            &[0, 0, 0, 1, 1, 1, 1],
+            &[2, 1, 1, 2, 2, 1, 0],
+            &[0, 2, 0, 1, 3, 1, 3],
+            &[2, 1, 2, 1, 3, 2, 1],
+        ],
+    );
     for seed in (0..16).chain([10_031_241_811_875_584_996]) {
-        let rota = plan(&p, seed).unwrap();
-        let report = FairnessReport::check(&p, &rota);
-        let unequal = breaches(&report, |b| matches!(b, Breach::UnequalStatus { .. }));
+        let (unequal, by_background) = unequal_status(&p, seed);
         assert!(
             unequal.is_empty(),
-            "seed {seed}: {unequal:?}\n{:?}",
-            report.equal_status
+            "seed {seed}: {unequal:?}
+{by_background:?}"
         );
     }
 }
