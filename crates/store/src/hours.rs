@@ -13,7 +13,7 @@ use mixwell_domain::hours::{
 };
 use mixwell_domain::programme::validate_name;
 use mixwell_domain::Id;
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 use crate::db::parse_id;
@@ -170,23 +170,6 @@ type EntryRow = (
     String,
 );
 
-fn entry_from(r: &Row<'_>) -> rusqlite::Result<EntryRow> {
-    Ok((
-        r.get(0)?,
-        r.get(1)?,
-        r.get(2)?,
-        r.get(3)?,
-        r.get(4)?,
-        r.get(5)?,
-        r.get(6)?,
-        r.get(7)?,
-        r.get(8)?,
-        r.get(9)?,
-        r.get(10)?,
-        r.get(11)?,
-    ))
-}
-
 fn to_entry(row: EntryRow) -> StoreResult<LedgerEntry> {
     let (id, kind, corrects, participant, organisation, date, minutes, activity, reason) = (
         row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8,
@@ -225,19 +208,6 @@ type DecisionRow = (
     String,
 );
 
-fn decision_from(r: &Row<'_>) -> rusqlite::Result<DecisionRow> {
-    Ok((
-        r.get(0)?,
-        r.get(1)?,
-        r.get(2)?,
-        r.get(3)?,
-        r.get(4)?,
-        r.get(5)?,
-        r.get(6)?,
-        r.get(7)?,
-    ))
-}
-
 fn to_decision(
     (id, entry, decision, method, by, signature, device, at): DecisionRow,
 ) -> StoreResult<Verification> {
@@ -275,14 +245,14 @@ impl Ledger {
                 "SELECT {ENTRY_COLUMNS} FROM participant p CROSS JOIN hour_entry e
                  WHERE e.participant_id = p.id AND {scope}"
             ))?
-            .query_map([key], entry_from)?
+            .query_map([key], |r| EntryRow::try_from(r))?
             .collect::<Result<Vec<_>, _>>()?;
         let decisions = conn
             .prepare_cached(&format!(
                 "SELECT {DECISION_COLUMNS} FROM participant p CROSS JOIN hour_verification v
                  WHERE v.participant_id = p.id AND {scope}"
             ))?
-            .query_map([key], decision_from)?
+            .query_map([key], |r| DecisionRow::try_from(r))?
             .collect::<Result<Vec<_>, _>>()?;
         Ok(Ledger {
             entries: entries
@@ -801,7 +771,7 @@ impl Store {
                      (SELECT coalesce(corrects, id) FROM hour_entry WHERE id = ?1)"
                 ),
                 [entry_id.to_string()],
-                entry_from,
+                |r| EntryRow::try_from(r),
             )
             .optional()?
             .ok_or_else(|| {

@@ -451,19 +451,6 @@ const TURN_COLUMNS: &str = "id, wave_id, session_id, team, role_id, participant_
 
 type TurnRow = (String, String, String, u32, String, String, bool, bool);
 
-fn turn_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<TurnRow> {
-    Ok((
-        r.get(0)?,
-        r.get(1)?,
-        r.get(2)?,
-        r.get(3)?,
-        r.get(4)?,
-        r.get(5)?,
-        r.get(6)?,
-        r.get(7)?,
-    ))
-}
-
 fn to_turn(
     (id, wave, session, team, role, participant, locked, done): TurnRow,
 ) -> StoreResult<Turn> {
@@ -588,7 +575,7 @@ impl Store {
             .prepare(&format!(
                 "SELECT {TURN_COLUMNS} FROM rota_turn WHERE wave_id = ?1 ORDER BY team, id"
             ))?
-            .query_map([wave_id.to_string()], turn_row)?
+            .query_map([wave_id.to_string()], |r| TurnRow::try_from(r))?
             .map(|row| to_turn(row?))
             .collect::<StoreResult<Vec<_>>>()?;
         let absences = self
@@ -732,7 +719,7 @@ impl Store {
             .query_row(
                 &format!("SELECT {TURN_COLUMNS} FROM rota_turn WHERE id = ?1"),
                 [id.to_string()],
-                turn_row,
+                |r| TurnRow::try_from(r),
             )
             .optional()?
             .ok_or(StoreError::NotFound {

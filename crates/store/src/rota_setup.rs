@@ -3,7 +3,7 @@
 
 use mixwell_domain::programme::validate_name;
 use mixwell_domain::Id;
-use rusqlite::{params, OptionalExtension, Row};
+use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 use crate::db::parse_id;
@@ -51,19 +51,10 @@ const DEFAULT_SESSIONS: [&str; 8] = [
 
 const ROLE_COLUMNS: &str = "id, programme_id, name, leading, position, removed";
 
-fn role_from(r: &Row<'_>) -> rusqlite::Result<(String, String, String, bool, u32, bool)> {
-    Ok((
-        r.get(0)?,
-        r.get(1)?,
-        r.get(2)?,
-        r.get(3)?,
-        r.get(4)?,
-        r.get(5)?,
-    ))
-}
+type RoleRow = (String, String, String, bool, u32, bool);
 
 fn to_role(
-    (id, programme, name, leading, position, removed): (String, String, String, bool, u32, bool),
+    (id, programme, name, leading, position, removed): RoleRow,
 ) -> StoreResult<ProgrammeRole> {
     Ok(ProgrammeRole {
         id: parse_id(&id)?,
@@ -236,7 +227,7 @@ impl Store {
                 "SELECT {ROLE_COLUMNS} FROM programme_role WHERE programme_id = ?1
                  ORDER BY removed, position, name"
             ))?
-            .query_map([programme_id.to_string()], role_from)?
+            .query_map([programme_id.to_string()], |r| RoleRow::try_from(r))?
             .collect::<Result<Vec<_>, _>>()?;
         rows.into_iter().map(to_role).collect()
     }
@@ -254,7 +245,7 @@ impl Store {
             .query_row(
                 &format!("SELECT {ROLE_COLUMNS} FROM programme_role WHERE id = ?1"),
                 [id.to_string()],
-                role_from,
+                |r| RoleRow::try_from(r),
             )
             .optional()?
             .ok_or(StoreError::NotFound {
