@@ -381,8 +381,12 @@ impl Course {
     /// follow (`ties_that_matter`), and should the two still differ, the plan goes off
     /// course and is shared out again from there.
     fn play(&self, priority: &[u32]) -> Vec<u32> {
-        let mut leads = self.start.clone();
-        for session in &self.sessions {
+        self.play_on(self.start.clone(), 0, priority)
+    }
+
+    /// `play` from the course's `from`th session on, with `leads` so far.
+    fn play_on(&self, mut leads: Vec<u32>, from: usize, priority: &[u32]) -> Vec<u32> {
+        for session in &self.sessions[from..] {
             for i in self.leaders(session, priority, &leads) {
                 leads[i] += 1;
             }
@@ -441,12 +445,7 @@ impl Course {
                     }
                     other[last.1] -= 1;
                     other[next.1] += 1;
-                    for later in &self.sessions[k + 1..] {
-                        for i in self.leaders(later, priority, &other) {
-                            other[i] += 1;
-                        }
-                    }
-                    if other != ends {
+                    if self.play_on(other, k + 1, priority) != ends {
                         let tied = order[..session.turns]
                             .iter()
                             .filter(|(key, _)| key.0 == last.0 .0)
