@@ -1,7 +1,8 @@
 // Volunteering hours as staff read and type them: whole minutes shown as "1 h 30 min",
 // times of day, today's date in Europe/London, and the problems of a refused batch.
-import type { HoursProblem } from "../bindings";
-import { CommandError } from "./api";
+import { commands } from "../bindings";
+import type { Decision, HoursProblem } from "../bindings";
+import { call, CommandError } from "./api";
 
 /** 90 → "1 h 30 min", 960 → "16 h", 45 → "45 min" (as the CLI and reports write them). */
 export function hoursAndMinutes(minutes: number): string {
@@ -109,4 +110,14 @@ export function formatInstant(iso: string): string {
   }).formatToParts(at);
   const part = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
   return `${part("day")}/${part("month")}/${part("year")} ${part("hour")}:${part("minute")}`;
+}
+
+/** Why a coordinator cannot decide yet (no name written), or null: every decision records who made it. */
+export function coordinatorMissing(coordinator: string): string | null {
+  return coordinator.trim() === "" ? "Write your name first: every decision records who made it." : null;
+}
+
+/** Records a coordinator's decision on an entry, made at the laptop (no signature). */
+export function decideAsCoordinator(entryId: string, decision: Decision, coordinator: string): Promise<unknown> {
+  return call(commands.decideHours(entryId, decision, "coordinator", coordinator, null));
 }
