@@ -5,8 +5,8 @@ use mixwell_store::{ImportPreview, ImportSummary, NewWave, ParticipantUpdate, Wa
 use serde::Serialize;
 use tauri::State;
 
-use crate::error::ErrorDetails;
 use crate::{AppError, AppState};
+use mixwell_actions::roster;
 
 type Reply<T> = Result<T, AppError>;
 
@@ -21,7 +21,7 @@ pub struct AppStatus {
 #[tauri::command]
 #[specta::specta]
 pub async fn app_status(state: State<'_, AppState>) -> Reply<AppStatus> {
-    let pending_changes = state.with_store(|s| s.pending_change_count())?;
+    let pending_changes = state.run(move |s, _| s.pending_change_count()).await?;
     Ok(AppStatus {
         pending_changes,
         database_path: mixwell_store::default_database_path().display().to_string(),
@@ -32,7 +32,9 @@ pub async fn app_status(state: State<'_, AppState>) -> Reply<AppStatus> {
 #[tauri::command]
 #[specta::specta]
 pub async fn seed_demo(state: State<'_, AppState>) -> Reply<Wave> {
-    state.with_store(|s| s.seed_demo().map(|(wave, _)| wave))
+    state
+        .run(move |s, _| s.seed_demo().map(|(wave, _)| wave))
+        .await
 }
 
 #[tauri::command]
@@ -41,13 +43,13 @@ pub async fn list_programmes(
     state: State<'_, AppState>,
     include_archived: bool,
 ) -> Reply<Vec<Programme>> {
-    state.with_store(|s| s.programmes(include_archived))
+    state.run(move |s, _| s.programmes(include_archived)).await
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn create_programme(state: State<'_, AppState>, name: String) -> Reply<Programme> {
-    state.with_store(|s| s.create_programme(&name))
+    state.run(move |s, _| s.create_programme(&name)).await
 }
 
 #[tauri::command]
@@ -57,7 +59,7 @@ pub async fn rename_programme(
     id: Id,
     name: String,
 ) -> Reply<Programme> {
-    state.with_store(|s| s.rename_programme(id, &name))
+    state.run(move |s, _| s.rename_programme(id, &name)).await
 }
 
 #[tauri::command]
@@ -67,7 +69,9 @@ pub async fn set_programme_archived(
     id: Id,
     archived: bool,
 ) -> Reply<Programme> {
-    state.with_store(|s| s.set_programme_archived(id, archived))
+    state
+        .run(move |s, _| s.set_programme_archived(id, archived))
+        .await
 }
 
 #[tauri::command]
@@ -77,7 +81,9 @@ pub async fn list_waves(
     programme_id: Id,
     include_archived: bool,
 ) -> Reply<Vec<WaveSummary>> {
-    state.with_store(|s| s.waves(programme_id, include_archived))
+    state
+        .run(move |s, _| s.waves(programme_id, include_archived))
+        .await
 }
 
 #[tauri::command]
@@ -87,25 +93,29 @@ pub async fn create_wave(
     programme_id: Id,
     wave: NewWave,
 ) -> Reply<Wave> {
-    state.with_store(|s| s.create_wave(programme_id, &wave))
+    state
+        .run(move |s, _| s.create_wave(programme_id, &wave))
+        .await
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn update_wave(state: State<'_, AppState>, id: Id, wave: NewWave) -> Reply<Wave> {
-    state.with_store(|s| s.update_wave(id, &wave))
+    state.run(move |s, _| s.update_wave(id, &wave)).await
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn set_wave_archived(state: State<'_, AppState>, id: Id, archived: bool) -> Reply<Wave> {
-    state.with_store(|s| s.set_wave_archived(id, archived))
+    state
+        .run(move |s, _| s.set_wave_archived(id, archived))
+        .await
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn list_participants(state: State<'_, AppState>, wave_id: Id) -> Reply<Vec<Participant>> {
-    state.with_store(|s| s.participants(wave_id))
+    state.run(move |s, _| s.participants(wave_id)).await
 }
 
 #[tauri::command]
@@ -114,7 +124,12 @@ pub async fn attribute_counts(
     state: State<'_, AppState>,
     wave_id: Id,
 ) -> Reply<Vec<AttributeCount>> {
-    state.with_store(|s| Ok(mixwell_domain::attribute_counts(&s.participants(wave_id)?)))
+    state
+        .run(move |s, _| {
+            s.participants(wave_id)
+                .map(|p| mixwell_domain::attribute_counts(&p))
+        })
+        .await
 }
 
 #[tauri::command]
@@ -124,7 +139,9 @@ pub async fn update_participant(
     id: Id,
     update: ParticipantUpdate,
 ) -> Reply<Participant> {
-    state.with_store(|s| s.update_participant(id, &update))
+    state
+        .run(move |s, _| s.update_participant(id, &update))
+        .await
 }
 
 /// What importing the file would change; saves nothing. `bytes` is the file as read.
@@ -135,10 +152,13 @@ pub async fn preview_import(
     wave_id: Id,
     bytes: Vec<u8>,
 ) -> Reply<ImportPreview> {
-    let roster = mixwell_roster::parse(&bytes);
-    state.with_store(|s| s.preview_import(wave_id, roster))
+    state
+        .run(move |s, _| roster::preview(s, wave_id, mixwell_roster::parse(&bytes)))
+        .await
 }
 
+/// Imports every row or none; a refusal carries every problem with its line and column
+/// (`details.kind = "roster_problems"`).
 #[tauri::command]
 #[specta::specta]
 pub async fn import_roster(
@@ -146,14 +166,7 @@ pub async fn import_roster(
     wave_id: Id,
     bytes: Vec<u8>,
 ) -> Reply<ImportSummary> {
-    let roster = mixwell_roster::parse(&bytes);
-    let problems = roster.problems.clone();
     state
-        .with_store(|s| s.import_roster(wave_id, roster, &mut |_, _| {}))
-        .map_err(|mut e| {
-            if e.code == "roster_has_errors" {
-                e.details = Some(ErrorDetails::RosterProblems { problems });
-            }
-            e
-        })
+        .run(move |s, _| roster::import(s, wave_id, mixwell_roster::parse(&bytes), &mut |_, _| {}))
+        .await
 }

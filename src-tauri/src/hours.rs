@@ -2,14 +2,16 @@
 //! the timelines, board and queue, milestones, and reports saved to Downloads. The work is
 //! the store's.
 
+use mixwell_actions::hours;
 use mixwell_domain::hours::{Decision, LedgerEntry, Verification, VerifyMethod};
 use mixwell_domain::Id;
 use mixwell_store::{
-    operator_name, HoursReportKind, HoursTimeline, NewHours, ParticipantHours, PendingHours,
-    ProgrammeMilestone, VolunteerPlacement, VolunteeringOrganisation,
+    HoursReportKind, HoursTimeline, NewHours, ParticipantHours, PendingHours, ProgrammeMilestone,
+    VolunteerPlacement, VolunteeringOrganisation,
 };
 use tauri::State;
 
+use crate::teams::save_in_downloads;
 use crate::{AppError, AppState};
 
 type Reply<T> = Result<T, AppError>;
@@ -19,7 +21,7 @@ type Reply<T> = Result<T, AppError>;
 pub async fn list_volunteering_organisations(
     state: State<'_, AppState>,
 ) -> Reply<Vec<VolunteeringOrganisation>> {
-    state.with_store(|s| s.volunteering_organisations())
+    state.run(move |s, _| s.volunteering_organisations()).await
 }
 
 #[tauri::command]
@@ -30,7 +32,9 @@ pub async fn save_volunteering_organisation(
     contact: String,
     address: String,
 ) -> Reply<VolunteeringOrganisation> {
-    state.with_store(|s| s.save_volunteering_organisation(&name, &contact, &address))
+    state
+        .run(move |s, _| s.save_volunteering_organisation(&name, &contact, &address))
+        .await
 }
 
 #[tauri::command]
@@ -39,7 +43,7 @@ pub async fn list_placements(
     state: State<'_, AppState>,
     participant_id: Id,
 ) -> Reply<Vec<VolunteerPlacement>> {
-    state.with_store(|s| s.placements(participant_id))
+    state.run(move |s, _| s.placements(participant_id)).await
 }
 
 /// Places a participant with an organisation, or changes the supervisor there.
@@ -52,7 +56,9 @@ pub async fn place_volunteer(
     supervisor: String,
     starts_on: Option<chrono::NaiveDate>,
 ) -> Reply<VolunteerPlacement> {
-    state.with_store(|s| s.place_volunteer(participant_id, organisation_id, &supervisor, starts_on))
+    state
+        .run(move |s, _| s.place_volunteer(participant_id, organisation_id, &supervisor, starts_on))
+        .await
 }
 
 /// Saves every row or none; a refusal carries each problem with its row
@@ -64,7 +70,9 @@ pub async fn log_hours(
     rows: Vec<NewHours>,
     allow_duplicate: bool,
 ) -> Reply<Vec<LedgerEntry>> {
-    state.with_store(|s| s.log_hours(&rows, &operator_name(), allow_duplicate))
+    state
+        .run(move |s, op| hours::log(s, op, &rows, allow_duplicate))
+        .await
 }
 
 #[tauri::command]
@@ -74,7 +82,9 @@ pub async fn void_hours(
     entry_id: Id,
     reason: String,
 ) -> Reply<LedgerEntry> {
-    state.with_store(|s| s.void_hours(entry_id, &reason, &operator_name()))
+    state
+        .run(move |s, op| hours::void(s, op, entry_id, &reason))
+        .await
 }
 
 #[tauri::command]
@@ -85,7 +95,9 @@ pub async fn adjust_hours(
     minutes: u32,
     reason: String,
 ) -> Reply<LedgerEntry> {
-    state.with_store(|s| s.adjust_hours(entry_id, minutes, &reason, &operator_name()))
+    state
+        .run(move |s, op| hours::adjust(s, op, entry_id, minutes, &reason))
+        .await
 }
 
 /// A coordinator's decision from the queue, or a supervisor's with their signature.
@@ -99,7 +111,26 @@ pub async fn decide_hours(
     by: String,
     signature: Option<String>,
 ) -> Reply<Verification> {
-    state.with_store(|s| s.decide_hours(entry_id, decision, method, &by, signature))
+    state
+        .run(move |s, _| hours::decide(s, entry_id, decision, method, &by, signature))
+        .await
+}
+
+/// The same decision on every entry ticked in the queue, as one action: all of them are
+/// decided or none is (a refusal lists each entry's problem, its row its position).
+#[tauri::command]
+#[specta::specta]
+pub async fn decide_many_hours(
+    state: State<'_, AppState>,
+    entry_ids: Vec<Id>,
+    decision: Decision,
+    by: String,
+) -> Reply<Vec<Verification>> {
+    state
+        .run(move |s, _| {
+            hours::decide_many(s, &entry_ids, decision, VerifyMethod::Coordinator, &by)
+        })
+        .await
 }
 
 #[tauri::command]
@@ -108,19 +139,21 @@ pub async fn hours_timeline(
     state: State<'_, AppState>,
     participant_id: Id,
 ) -> Reply<HoursTimeline> {
-    state.with_store(|s| s.hours_timeline(participant_id))
+    state
+        .run(move |s, _| s.hours_timeline(participant_id))
+        .await
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn wave_hours(state: State<'_, AppState>, wave_id: Id) -> Reply<Vec<ParticipantHours>> {
-    state.with_store(|s| s.wave_hours(wave_id))
+    state.run(move |s, _| s.wave_hours(wave_id)).await
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn pending_hours(state: State<'_, AppState>, wave_id: Id) -> Reply<Vec<PendingHours>> {
-    state.with_store(|s| s.pending_hours(wave_id))
+    state.run(move |s, _| s.pending_hours(wave_id)).await
 }
 
 #[tauri::command]
@@ -129,7 +162,7 @@ pub async fn list_milestones(
     state: State<'_, AppState>,
     programme_id: Id,
 ) -> Reply<Vec<ProgrammeMilestone>> {
-    state.with_store(|s| s.milestones(programme_id))
+    state.run(move |s, _| s.milestones(programme_id)).await
 }
 
 #[tauri::command]
@@ -141,7 +174,9 @@ pub async fn add_milestone(
     minutes: u32,
     within_months: Option<u32>,
 ) -> Reply<ProgrammeMilestone> {
-    state.with_store(|s| s.add_milestone(programme_id, &name, minutes, within_months))
+    state
+        .run(move |s, _| s.add_milestone(programme_id, &name, minutes, within_months))
+        .await
 }
 
 #[tauri::command]
@@ -153,13 +188,17 @@ pub async fn update_milestone(
     minutes: u32,
     within_months: Option<u32>,
 ) -> Reply<ProgrammeMilestone> {
-    state.with_store(|s| s.update_milestone(milestone_id, &name, minutes, within_months))
+    state
+        .run(move |s, _| s.update_milestone(milestone_id, &name, minutes, within_months))
+        .await
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn remove_milestone(state: State<'_, AppState>, milestone_id: Id) -> Reply<()> {
-    state.with_store(|s| s.remove_milestone(milestone_id))
+    state
+        .run(move |s, _| s.remove_milestone(milestone_id))
+        .await
 }
 
 /// Saves a report of the wave's hours (CSV, or XLSX when `xlsx`) in the Downloads folder
@@ -172,17 +211,10 @@ pub async fn export_hours(
     kind: HoursReportKind,
     xlsx: bool,
 ) -> Reply<String> {
-    let (wave, table) =
-        state.with_store(|s| Ok((s.wave(wave_id)?, s.hours_report(wave_id, kind)?)))?;
-    let bytes = if xlsx {
-        table.to_xlsx()
-    } else {
-        table.to_csv().map(String::into_bytes)
-    }
-    .map_err(AppError::from)?;
-    crate::teams::save_export(
-        &format!("{} {}", wave.name, kind.file_stem()),
-        if xlsx { "xlsx" } else { "csv" },
-        &bytes,
-    )
+    state
+        .run(move |s, _| {
+            let report = hours::report(s, wave_id, kind, xlsx)?;
+            save_in_downloads(&report.name, report.extension, &report.bytes)
+        })
+        .await
 }

@@ -7,38 +7,67 @@ mod hours;
 mod rota;
 mod teams;
 
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
+use mixwell_actions::teams::Forming;
+use mixwell_actions::Operator;
 use mixwell_store::Store;
 
 pub use error::AppError;
 
 /// The open database, or why it could not be opened (shown by the UI instead of a crash).
 pub struct AppState {
-    store: Mutex<Result<Store, AppError>>,
+    store: Arc<Mutex<Result<Store, AppError>>>,
+    /// Who is at the keyboard, named once for every action.
+    operator: Operator,
     /// The team search in progress, if any.
-    forming: std::sync::Arc<teams::Forming>,
+    forming: Arc<Forming>,
 }
 
 impl AppState {
     pub fn open(path: &std::path::Path) -> Self {
         AppState {
-            store: Mutex::new(Store::open(path).map_err(AppError::from)),
+            store: Arc::new(Mutex::new(Store::open(path).map_err(AppError::from))),
+            operator: Operator::from_environment(),
             forming: Default::default(),
         }
     }
 
-    pub(crate) fn with_store<T>(
+    /// Runs one action on a blocking thread (SQLite and the planners never hold up the
+    /// async runtime). A panic inside it becomes an `internal` error: the action's
+    /// transaction is rolled back and the app keeps working.
+    pub(crate) async fn run<T, E>(
         &self,
-        f: impl FnOnce(&mut Store) -> Result<T, mixwell_store::StoreError>,
-    ) -> Result<T, AppError> {
-        // A panic in another command must not lock staff out of their data.
-        let mut guard = self.store.lock().unwrap_or_else(|p| p.into_inner());
-        match guard.as_mut() {
-            Ok(store) => f(store).map_err(AppError::from),
-            Err(reason) => Err(AppError::database_unavailable(reason)),
-        }
+        action: impl FnOnce(&mut Store, &Operator) -> Result<T, E> + Send + 'static,
+    ) -> Result<T, AppError>
+    where
+        T: Send + 'static,
+        E: Into<AppError>,
+    {
+        let store = Arc::clone(&self.store);
+        let operator = self.operator.clone();
+        let outcome = tauri::async_runtime::spawn_blocking(move || {
+            // A panic in another command must not lock staff out of their data.
+            let mut guard = store.lock().unwrap_or_else(|p| p.into_inner());
+            match guard.as_mut() {
+                Ok(store) => std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    action(store, &operator).map_err(Into::into)
+                }))
+                .unwrap_or_else(|panic| Err(AppError::internal(&panic_message(&*panic)))),
+                Err(reason) => Err(AppError::database_unavailable(reason)),
+            }
+        })
+        .await;
+        outcome.unwrap_or_else(|e| Err(AppError::internal(&e.to_string())))
     }
+}
+
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "an unexpected fault".to_owned())
 }
 
 /// The commands and types the UI sees, exported to ui/src/bindings.ts.
@@ -92,6 +121,7 @@ pub fn specta_builder<R: tauri::Runtime>() -> tauri_specta::Builder<R> {
         hours::void_hours,
         hours::adjust_hours,
         hours::decide_hours,
+        hours::decide_many_hours,
         hours::hours_timeline,
         hours::wave_hours,
         hours::pending_hours,

@@ -1,8 +1,11 @@
 //! Rota commands: the programme's roles and sessions, and a wave's rota (plan, mark done or
-//! away, set a turn by hand, print the sheets). The work is the store's and the planner's.
+//! away, set a turn by hand, print the sheets). Each is one call of `mixwell_actions` or the store.
 
+use mixwell_actions::rota::{self, Rota};
 use mixwell_domain::Id;
-use mixwell_store::{ProgrammeRole, ProgrammeSession, Rota};
+use mixwell_store::{ProgrammeRole, ProgrammeSession};
+
+use crate::teams::save_in_downloads;
 use tauri::State;
 
 use crate::{AppError, AppState};
@@ -12,7 +15,7 @@ type Reply<T> = Result<T, AppError>;
 #[tauri::command]
 #[specta::specta]
 pub async fn list_roles(state: State<'_, AppState>, programme_id: Id) -> Reply<Vec<ProgrammeRole>> {
-    state.with_store(|s| s.roles(programme_id))
+    state.run(move |s, _| s.roles(programme_id)).await
 }
 
 #[tauri::command]
@@ -23,7 +26,9 @@ pub async fn add_role(
     name: String,
     leading: bool,
 ) -> Reply<ProgrammeRole> {
-    state.with_store(|s| s.add_role(programme_id, &name, leading))
+    state
+        .run(move |s, _| s.add_role(programme_id, &name, leading))
+        .await
 }
 
 #[tauri::command]
@@ -34,7 +39,9 @@ pub async fn update_role(
     name: String,
     leading: bool,
 ) -> Reply<ProgrammeRole> {
-    state.with_store(|s| s.update_role(role_id, &name, leading))
+    state
+        .run(move |s, _| s.update_role(role_id, &name, leading))
+        .await
 }
 
 #[tauri::command]
@@ -44,13 +51,13 @@ pub async fn move_role(
     role_id: Id,
     earlier: bool,
 ) -> Reply<Vec<ProgrammeRole>> {
-    state.with_store(|s| s.move_role(role_id, earlier))
+    state.run(move |s, _| s.move_role(role_id, earlier)).await
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn remove_role(state: State<'_, AppState>, role_id: Id) -> Reply<ProgrammeRole> {
-    state.with_store(|s| s.remove_role(role_id))
+    state.run(move |s, _| s.remove_role(role_id)).await
 }
 
 #[tauri::command]
@@ -59,7 +66,7 @@ pub async fn list_sessions(
     state: State<'_, AppState>,
     programme_id: Id,
 ) -> Reply<Vec<ProgrammeSession>> {
-    state.with_store(|s| s.sessions(programme_id))
+    state.run(move |s, _| s.sessions(programme_id)).await
 }
 
 /// `roles`: the roles the session uses, or `null` for every role.
@@ -71,7 +78,9 @@ pub async fn add_session(
     name: String,
     roles: Option<Vec<Id>>,
 ) -> Reply<ProgrammeSession> {
-    state.with_store(|s| s.add_session(programme_id, &name, roles.as_deref()))
+    state
+        .run(move |s, _| s.add_session(programme_id, &name, roles.as_deref()))
+        .await
 }
 
 #[tauri::command]
@@ -82,19 +91,21 @@ pub async fn update_session(
     name: String,
     roles: Option<Vec<Id>>,
 ) -> Reply<ProgrammeSession> {
-    state.with_store(|s| s.update_session(session_id, &name, roles.as_deref()))
+    state
+        .run(move |s, _| s.update_session(session_id, &name, roles.as_deref()))
+        .await
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn remove_session(state: State<'_, AppState>, session_id: Id) -> Reply<()> {
-    state.with_store(|s| s.remove_session(session_id))
+    state.run(move |s, _| s.remove_session(session_id)).await
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn get_rota(state: State<'_, AppState>, wave_id: Id) -> Reply<Rota> {
-    state.with_store(|s| s.rota(wave_id))
+    state.run(move |s, _| rota::show(s, wave_id)).await
 }
 
 /// Plans the sessions not yet begun, for `team_set_id` or the team set the rota follows.
@@ -105,7 +116,9 @@ pub async fn plan_rota(
     wave_id: Id,
     team_set_id: Option<Id>,
 ) -> Reply<Rota> {
-    state.with_store(|s| s.plan_rota(wave_id, team_set_id))
+    state
+        .run(move |s, _| rota::plan(s, wave_id, team_set_id))
+        .await
 }
 
 #[tauri::command]
@@ -117,13 +130,17 @@ pub async fn set_absent(
     participant_id: Id,
     absent: bool,
 ) -> Reply<Rota> {
-    state.with_store(|s| s.set_absent(wave_id, session_id, participant_id, absent))
+    state
+        .run(move |s, _| rota::set_absent(s, wave_id, session_id, participant_id, absent))
+        .await
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn set_turn_done(state: State<'_, AppState>, turn_id: Id, done: bool) -> Reply<Rota> {
-    state.with_store(|s| s.set_turn_done(turn_id, done))
+    state
+        .run(move |s, _| rota::set_turn_done(s, turn_id, done))
+        .await
 }
 
 #[tauri::command]
@@ -135,13 +152,15 @@ pub async fn assign_turn(
     role_id: Id,
     participant_id: Id,
 ) -> Reply<Rota> {
-    state.with_store(|s| s.assign_turn(wave_id, session_id, role_id, participant_id))
+    state
+        .run(move |s, _| rota::assign_turn(s, wave_id, session_id, role_id, participant_id))
+        .await
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn unlock_turn(state: State<'_, AppState>, turn_id: Id) -> Reply<Rota> {
-    state.with_store(|s| s.unlock_turn(turn_id))
+    state.run(move |s, _| rota::unlock_turn(s, turn_id)).await
 }
 
 /// Saves the rota sheets (PDF, one team to a sheet) in the Downloads folder and returns
@@ -149,12 +168,10 @@ pub async fn unlock_turn(state: State<'_, AppState>, turn_id: Id) -> Reply<Rota>
 #[tauri::command]
 #[specta::specta]
 pub async fn print_rota_sheets(state: State<'_, AppState>, wave_id: Id) -> Reply<String> {
-    let (wave, document) = state.with_store(|s| {
-        let wave = s.wave(wave_id)?;
-        let subtitle = crate::teams::printed_subtitle(&wave.site);
-        Ok((wave, s.rota_sheets(wave_id, &subtitle)?))
-    })?;
-    let pdf =
-        mixwell_print::rota_sheets(&document).map_err(|e| AppError::invalid(&e.to_string()))?;
-    crate::teams::save_export(&format!("{} rota", wave.name), "pdf", &pdf)
+    state
+        .run(move |s, _| {
+            let name = format!("{} rota", s.wave(wave_id)?.name);
+            save_in_downloads(&name, "pdf", &rota::sheets_pdf(s, wave_id)?)
+        })
+        .await
 }

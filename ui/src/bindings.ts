@@ -22,10 +22,15 @@ export const commands = {
 	updateParticipant: (id: string, update: ParticipantUpdate_Deserialize) => typedError<Participant_Serialize, AppError_Serialize>(__TAURI_INVOKE("update_participant", { id, update })),
 	/**  What importing the file would change; saves nothing. `bytes` is the file as read. */
 	previewImport: (waveId: string, bytes: number[]) => typedError<ImportPreview_Serialize, AppError_Serialize>(__TAURI_INVOKE("preview_import", { waveId, bytes })),
+	/**
+	 *  Imports every row or none; a refusal carries every problem with its line and column
+	 *  (`details.kind = "roster_problems"`).
+	 */
 	importRoster: (waveId: string, bytes: number[]) => typedError<ImportSummary_Serialize, AppError_Serialize>(__TAURI_INVOKE("import_roster", { waveId, bytes })),
 	/**
 	 *  Forms teams for the wave, keeping pinned people where they are. Only one search runs
-	 *  at a time; `forming_progress` and `cancel_forming` follow and stop it.
+	 *  at a time; `forming_progress` and `cancel_forming` follow and stop it. The wave is read
+	 *  under the database's lock, the search runs without it.
 	 */
 	formTeams: (waveId: string, request: TeamRequest, pinned: Placement[]) => typedError<FormedTeams, AppError_Serialize>(__TAURI_INVOKE("form_teams", { waveId, request, pinned })),
 	formingProgress: () => typedError<FormingProgress_Serialize, AppError_Serialize>(__TAURI_INVOKE("forming_progress")),
@@ -37,7 +42,10 @@ export const commands = {
 	listTeamSets: (waveId: string) => typedError<TeamSet[], AppError_Serialize>(__TAURI_INVOKE("list_team_sets", { waveId })),
 	/**  Saves the teams as `participant_id,group` in the Downloads folder and returns the path. */
 	exportTeamsCsv: (waveId: string, name: string, placements: Placement[]) => typedError<string, AppError_Serialize>(__TAURI_INVOKE("export_teams_csv", { waveId, name, placements })),
-	/**  Saves printable team lists (PDF) in the Downloads folder and returns the path. */
+	/**
+	 *  Saves printable team lists (PDF) of the teams on screen in the Downloads folder and
+	 *  returns the path.
+	 */
 	printTeamLists: (waveId: string, title: string, placements: Placement[]) => typedError<string, AppError_Serialize>(__TAURI_INVOKE("print_team_lists", { waveId, title, placements })),
 	listRoles: (programmeId: string) => typedError<ProgrammeRole[], AppError_Serialize>(__TAURI_INVOKE("list_roles", { programmeId })),
 	addRole: (programmeId: string, name: string, leading: boolean) => typedError<ProgrammeRole, AppError_Serialize>(__TAURI_INVOKE("add_role", { programmeId, name, leading })),
@@ -75,6 +83,11 @@ export const commands = {
 	adjustHours: (entryId: string, minutes: number, reason: string) => typedError<LedgerEntry_Serialize, AppError_Serialize>(__TAURI_INVOKE("adjust_hours", { entryId, minutes, reason })),
 	/**  A coordinator's decision from the queue, or a supervisor's with their signature. */
 	decideHours: (entryId: string, decision: Decision, method: VerifyMethod, by: string, signature: string | null) => typedError<Verification_Serialize, AppError_Serialize>(__TAURI_INVOKE("decide_hours", { entryId, decision, method, by, signature })),
+	/**
+	 *  The same decision on every entry ticked in the queue, as one action: all of them are
+	 *  decided or none is (a refusal lists each entry's problem, its row its position).
+	 */
+	decideManyHours: (entryIds: string[], decision: Decision, by: string) => typedError<Verification_Serialize[], AppError_Serialize>(__TAURI_INVOKE("decide_many_hours", { entryIds, decision, by })),
 	hoursTimeline: (participantId: string) => typedError<HoursTimeline_Serialize, AppError_Serialize>(__TAURI_INVOKE("hours_timeline", { participantId })),
 	waveHours: (waveId: string) => typedError<ParticipantHours_Serialize[], AppError_Serialize>(__TAURI_INVOKE("wave_hours", { waveId })),
 	pendingHours: (waveId: string) => typedError<PendingHours[], AppError_Serialize>(__TAURI_INVOKE("pending_hours", { waveId })),
@@ -98,28 +111,14 @@ export type Absence = {
 export type AppError = AppError_Serialize | AppError_Deserialize;
 
 export type AppError_Deserialize = {
-	/**
-	 *  One of the store's codes (`not_found`, `name_taken`, `invalid_name`, `invalid_dates`,
-	 *  `invalid_participant`, `hours_rejected`, `invalid_milestone`, `roster_has_errors`,
-	 *  `newer_database`, `not_a_database`,
-	 *  `disk_full`, `database`, …) or the shell's own `database_unavailable`,
-	 *  `invalid_request` and `invalid_teams`.
-	 */
-	code: string,
+	code: ErrorCode,
 	message: string,
 	/**  Anything the UI can show beyond the message, such as the roster's problems. */
 	details?: ErrorDetails_Deserialize | null,
 };
 
 export type AppError_Serialize = {
-	/**
-	 *  One of the store's codes (`not_found`, `name_taken`, `invalid_name`, `invalid_dates`,
-	 *  `invalid_participant`, `hours_rejected`, `invalid_milestone`, `roster_has_errors`,
-	 *  `newer_database`, `not_a_database`,
-	 *  `disk_full`, `database`, …) or the shell's own `database_unavailable`,
-	 *  `invalid_request` and `invalid_teams`.
-	 */
-	code: string,
+	code: ErrorCode,
 	message: string,
 	/**  Anything the UI can show beyond the message, such as the roster's problems. */
 	details: ErrorDetails_Serialize | null,
@@ -194,6 +193,36 @@ export type EntryKind =
 /**  Sets an earlier entry's minutes to this entry's minutes. */
 "adjust";
 
+export type ErrorCode = 
+/**  No row with the id given. */
+"not_found" | 
+/**  No programme, wave, team set or role by the name given. */
+"no_such_name" | 
+/**  Several things by the name given: name the programme too. */
+"ambiguous_name" | "name_taken" | "invalid_name" | "invalid_dates" | "invalid_participant" | 
+/**  A rota change that cannot be made as asked (a done turn, someone away, no sessions). */
+"invalid_rota" | 
+/**  A batch of hours or decisions refused; every problem is in the details. */
+"hours_rejected" | "invalid_milestone" | 
+/**  A roster with errors; every problem is in the details. */
+"roster_has_errors" | 
+/**  A team request the wave cannot satisfy as asked (sizes, unknown attributes). */
+"invalid_teams" | 
+/**  Input from the UI or a script that cannot be used as it is. */
+"invalid_request" | "newer_database" | "not_a_database" | 
+/**  A row the database holds cannot be read back. */
+"corrupt_data" | 
+/**  A file could not be read or written. */
+"io" | "disk_full" | 
+/**  SQLite failed for another reason. */
+"database" | "encode" | 
+/**  A PDF could not be made. */
+"pdf" | 
+/**  The app started without its database; the details carry why. */
+"database_unavailable" | 
+/**  A fault in Mixwell itself (a panic); nothing of the action was kept. */
+"internal";
+
 /**  Structured context for an error, typed so the UI can branch on `kind`. */
 export type ErrorDetails = ErrorDetails_Serialize | ErrorDetails_Deserialize;
 
@@ -201,19 +230,19 @@ export type ErrorDetails = ErrorDetails_Serialize | ErrorDetails_Deserialize;
 export type ErrorDetails_Deserialize = 
 /**  Every problem found in a roster file, with line and column. */
 { kind: "roster_problems"; problems: Problem_Deserialize[] } | 
-/**  Every problem with a batch of hours, with its row and field. */
+/**  Every problem with a batch of hours or decisions, with its row and field. */
 { kind: "hours_problems"; problems: HoursProblem[] } | 
 /**  The code of the underlying error, when this one wraps it. */
-{ kind: "cause"; code: string };
+{ kind: "cause"; code: ErrorCode };
 
 /**  Structured context for an error, typed so the UI can branch on `kind`. */
 export type ErrorDetails_Serialize = 
 /**  Every problem found in a roster file, with line and column. */
 { kind: "roster_problems"; problems: Problem_Serialize[] } | 
-/**  Every problem with a batch of hours, with its row and field. */
+/**  Every problem with a batch of hours or decisions, with its row and field. */
 { kind: "hours_problems"; problems: HoursProblem[] } | 
 /**  The code of the underlying error, when this one wraps it. */
-{ kind: "cause"; code: string };
+{ kind: "cause"; code: ErrorCode };
 
 export type Fairness = Fairness_Serialize | Fairness_Deserialize;
 
@@ -788,7 +817,7 @@ export type RosterRow_Serialize = {
 /**  Everything the rota screens show for a wave. */
 export type Rota = Rota_Serialize | Rota_Deserialize;
 
-/**  The fairness rule a warning is about, for the UI to branch on. */
+/**  The fairness rule a breach is about, for staff and the UI to branch on. */
 export type RotaRule = 
 /**  Everyone leads once before anyone leads twice. */
 "leads_in_turn" | 
@@ -866,10 +895,9 @@ export type RowStatus = "new" | "updated" | "unchanged" |
 /**  The row has an error, so nothing in the file can be imported yet. */
 "invalid";
 
-export type Rule = "size" | "pin" | "keep_together" | "apart" | "isolation" | "needs";
-
+/**  One hard rule a team set breaks, with whom it concerns. */
 export type RuleBreach = {
-	rule: Rule,
+	rule: TeamRule,
 	message: string,
 	participants: string[],
 };
@@ -943,6 +971,21 @@ export type TeamRequest = {
 	seed: number,
 	seconds: number | null,
 };
+
+/**  The hard rule a breach is about, for staff and the UI to branch on. */
+export type TeamRule = 
+/**  Team sizes within the bounds asked for. */
+"size" | 
+/**  Pinned people stay in their team. */
+"pin" | 
+/**  Keep-together pairs share a team. */
+"keep_together" | 
+/**  Friends and keep-apart pairs in different teams. */
+"apart" | 
+/**  Nobody the only one of their value in a team. */
+"isolation" | 
+/**  Additional needs spread across teams. */
+"needs";
 
 export type TeamSet = {
 	id: string,

@@ -1,6 +1,7 @@
 use std::io::Write;
 use std::path::Path;
 
+use mixwell_actions::ActionError;
 use mixwell_domain::Wave;
 use mixwell_store::{NewWave, Store, StoreError};
 
@@ -11,7 +12,7 @@ use crate::{
 
 #[derive(Debug)]
 pub enum CliError {
-    Store(StoreError),
+    Action(ActionError),
     File {
         path: String,
         error: std::io::Error,
@@ -31,7 +32,7 @@ pub enum CliError {
 impl std::fmt::Display for CliError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            CliError::Store(e) => write!(f, "{e} [{}]", e.code()),
+            CliError::Action(e) => write!(f, "{e} [{}]", e.code()),
             CliError::File { path, error } => write!(f, "{path}: {error}"),
             CliError::RosterRejected {
                 errors,
@@ -51,7 +52,13 @@ impl From<mixwell_grouping::GroupingError> for CliError {
 
 impl From<StoreError> for CliError {
     fn from(e: StoreError) -> Self {
-        CliError::Store(e)
+        CliError::Action(e.into())
+    }
+}
+
+impl From<ActionError> for CliError {
+    fn from(e: ActionError) -> Self {
+        CliError::Action(e)
     }
 }
 
@@ -77,8 +84,20 @@ pub fn run(db: &Path, command: Command) -> CliResult {
     let mut store = Store::open(db)?;
     match command {
         Command::Rota(command) => crate::wave_rota::run(&mut store, command),
-        Command::Hours(command) => crate::hours::run(&mut store, command),
-        Command::Groups(_) | Command::Bench(_) => {
+        Command::Hours(command) => crate::hours::run(
+            &mut store,
+            &mixwell_actions::Operator::from_environment(),
+            command,
+        ),
+        Command::Groups(crate::GroupsCommand::Check(args)) => {
+            crate::groups::check(&mut store, *args)
+        }
+        Command::Groups(crate::GroupsCommand::Print {
+            target,
+            team_set,
+            out,
+        }) => crate::groups::print(&store, &target, &team_set, &out),
+        Command::Groups(crate::GroupsCommand::Form(_)) | Command::Bench(_) => {
             unreachable!("handled above")
         }
         Command::Roster(RosterCommand::Import {
@@ -215,7 +234,7 @@ fn import(store: &mut Store, file: &Path, target: &WaveArg, dry_run: bool) -> Cl
     let roster = read_roster(file, "nothing was imported")?;
     if dry_run {
         let wave = store.find_wave(target.programme.as_deref(), &target.wave)?;
-        let preview = store.preview_import(wave.id, roster)?;
+        let preview = mixwell_actions::roster::preview(store, wave.id, roster)?;
         println!(
             "would add {}, update {}, leave {} unchanged; {} already in the wave are not in the file",
             preview.new, preview.updated, preview.unchanged, preview.not_in_file
@@ -223,7 +242,7 @@ fn import(store: &mut Store, file: &Path, target: &WaveArg, dry_run: bool) -> Cl
         return Ok(());
     }
     let wave = resolve_wave(store, target, true)?;
-    let summary = store.import_roster(wave.id, roster, &mut |_, _| {})?;
+    let summary = mixwell_actions::roster::import(store, wave.id, roster, &mut |_, _| {})?;
     println!(
         "imported into {}: {} added, {} updated, {} unchanged, {} friendships added",
         wave.name,

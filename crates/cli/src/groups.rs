@@ -5,14 +5,15 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::time::Duration;
 
+use mixwell_actions::teams::{self, TeamRequest};
 use mixwell_domain::{normalise_header, Id, Participant};
 use mixwell_grouping::{
-    form_teams, members_of, wave_problem, Breach, Outcome, Problem, Settings, SizeRule, TeamOptions,
+    form_teams, members_of, wave_problem, Breach, Problem, Report, Settings, SizeRule, TeamOptions,
 };
-use mixwell_store::{Placement, Store, TeamRequest};
+use mixwell_store::{Placement, Store};
 
 use crate::commands::{read_roster, CliError, CliResult};
-use crate::FormArgs;
+use crate::{CheckArgs, FormArgs, MixArgs, SizeArgs, WaveArg};
 
 /// A team set as the search takes earlier ones: roster participant id → group label.
 type TeamsById = HashMap<String, String>;
@@ -42,14 +43,14 @@ fn people(db: &Path, args: &FormArgs) -> Result<(Vec<Participant>, Vec<TeamsById
     let wave = store.find_wave(args.programme.as_deref(), wave_name)?;
     let people = store.participants(wave.id)?;
     let saved = if args.avoid_saved {
-        mixwell_store::earlier_teams(&store.team_sets(wave.id)?, &people)
+        teams::earlier_teams(&store.team_sets(wave.id)?, &people)
     } else {
         Vec::new()
     };
     Ok((people, saved))
 }
 
-fn size_rule(args: &FormArgs) -> SizeRule {
+fn size_rule(args: &SizeArgs) -> SizeRule {
     match (args.team_size, args.teams, args.min_size, args.max_size) {
         (Some(n), _, _, _) => SizeRule::TargetSize(n),
         (_, Some(k), _, _) => SizeRule::Teams(k),
@@ -58,8 +59,9 @@ fn size_rule(args: &FormArgs) -> SizeRule {
     }
 }
 
-fn options(args: &FormArgs) -> Result<TeamOptions, CliError> {
-    let mut options = TeamOptions::new(size_rule(args));
+/// The options of `mix` on top of the defaults, with teams sized by `sizes`.
+fn mix_options(sizes: SizeRule, args: &MixArgs) -> Result<TeamOptions, CliError> {
+    let mut options = TeamOptions::new(sizes);
     if let Some(balance) = &args.balance {
         options.balance = balance
             .iter()
@@ -94,9 +96,6 @@ fn options(args: &FormArgs) -> Result<TeamOptions, CliError> {
             .map(str::to_owned)
             .collect();
     }
-    for file in &args.avoid_repeats {
-        options.previous.push(read_team_set(file)?);
-    }
     Ok(options)
 }
 
@@ -126,7 +125,10 @@ pub fn form(db: &Path, args: FormArgs) -> CliResult {
         )));
     }
     let (people, saved) = people(db, &args)?;
-    let mut options = options(&args)?;
+    let mut options = mix_options(size_rule(&args.sizes), &args.mix)?;
+    for file in &args.avoid_repeats {
+        options.previous.push(read_team_set(file)?);
+    }
     options.previous.extend(saved);
     let members = members_of(&people, &HashMap::new());
     let problem = wave_problem(&members, &options)?;
@@ -141,7 +143,10 @@ pub fn form(db: &Path, args: FormArgs) -> CliResult {
         .map(|p| p.record.external_id.as_str())
         .collect();
     write_teams(&args.out, &ids, &outcome.team)?;
-    print!("{}", summary(&problem, &options, &outcome, &ids));
+    print!(
+        "{}",
+        summary(&problem, &options, &outcome.report, &outcome.team, &ids)
+    );
     println!("wrote {}", args.out.display());
     if let Some(name) = &args.save {
         save(db, &args, name, &options, &people, &outcome.team)?;
@@ -168,7 +173,6 @@ fn save(
     let wave = store.find_wave(args.programme.as_deref(), wave_name)?;
     let seed = u32::try_from(args.seed).expect("checked before the search");
     let request = TeamRequest::from_options(options, args.avoid_saved, seed, args.seconds);
-    let settings = serde_json::to_string(&request).expect("team options serialise");
     let placements: Vec<Placement> = people
         .iter()
         .zip(team)
@@ -178,7 +182,7 @@ fn save(
             pinned: false,
         })
         .collect();
-    store.save_team_set(wave.id, name, &settings, &placements)?;
+    teams::save(&mut store, wave.id, name, &request, &placements)?;
     Ok(())
 }
 
@@ -192,13 +196,18 @@ fn write_teams(out: &Path, ids: &[&str], team: &[u32]) -> CliResult {
 
 /// What staff read after forming teams: each rule met or broken (and for whom), the
 /// balance against its bound, and repeated pairs.
-fn summary(problem: &Problem, options: &TeamOptions, outcome: &Outcome, ids: &[&str]) -> String {
+fn summary(
+    problem: &Problem,
+    options: &TeamOptions,
+    report: &Report,
+    team: &[u32],
+    ids: &[&str],
+) -> String {
     use std::fmt::Write;
-    let report = &outcome.report;
     let mut out = String::new();
     let teams = problem.teams();
     let mut sizes = vec![0u32; teams];
-    for &t in &outcome.team {
+    for &t in team {
         sizes[t as usize] += 1;
     }
     let (smallest, largest) = (
@@ -257,7 +266,7 @@ fn summary(problem: &Problem, options: &TeamOptions, outcome: &Outcome, ids: &[&
         let _ = writeln!(
             out,
             "    - {}",
-            breach.describe(&|i| name(i).to_owned(), &outcome.team)
+            breach.describe(&|i| name(i).to_owned(), team)
         );
     }
     if !report.valid() {
@@ -283,6 +292,86 @@ fn summary(problem: &Problem, options: &TeamOptions, outcome: &Outcome, ids: &[&
         report.same_school_pairs
     );
     out
+}
+
+/// `groups check`: a hand-arranged team set of a wave against the rules, with the same
+/// summary `groups form` prints. Every participant of the wave must be in the file, and
+/// nobody else.
+pub fn check(store: &mut Store, args: CheckArgs) -> CliResult {
+    let wave = store.find_wave(args.target.programme.as_deref(), &args.target.wave)?;
+    let file = crate::table::read_team_file(&args.teams)?;
+    let name = args.teams.display().to_string();
+    let people = store.participants(wave.id)?;
+    let by_roster_id: HashMap<&str, Id> = people
+        .iter()
+        .map(|p| (p.record.external_id.as_str(), p.id))
+        .collect();
+    let mut placements = Vec::with_capacity(file.ids.len());
+    for (team, members) in file.members.iter().enumerate() {
+        for &member in members {
+            let id = &file.ids[member as usize];
+            let participant_id = *by_roster_id.get(id.as_str()).ok_or_else(|| {
+                CliError::Input(format!("{name}: {id} is not in the wave {}", wave.name))
+            })?;
+            placements.push(Placement {
+                participant_id,
+                team: team as u32,
+                pinned: false,
+            });
+        }
+    }
+    let placed: std::collections::HashSet<Id> =
+        placements.iter().map(|p| p.participant_id).collect();
+    let missing: Vec<&str> = people
+        .iter()
+        .filter(|p| !placed.contains(&p.id))
+        .map(|p| p.record.external_id.as_str())
+        .collect();
+    if !missing.is_empty() {
+        return Err(CliError::Input(format!(
+            "{name}: {} of the wave are in no team: {}",
+            missing.len(),
+            missing.join(", ")
+        )));
+    }
+    let teams = file.members.len() as u32;
+    let sizes = match (args.min_size, args.max_size) {
+        (Some(min), Some(max)) => SizeRule::Range { min, max },
+        _ => SizeRule::Teams(teams),
+    };
+    let options = mix_options(sizes, &args.mix)?;
+    let request = TeamRequest::from_options(&options, args.avoid_saved, 1, 1.0);
+    let judged = teams::judge(store, wave.id, &request, &placements)?;
+    let ids: Vec<&str> = judged
+        .people
+        .iter()
+        .map(|p| p.record.external_id.as_str())
+        .collect();
+    let mut shown = options;
+    shown.previous = if args.avoid_saved {
+        teams::earlier_teams(&store.team_sets(wave.id)?, &judged.people)
+    } else {
+        Vec::new()
+    };
+    print!(
+        "{}",
+        summary(&judged.problem, &shown, &judged.report, &judged.team, &ids)
+    );
+    if judged.report.valid() {
+        Ok(())
+    } else {
+        Err(CliError::RulesBroken)
+    }
+}
+
+/// `groups print`: a saved team set's lists as the app prints them.
+pub fn print(store: &Store, target: &WaveArg, team_set: &str, out: &Path) -> CliResult {
+    let wave = store.find_wave(target.programme.as_deref(), &target.wave)?;
+    let set = teams::team_set_named(store, wave.id, team_set)?;
+    let (_, pdf) = teams::saved_team_lists_pdf(store, set.id)?;
+    mixwell_actions::export::write_file(out, &pdf)?;
+    println!("wrote {}", out.display());
+    Ok(())
 }
 
 pub fn bench_mdgp(instance: &Path, seconds: f64, seed: u64, anneal: bool) -> CliResult {

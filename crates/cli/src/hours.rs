@@ -6,11 +6,12 @@ use std::io::Write;
 use std::path::Path;
 
 use chrono::NaiveDate;
+use mixwell_actions::{hours as act, ActionError, Operator};
 use mixwell_domain::hours::{
     hours_and_minutes, uk_date, Decision, HoursProblem, HoursProblemCode, Status, VerifyMethod,
 };
 use mixwell_domain::{normalise_header, Id};
-use mixwell_store::{operator_name, HoursReportKind, NewHours, Store, StoreError, Supervision};
+use mixwell_store::{HoursReportKind, NewHours, Store, StoreError, Supervision};
 
 use crate::commands::{CliError, CliResult};
 use crate::{HoursCommand, MilestonesCommand, ReportKindArg};
@@ -49,17 +50,19 @@ fn report(
 }
 
 fn rejected_or(
-    error: StoreError,
+    error: ActionError,
     place: impl Fn(&HoursProblem) -> String,
     consequence: &str,
 ) -> CliError {
     match error {
-        StoreError::HoursRejected { problems } => report(&problems, place, consequence),
+        ActionError::Store(StoreError::HoursRejected { problems }) => {
+            report(&problems, place, consequence)
+        }
         other => other.into(),
     }
 }
 
-pub fn run(store: &mut Store, command: HoursCommand) -> CliResult {
+pub fn run(store: &mut Store, operator: &Operator, command: HoursCommand) -> CliResult {
     match command {
         HoursCommand::Log {
             participant,
@@ -82,12 +85,7 @@ pub fn run(store: &mut Store, command: HoursCommand) -> CliResult {
                 }),
             };
             let verified = row.supervision.is_some();
-            let entry = store
-                .log_hours(
-                    std::slice::from_ref(&row),
-                    &operator_name(),
-                    allow_duplicate,
-                )
+            let entry = act::log(store, operator, std::slice::from_ref(&row), allow_duplicate)
                 .map_err(|e| rejected_or(e, |_| "hours".to_owned(), "nothing was saved"))?
                 .remove(0);
             println!(
@@ -101,8 +99,7 @@ pub fn run(store: &mut Store, command: HoursCommand) -> CliResult {
             Ok(())
         }
         HoursCommand::Void { entry, reason } => {
-            let void = store
-                .void_hours(entry_id(&entry)?, &reason, &operator_name())
+            let void = act::void(store, operator, entry_id(&entry)?, &reason)
                 .map_err(|e| rejected_or(e, |_| entry.clone(), "nothing was saved"))?;
             println!("voided {entry}");
             println!("{}", void.id);
@@ -113,8 +110,7 @@ pub fn run(store: &mut Store, command: HoursCommand) -> CliResult {
             minutes,
             reason,
         } => {
-            let adjust = store
-                .adjust_hours(entry_id(&entry)?, minutes, &reason, &operator_name())
+            let adjust = act::adjust(store, operator, entry_id(&entry)?, minutes, &reason)
                 .map_err(|e| rejected_or(e, |_| entry.clone(), "nothing was saved"))?;
             println!(
                 "{entry} is now {} and waits for a new decision",
@@ -129,7 +125,7 @@ pub fn run(store: &mut Store, command: HoursCommand) -> CliResult {
             file,
             verified_by,
             allow_duplicate,
-        } => import(store, &file, verified_by, allow_duplicate),
+        } => import(store, operator, &file, verified_by, allow_duplicate),
         HoursCommand::Summary { target, json } => {
             let wave = store.find_wave(target.programme.as_deref(), &target.wave)?;
             summary(store, wave.id, json)
@@ -163,20 +159,12 @@ pub fn run(store: &mut Store, command: HoursCommand) -> CliResult {
                 ReportKindArg::Organisation => HoursReportKind::Organisations,
                 ReportKindArg::Entry => HoursReportKind::Entries,
             };
-            let table = store.hours_report(wave.id, kind)?;
             let xlsx = out
                 .extension()
                 .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
-            let bytes = if xlsx {
-                table.to_xlsx()?
-            } else {
-                table.to_csv()?.into_bytes()
-            };
-            std::fs::write(&out, bytes).map_err(|error| CliError::File {
-                path: out.display().to_string(),
-                error,
-            })?;
-            println!("wrote {} rows to {}", table.rows.len(), out.display());
+            let report = act::report(store, wave.id, kind, xlsx)?;
+            mixwell_actions::export::write_file(&out, &report.bytes)?;
+            println!("wrote {} rows to {}", report.rows, out.display());
             Ok(())
         }
         HoursCommand::Milestones(command) => milestones(store, command),
@@ -221,21 +209,25 @@ pub fn run(store: &mut Store, command: HoursCommand) -> CliResult {
     }
 }
 
-fn decide(store: &mut Store, entry: &str, decision: Decision, by: &str) -> CliResult {
-    store
-        .decide_hours(
-            entry_id(entry)?,
-            decision,
-            VerifyMethod::Coordinator,
-            by,
-            None,
+fn decide(store: &mut Store, entries: &[String], decision: Decision, by: &str) -> CliResult {
+    let ids = entries
+        .iter()
+        .map(|e| entry_id(e))
+        .collect::<Result<Vec<_>, _>>()?;
+    act::decide_many(store, &ids, decision, VerifyMethod::Coordinator, by).map_err(|e| {
+        rejected_or(
+            e,
+            |p| entries.get(p.row as usize).cloned().unwrap_or_default(),
+            "nothing was saved",
         )
-        .map_err(|e| rejected_or(e, |_| entry.to_owned(), "nothing was saved"))?;
+    })?;
     let word = match decision {
         Decision::Verified => "verified",
         Decision::Rejected => "rejected",
     };
-    println!("{word} {entry} ({by})");
+    for entry in entries {
+        println!("{word} {entry} ({by})");
+    }
     Ok(())
 }
 
@@ -341,6 +333,7 @@ fn read_import(file: &Path, verified_by: Option<&str>) -> Result<Vec<Line>, CliE
 
 fn import(
     store: &mut Store,
+    operator: &Operator,
     file: &Path,
     verified_by: Option<String>,
     allow_duplicate: bool,
@@ -348,18 +341,16 @@ fn import(
     let lines = read_import(file, verified_by.as_deref())?;
     let rows: Vec<NewHours> = lines.iter().map(|l| l.hours.clone()).collect();
     let name = file.display().to_string();
-    let entries = store
-        .log_hours(&rows, &operator_name(), allow_duplicate)
-        .map_err(|e| {
-            rejected_or(
-                e,
-                |p| {
-                    let line = lines.get(p.row as usize).map_or(0, |l| l.line);
-                    format!("{name}: line {line}")
-                },
-                "nothing was imported",
-            )
-        })?;
+    let entries = act::log(store, operator, &rows, allow_duplicate).map_err(|e| {
+        rejected_or(
+            e,
+            |p| {
+                let line = lines.get(p.row as usize).map_or(0, |l| l.line);
+                format!("{name}: line {line}")
+            },
+            "nothing was imported",
+        )
+    })?;
     let minutes: u32 = entries.iter().map(|e| e.minutes).sum();
     println!(
         "imported {} entries, {} in all",

@@ -98,17 +98,17 @@ pub enum HoursCommand {
         #[arg(long, value_name = "TEXT")]
         reason: String,
     },
-    /// Approve an entry as a coordinator.
+    /// Approve entries as a coordinator: all of them, or none when any cannot be.
     Verify {
-        #[arg(value_name = "ENTRY_ID")]
-        entry: String,
+        #[arg(value_name = "ENTRY_ID", required = true, num_args = 1..)]
+        entry: Vec<String>,
         #[arg(long, value_name = "NAME")]
         by: String,
     },
-    /// Reject an entry as a coordinator.
+    /// Reject entries as a coordinator: all of them, or none when any cannot be.
     Reject {
-        #[arg(value_name = "ENTRY_ID")]
-        entry: String,
+        #[arg(value_name = "ENTRY_ID", required = true, num_args = 1..)]
+        entry: Vec<String>,
         #[arg(long, value_name = "NAME")]
         by: String,
     },
@@ -534,11 +534,78 @@ enum GroupsCommand {
     /// attribute. Exits 0 when every rule is met, 2 when some could not be (the teams are
     /// still written), 1 on bad input.
     Form(Box<FormArgs>),
+    /// Check a hand-arranged team set of a wave (participant_id,group) against the rules:
+    /// each rule met or broken, and the balance. Exits 0 when every rule is met, 2 when
+    /// some are broken, 1 on bad input. Sizes are checked against --min-size and
+    /// --max-size, or else as evenly shared among the file's teams.
+    Check(Box<CheckArgs>),
+    /// Print the team lists of a saved team set to pin on the wall (PDF, as the app prints).
+    Print {
+        #[command(flatten)]
+        target: WaveArg,
+        /// The saved team set's name.
+        #[arg(long, value_name = "NAME")]
+        team_set: String,
+        #[arg(long, value_name = "FILE.pdf")]
+        out: PathBuf,
+    },
+}
+
+#[derive(Args)]
+struct CheckArgs {
+    #[command(flatten)]
+    target: WaveArg,
+    /// The teams: participant_id (roster id) and group, one line each, for everyone.
+    #[arg(long, value_name = "TEAMS.csv")]
+    teams: PathBuf,
+    #[command(flatten)]
+    mix: MixArgs,
+    /// Smallest team size allowed (with --max-size) [default: as evenly shared as can be].
+    #[arg(long, value_name = "A", requires = "max_size")]
+    min_size: Option<u32>,
+    /// Largest team size allowed (with --min-size).
+    #[arg(long, value_name = "B", requires = "min_size")]
+    max_size: Option<u32>,
+    /// Count pairs who shared a team in any of the wave's saved team sets.
+    #[arg(long)]
+    avoid_saved: bool,
+}
+
+/// How big teams are: a target size, a number of teams, or a range.
+#[derive(Args)]
+#[command(group(clap::ArgGroup::new("size").args(["team_size", "teams", "min_size"])))]
+pub struct SizeArgs {
+    /// Target team size; sizes then differ by at most one [default: 12].
+    #[arg(long, value_name = "N")]
+    pub team_size: Option<u32>,
+    /// Number of teams.
+    #[arg(long, value_name = "K")]
+    pub teams: Option<u32>,
+    /// Smallest team size (with --max-size).
+    #[arg(long, value_name = "A", requires = "max_size")]
+    pub min_size: Option<u32>,
+    /// Largest team size (with --min-size).
+    #[arg(long, value_name = "B", requires = "min_size")]
+    pub max_size: Option<u32>,
+}
+
+/// What teams mirror and who may not be alone in one.
+#[derive(Args)]
+pub struct MixArgs {
+    /// Attributes the teams should mirror [default: gender,ethnicity,faith,school,fsm].
+    #[arg(long, value_name = "ATTR,...", value_delimiter = ',')]
+    pub balance: Option<Vec<String>>,
+    /// Weights of balanced attributes (1 unless given); naming another attribute balances it too.
+    #[arg(long, value_name = "ATTR=W,...", value_delimiter = ',')]
+    pub weights: Vec<String>,
+    /// Attributes on which nobody may be alone in a team [default: gender,ethnicity,faith];
+    /// `none` for none.
+    #[arg(long, value_name = "ATTR,...", value_delimiter = ',')]
+    pub no_isolate: Option<Vec<String>>,
 }
 
 #[derive(Args)]
 #[command(group(clap::ArgGroup::new("source").required(true).args(["roster", "wave"])))]
-#[command(group(clap::ArgGroup::new("size").args(["team_size", "teams", "min_size"])))]
 struct FormArgs {
     /// A roster file in the import format (CSV or XLSX).
     #[arg(long, value_name = "FILE")]
@@ -549,28 +616,10 @@ struct FormArgs {
     /// The wave's programme, when two have a wave of that name.
     #[arg(long, value_name = "NAME", requires = "wave")]
     programme: Option<String>,
-    /// Target team size; sizes then differ by at most one [default: 12].
-    #[arg(long, value_name = "N")]
-    team_size: Option<u32>,
-    /// Number of teams.
-    #[arg(long, value_name = "K")]
-    teams: Option<u32>,
-    /// Smallest team size (with --max-size).
-    #[arg(long, value_name = "A", requires = "max_size")]
-    min_size: Option<u32>,
-    /// Largest team size (with --min-size).
-    #[arg(long, value_name = "B", requires = "min_size")]
-    max_size: Option<u32>,
-    /// Attributes the teams should mirror [default: gender,ethnicity,faith,school,fsm].
-    #[arg(long, value_name = "ATTR,...", value_delimiter = ',')]
-    balance: Option<Vec<String>>,
-    /// Weights of balanced attributes (1 unless given); naming another attribute balances it too.
-    #[arg(long, value_name = "ATTR=W,...", value_delimiter = ',')]
-    weights: Vec<String>,
-    /// Attributes on which nobody may be alone in a team [default: gender,ethnicity,faith];
-    /// `none` for none.
-    #[arg(long, value_name = "ATTR,...", value_delimiter = ',')]
-    no_isolate: Option<Vec<String>>,
+    #[command(flatten)]
+    sizes: SizeArgs,
+    #[command(flatten)]
+    mix: MixArgs,
     /// Earlier team sets (participant_id,group) whose pairs should not meet again.
     #[arg(long, value_name = "PREVIOUS.csv", num_args = 1..)]
     avoid_repeats: Vec<PathBuf>,

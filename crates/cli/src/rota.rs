@@ -50,7 +50,7 @@ fn roles(args: &PlanArgs) -> Result<Vec<Role>, CliError> {
             .collect(),
         None => vec![names
             .iter()
-            .find(|n| n.eq_ignore_ascii_case(mixwell_rota::DEFAULT_ROLES[0]))
+            .find(|n| n.eq_ignore_ascii_case(mixwell_domain::programme::DEFAULT_ROLES[0]))
             .unwrap_or(&names[0])
             .clone()],
     };
@@ -71,46 +71,12 @@ fn roles(args: &PlanArgs) -> Result<Vec<Role>, CliError> {
         .collect())
 }
 
-/// Teams from a `participant_id,group` file: groups numbered as `groups form` writes them
-/// are taken in number order, other labels in the order they first appear.
 fn teams_from_file(file: &Path) -> Result<Teams, CliError> {
-    let rows = crate::table::read_pairs(file, "participant_id", "group")?;
-    let mut ids: Vec<String> = Vec::new();
-    let mut labels: Vec<String> = Vec::new();
-    let mut members: Vec<Vec<u32>> = Vec::new();
-    let mut seen: HashMap<String, u64> = HashMap::new();
-    for (line, id, group) in rows {
-        if let Some(first) = seen.insert(id.clone(), line) {
-            return Err(CliError::Input(format!(
-                "{}: line {line}: {id} is already in a team on line {first}",
-                file.display()
-            )));
-        }
-        let team = match labels.iter().position(|l| *l == group) {
-            Some(t) => t,
-            None => {
-                labels.push(group);
-                members.push(Vec::new());
-                labels.len() - 1
-            }
-        };
-        members[team].push(ids.len() as u32);
-        ids.push(id);
-    }
-    if ids.is_empty() {
-        return Err(CliError::Input(format!(
-            "{}: there are no participants in it",
-            file.display()
-        )));
-    }
-    let mut order: Vec<usize> = (0..labels.len()).collect();
-    if labels.iter().all(|l| l.parse::<u64>().is_ok()) {
-        order.sort_by_key(|&t| labels[t].parse::<u64>().unwrap_or(u64::MAX));
-    }
+    let teams = crate::table::read_team_file(file)?;
     Ok(Teams {
-        ids,
-        labels: order.iter().map(|&t| labels[t].clone()).collect(),
-        members: order.iter().map(|&t| members[t].clone()).collect(),
+        ids: teams.ids,
+        labels: teams.labels,
+        members: teams.members,
         balance: Vec::new(),
     })
 }
@@ -154,7 +120,7 @@ fn teams_from_wave(db: &Path, args: &PlanArgs) -> Result<Teams, CliError> {
     for team in &mut members {
         team.sort_unstable();
     }
-    let balance = mixwell_store::status_attributes(&people);
+    let balance = mixwell_actions::rota::status_attributes(&people);
     Ok(Teams {
         ids: people
             .iter()

@@ -3,8 +3,9 @@
 
 use std::fmt::Write as _;
 
+use mixwell_actions::rota::{self, Rota};
 use mixwell_domain::{Id, Participant, Wave};
-use mixwell_store::{Rota, Store};
+use mixwell_store::Store;
 
 use crate::commands::{CliError, CliResult};
 use crate::rota::quote;
@@ -116,7 +117,7 @@ pub fn run(store: &mut Store, command: RotaCommand) -> CliResult {
         RotaCommand::Sessions(command) => crate::rota_setup::sessions(store, command),
         RotaCommand::Show { target, json } => {
             let context = Context::load(store, &target)?;
-            let rota = store.rota(context.wave.id)?;
+            let rota = rota::show(store, context.wave.id)?;
             if json {
                 println!(
                     "{}",
@@ -151,7 +152,7 @@ pub fn run(store: &mut Store, command: RotaCommand) -> CliResult {
                 ),
                 None => None,
             };
-            let rota = store.plan_rota(context.wave.id, set)?;
+            let rota = rota::plan(store, context.wave.id, set)?;
             print!("{}", describe(&rota, &context));
             Ok(())
         }
@@ -162,9 +163,9 @@ pub fn run(store: &mut Store, command: RotaCommand) -> CliResult {
             back,
         } => {
             let context = Context::load(store, &target)?;
-            let session = session_of(&store.rota(context.wave.id)?, &session)?;
+            let session = session_of(&rota::show(store, context.wave.id)?, &session)?;
             let who = context.participant(&participant)?;
-            let rota = store.set_absent(context.wave.id, session, who, !back)?;
+            let rota = rota::set_absent(store, context.wave.id, session, who, !back)?;
             print!("{}", describe(&rota, &context));
             Ok(())
         }
@@ -175,7 +176,7 @@ pub fn run(store: &mut Store, command: RotaCommand) -> CliResult {
             undo,
         } => {
             let context = Context::load(store, &target)?;
-            let rota = store.rota(context.wave.id)?;
+            let rota = rota::show(store, context.wave.id)?;
             let session = session_of(&rota, &session)?;
             let who = context.participant(&participant)?;
             let turn = rota
@@ -185,7 +186,7 @@ pub fn run(store: &mut Store, command: RotaCommand) -> CliResult {
                 .ok_or_else(|| {
                     CliError::Input(format!("{participant} holds no role in that session"))
                 })?;
-            store.set_turn_done(turn.id, !undo)?;
+            rota::set_turn_done(store, turn.id, !undo)?;
             println!(
                 "{participant}'s turn marked {}",
                 if undo { "not done" } else { "done" }
@@ -199,27 +200,18 @@ pub fn run(store: &mut Store, command: RotaCommand) -> CliResult {
             participant,
         } => {
             let context = Context::load(store, &target)?;
-            let rota = store.rota(context.wave.id)?;
+            let rota = rota::show(store, context.wave.id)?;
             let session_id = session_of(&rota, &session)?;
             let role = role_of(&rota, &role)?;
             let who = context.participant(&participant)?;
-            let rota = store.assign_turn(context.wave.id, session_id, role, who)?;
+            let rota = rota::assign_turn(store, context.wave.id, session_id, role, who)?;
             print!("{}", describe(&rota, &context));
             Ok(())
         }
         RotaCommand::Print { target, out } => {
             let context = Context::load(store, &target)?;
-            let subtitle = mixwell_print::printed_subtitle(
-                &context.wave.site,
-                chrono::Local::now().date_naive(),
-            );
-            let document = store.rota_sheets(context.wave.id, &subtitle)?;
-            let pdf = mixwell_print::rota_sheets(&document)
-                .map_err(|e| CliError::Input(e.to_string()))?;
-            std::fs::write(&out, pdf).map_err(|error| CliError::File {
-                path: out.display().to_string(),
-                error,
-            })?;
+            let pdf = rota::sheets_pdf(store, context.wave.id)?;
+            mixwell_actions::export::write_file(&out, &pdf)?;
             println!("wrote {}", out.display());
             Ok(())
         }

@@ -5,6 +5,14 @@ use serde::{Deserialize, Serialize};
 
 use crate::Id;
 
+/// The roles a programme starts with; the first counts as leading.
+pub const DEFAULT_ROLES: [&str; 5] = [
+    "Team Leader",
+    "Timekeeper",
+    "Scribe",
+    "Spokesperson",
+    "Wellbeing Champion",
+];
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Organisation {

@@ -23,7 +23,7 @@ pub use bound::{simple_bound, tight_bound};
 pub use cost::Cost;
 pub use landscape::{Landscape, Tuning};
 pub use problem::{ApartReason, Balanced, Coded, Problem};
-pub use report::{Breach, Report};
+pub use report::{Breach, Report, TeamRule};
 pub use search::{Budget, Stop};
 pub use sizes::{SizeRule, TeamSizes};
 pub use wave::{

@@ -4,6 +4,25 @@ use crate::cost::Cost;
 use crate::problem::{ApartReason, Problem};
 use crate::state::Prepared;
 
+/// The hard rule a breach is about, for staff and the UI to branch on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum TeamRule {
+    /// Team sizes within the bounds asked for.
+    Size,
+    /// Pinned people stay in their team.
+    Pin,
+    /// Keep-together pairs share a team.
+    KeepTogether,
+    /// Friends and keep-apart pairs in different teams.
+    Apart,
+    /// Nobody the only one of their value in a team.
+    Isolation,
+    /// Additional needs spread across teams.
+    Needs,
+}
+
 /// One hard rule broken, with the people concerned (indices into the problem).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Breach {
@@ -41,6 +60,18 @@ pub enum Breach {
 }
 
 impl Breach {
+    /// The rule this breach breaks: the one place a breach is mapped to its rule.
+    pub fn rule(&self) -> TeamRule {
+        match self {
+            Breach::Size { .. } => TeamRule::Size,
+            Breach::Pin { .. } => TeamRule::Pin,
+            Breach::KeptTogetherSplit { .. } => TeamRule::KeepTogether,
+            Breach::Together { .. } => TeamRule::Apart,
+            Breach::Isolated { .. } => TeamRule::Isolation,
+            Breach::Needs { .. } => TeamRule::Needs,
+        }
+    }
+
     /// One line for staff: `name` gives a person's name or id, `team` each person's team.
     pub fn describe(&self, name: &dyn Fn(u32) -> String, team: &[u32]) -> String {
         match self {

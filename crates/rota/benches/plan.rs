@@ -5,7 +5,8 @@
 
 use std::time::{Duration, Instant};
 
-use mixwell_rota::{plan, Attribute, Breach, FairnessReport, Role, RotaProblem, DEFAULT_ROLES};
+use mixwell_domain::programme::DEFAULT_ROLES;
+use mixwell_rota::{plan, Attribute, Breach, FairnessReport, Role, RotaProblem};
 
 fn wave() -> RotaProblem {
     let (teams, size, sessions) = (50u32, 12u32, 20usize);

@@ -7,6 +7,23 @@ use std::collections::{HashMap, HashSet};
 use crate::problem::{Assignment, RotaProblem, Tally};
 use crate::status::{self, excess_leads, mean_by_value};
 
+/// The fairness rule a breach is about, for staff and the UI to branch on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum RotaRule {
+    /// Everyone leads once before anyone leads twice.
+    LeadsInTurn,
+    /// Each role shared within one turn in a team.
+    EvenRoles,
+    /// Nobody holds a role two sessions running when a teammate could.
+    NotTwoRunning,
+    /// Leading turns equal across backgrounds.
+    EqualStatus,
+    /// Nobody away, in two roles, or outside their team; set turns kept.
+    Placement,
+}
+
 /// A rule the rota breaks, with who is concerned. Sessions, teams and roles are indices.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Breach {
@@ -428,6 +445,19 @@ pub trait Names {
 }
 
 impl Breach {
+    /// The rule this breach breaks: the one place a breach is mapped to its rule.
+    pub fn rule(&self) -> RotaRule {
+        match self {
+            Breach::LedAgainFirst { .. } => RotaRule::LeadsInTurn,
+            Breach::UnevenRole { .. } => RotaRule::EvenRoles,
+            Breach::TwoRunning { .. } => RotaRule::NotTwoRunning,
+            Breach::UnequalStatus { .. } => RotaRule::EqualStatus,
+            Breach::Absent { .. } | Breach::Misplaced { .. } | Breach::LockNotKept { .. } => {
+                RotaRule::Placement
+            }
+        }
+    }
+
     /// What staff read about the breach.
     pub fn describe(&self, names: &dyn Names) -> String {
         match self {

@@ -13,6 +13,6 @@ mod planner;
 mod problem;
 mod status;
 
-pub use fairness::{Breach, FairnessReport, Names, RoleSpread, ValueTurns};
+pub use fairness::{Breach, FairnessReport, Names, RoleSpread, RotaRule, ValueTurns};
 pub use planner::plan;
-pub use problem::{Assignment, Attribute, Role, RotaError, RotaProblem, DEFAULT_ROLES};
+pub use problem::{Assignment, Attribute, Role, RotaError, RotaProblem};

@@ -3,15 +3,6 @@
 
 use std::collections::HashSet;
 
-/// The roles a programme starts with; the first counts as leading.
-pub const DEFAULT_ROLES: [&str; 5] = [
-    "Team Leader",
-    "Timekeeper",
-    "Scribe",
-    "Spokesperson",
-    "Wellbeing Champion",
-];
-
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Role {
     pub name: String,

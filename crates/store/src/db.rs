@@ -150,9 +150,9 @@ pub fn last_stamp(conn: &Connection, device: Id) -> StoreResult<Hlc> {
 }
 
 pub fn parse_id(text: &str) -> StoreResult<Id> {
-    Id::parse_str(text).map_err(|_| StoreError::NotFound {
-        what: "row",
-        id: text.to_owned(),
+    Id::parse_str(text).map_err(|_| StoreError::Corrupt {
+        what: "row id",
+        detail: format!("{text:?} is not an id"),
     })
 }
 
@@ -287,7 +287,7 @@ mod tests {
         }
         let store = crate::Store::open(&path).unwrap();
         let roles = store.roles(programme).unwrap();
-        assert_eq!(roles.len(), mixwell_rota::DEFAULT_ROLES.len());
+        assert_eq!(roles.len(), mixwell_domain::programme::DEFAULT_ROLES.len());
         assert!(roles[0].leading);
         assert_eq!(store.sessions(programme).unwrap().len(), 8);
         assert_eq!(store.milestones(programme).unwrap().len(), 2);

@@ -48,33 +48,36 @@ impl Store {
     /// demo. Running it again leaves the demo as it is; returns the NCS wave and whether it
     /// was created now.
     pub fn seed_demo(&mut self) -> StoreResult<(Wave, bool)> {
-        if let Ok(wave) = self.find_wave(Some(DEMO_PROGRAMME), DEMO_WAVE) {
-            // A demo seeded before hours existed gains the HeadStart wave.
-            self.seed_hours_demo()?;
-            return Ok((wave, false));
-        }
-        let programme = match self.find_programme(DEMO_PROGRAMME) {
-            Ok(p) => p,
-            Err(_) => self.create_programme(DEMO_PROGRAMME)?,
-        };
-        let wave = self.create_wave(
-            programme.id,
-            &NewWave {
-                name: DEMO_WAVE.to_owned(),
-                site: "Castleton Youth Centre".to_owned(),
-                starts_on: chrono::NaiveDate::from_ymd_opt(2027, 7, 19),
-                ends_on: chrono::NaiveDate::from_ymd_opt(2027, 8, 13),
-            },
-        )?;
-        let rows = mixwell_roster::demo::roster(DEMO_SEED, DEMO_SIZE);
-        let csv = mixwell_roster::to_csv(rows.iter().map(|r| (&r.record, r.friends.as_slice())));
-        self.import_roster(
-            wave.id,
-            mixwell_roster::parse(csv.as_bytes()),
-            &mut |_, _| {},
-        )?;
-        self.seed_hours_demo()?;
-        Ok((wave, true))
+        self.atomically(|store| {
+            if let Ok(wave) = store.find_wave(Some(DEMO_PROGRAMME), DEMO_WAVE) {
+                // A demo seeded before hours existed gains the HeadStart wave.
+                store.seed_hours_demo()?;
+                return Ok((wave, false));
+            }
+            let programme = match store.find_programme(DEMO_PROGRAMME) {
+                Ok(p) => p,
+                Err(_) => store.create_programme(DEMO_PROGRAMME)?,
+            };
+            let wave = store.create_wave(
+                programme.id,
+                &NewWave {
+                    name: DEMO_WAVE.to_owned(),
+                    site: "Castleton Youth Centre".to_owned(),
+                    starts_on: chrono::NaiveDate::from_ymd_opt(2027, 7, 19),
+                    ends_on: chrono::NaiveDate::from_ymd_opt(2027, 8, 13),
+                },
+            )?;
+            let rows = mixwell_roster::demo::roster(DEMO_SEED, DEMO_SIZE);
+            let csv =
+                mixwell_roster::to_csv(rows.iter().map(|r| (&r.record, r.friends.as_slice())));
+            store.import_roster(
+                wave.id,
+                mixwell_roster::parse(csv.as_bytes()),
+                &mut |_, _| {},
+            )?;
+            store.seed_hours_demo()?;
+            Ok((wave, true))
+        })
     }
 
     /// The HeadStart demo: young people who finished NCS volunteering since a wave that

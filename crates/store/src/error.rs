@@ -1,3 +1,5 @@
+use mixwell_domain::ErrorCode;
+
 pub type StoreResult<T> = Result<T, StoreError>;
 
 #[derive(Debug, thiserror::Error)]
@@ -34,6 +36,8 @@ pub enum StoreError {
     NewerDatabase { found: i64, supported: i64 },
     #[error("the database file {path} is not a Mixwell database: {detail}")]
     NotADatabase { path: String, detail: String },
+    #[error("the database holds a {what} that cannot be read ({detail}); restore a backup or ask for help")]
+    Corrupt { what: &'static str, detail: String },
     #[error("the database could not be saved to: {0}")]
     Io(#[from] std::io::Error),
     #[error("database error: {0}")]
@@ -44,25 +48,27 @@ pub enum StoreError {
 
 impl StoreError {
     /// A stable code the app and scripts branch on; never changes with the message.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            StoreError::NotFound { .. } => "not_found",
-            StoreError::NoSuchName { .. } => "no_such_name",
-            StoreError::AmbiguousName { .. } => "ambiguous_name",
-            StoreError::NameTaken { .. } => "name_taken",
-            StoreError::InvalidName(_) => "invalid_name",
-            StoreError::InvalidDates(_) => "invalid_dates",
-            StoreError::InvalidParticipant(_) => "invalid_participant",
-            StoreError::InvalidRota(_) => "invalid_rota",
-            StoreError::HoursRejected { .. } => "hours_rejected",
-            StoreError::InvalidMilestone(_) => "invalid_milestone",
-            StoreError::RosterHasErrors { .. } => "roster_has_errors",
-            StoreError::NewerDatabase { .. } => "newer_database",
-            StoreError::NotADatabase { .. } => "not_a_database",
-            StoreError::Io(_) => "io",
-            StoreError::Sqlite(e) if is_disk_full(e) => "disk_full",
-            StoreError::Sqlite(_) => "database",
-            StoreError::Encode(_) => "encode",
+            StoreError::NotFound { .. } => ErrorCode::NotFound,
+            StoreError::NoSuchName { .. } => ErrorCode::NoSuchName,
+            StoreError::AmbiguousName { .. } => ErrorCode::AmbiguousName,
+            StoreError::NameTaken { .. } => ErrorCode::NameTaken,
+            StoreError::InvalidName(_) => ErrorCode::InvalidName,
+            StoreError::InvalidDates(_) => ErrorCode::InvalidDates,
+            StoreError::InvalidParticipant(_) => ErrorCode::InvalidParticipant,
+            StoreError::InvalidRota(_) => ErrorCode::InvalidRota,
+            StoreError::HoursRejected { .. } => ErrorCode::HoursRejected,
+            StoreError::InvalidMilestone(_) => ErrorCode::InvalidMilestone,
+            StoreError::RosterHasErrors { .. } => ErrorCode::RosterHasErrors,
+            StoreError::NewerDatabase { .. } => ErrorCode::NewerDatabase,
+            StoreError::NotADatabase { .. } => ErrorCode::NotADatabase,
+            StoreError::Corrupt { .. } => ErrorCode::CorruptData,
+            StoreError::Io(_) => ErrorCode::Io,
+            StoreError::Sqlite(e) if is_disk_full(e) => ErrorCode::DiskFull,
+            StoreError::Sqlite(e) if is_corrupt(e) => ErrorCode::CorruptData,
+            StoreError::Sqlite(_) => ErrorCode::Database,
+            StoreError::Encode(_) => ErrorCode::Encode,
         }
     }
 }
@@ -79,4 +85,17 @@ fn hours_rejected(problems: &[mixwell_domain::hours::HoursProblem]) -> String {
 
 fn is_disk_full(e: &rusqlite::Error) -> bool {
     matches!(e.sqlite_error_code(), Some(rusqlite::ErrorCode::DiskFull))
+}
+
+/// A value read back that is not what its column holds, or a damaged file.
+fn is_corrupt(e: &rusqlite::Error) -> bool {
+    matches!(
+        e,
+        rusqlite::Error::FromSqlConversionFailure(..)
+            | rusqlite::Error::InvalidColumnType(..)
+            | rusqlite::Error::IntegralValueOutOfRange(..)
+    ) || matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseCorrupt)
+    )
 }

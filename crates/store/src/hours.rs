@@ -122,15 +122,6 @@ pub struct PendingHours {
     pub logged_by: String,
 }
 
-/// Who is at the keyboard, for "logged by": the account's name on this laptop (the app and
-/// the CLI record the same).
-pub fn operator_name() -> String {
-    ["USER", "USERNAME", "LOGNAME"]
-        .iter()
-        .find_map(|v| std::env::var(v).ok().filter(|s| !s.trim().is_empty()))
-        .unwrap_or_else(|| "this laptop".to_owned())
-}
-
 fn rejected(problems: Vec<HoursProblem>) -> StoreError {
     StoreError::HoursRejected { problems }
 }
@@ -498,7 +489,8 @@ impl DayBook {
 }
 
 impl Store {
-    pub(crate) fn today(&self) -> NaiveDate {
+    /// Today in Europe/London by the store's clock: the one "today" of every action.
+    pub fn today(&self) -> NaiveDate {
         london_date(self.instant_now())
     }
 
@@ -553,24 +545,26 @@ impl Store {
         contact: &str,
         address: &str,
     ) -> StoreResult<VolunteeringOrganisation> {
-        let name = validate_name("organisation", name)?;
-        // The name stays as first written: "food bank" finds "Food Bank" (the same match as
-        // logging uses, and the unique index).
-        let existing = match organisation_id_by_name(self.conn(), &name)? {
-            Some(id) => self
-                .volunteering_organisations()?
-                .into_iter()
-                .find(|o| o.id == id),
-            None => None,
-        };
-        let organisation = VolunteeringOrganisation {
-            id: existing.as_ref().map_or_else(Id::now_v7, |o| o.id),
-            name: existing.map_or(name, |o| o.name),
-            contact: contact.trim().to_owned(),
-            address: address.trim().to_owned(),
-        };
-        self.write(|w| save_organisation(w, &organisation))?;
-        Ok(organisation)
+        self.atomically(|store| {
+            let name = validate_name("organisation", name)?;
+            // The name stays as first written: "food bank" finds "Food Bank" (the same match as
+            // logging uses, and the unique index).
+            let existing = match organisation_id_by_name(store.conn(), &name)? {
+                Some(id) => store
+                    .volunteering_organisations()?
+                    .into_iter()
+                    .find(|o| o.id == id),
+                None => None,
+            };
+            let organisation = VolunteeringOrganisation {
+                id: existing.as_ref().map_or_else(Id::now_v7, |o| o.id),
+                name: existing.map_or(name, |o| o.name),
+                contact: contact.trim().to_owned(),
+                address: address.trim().to_owned(),
+            };
+            store.write(|w| save_organisation(w, &organisation))?;
+            Ok(organisation)
+        })
     }
 
     /// Places a participant with an organisation (or changes the supervisor and start).
@@ -581,41 +575,43 @@ impl Store {
         supervisor: &str,
         starts_on: Option<NaiveDate>,
     ) -> StoreResult<VolunteerPlacement> {
-        let existing: Option<String> = self
-            .conn()
-            .query_row(
-                "SELECT id FROM volunteering_placement WHERE participant_id = ?1 AND organisation_id = ?2",
-                params![participant_id.to_string(), organisation_id.to_string()],
-                |r| r.get(0),
-            )
-            .optional()?;
-        let placement = VolunteerPlacement {
-            id: existing
-                .as_deref()
-                .map(parse_id)
-                .transpose()?
-                .unwrap_or_else(Id::now_v7),
-            participant_id,
-            organisation_id,
-            supervisor: supervisor.trim().to_owned(),
-            starts_on,
-        };
-        self.write(|w| {
-            w.tx().execute(
-                "INSERT INTO volunteering_placement (id, participant_id, organisation_id, supervisor, starts_on)
-                 VALUES (?1, ?2, ?3, ?4, ?5)
-                 ON CONFLICT (id) DO UPDATE SET supervisor = excluded.supervisor, starts_on = excluded.starts_on",
-                params![
-                    placement.id.to_string(),
-                    placement.participant_id.to_string(),
-                    placement.organisation_id.to_string(),
-                    placement.supervisor,
-                    placement.starts_on
-                ],
-            )?;
-            w.record("volunteering_placement", placement.id, Op::Upsert, &placement)
-        })?;
-        Ok(placement)
+        self.atomically(|store| {
+            let existing: Option<String> = store
+                .conn()
+                .query_row(
+                    "SELECT id FROM volunteering_placement WHERE participant_id = ?1 AND organisation_id = ?2",
+                    params![participant_id.to_string(), organisation_id.to_string()],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            let placement = VolunteerPlacement {
+                id: existing
+                    .as_deref()
+                    .map(parse_id)
+                    .transpose()?
+                    .unwrap_or_else(Id::now_v7),
+                participant_id,
+                organisation_id,
+                supervisor: supervisor.trim().to_owned(),
+                starts_on,
+            };
+            store.write(|w| {
+                w.tx().execute(
+                    "INSERT INTO volunteering_placement (id, participant_id, organisation_id, supervisor, starts_on)
+                     VALUES (?1, ?2, ?3, ?4, ?5)
+                     ON CONFLICT (id) DO UPDATE SET supervisor = excluded.supervisor, starts_on = excluded.starts_on",
+                    params![
+                        placement.id.to_string(),
+                        placement.participant_id.to_string(),
+                        placement.organisation_id.to_string(),
+                        placement.supervisor,
+                        placement.starts_on
+                    ],
+                )?;
+                w.record("volunteering_placement", placement.id, Op::Upsert, &placement)
+            })?;
+            Ok(placement)
+        })
     }
 
     pub fn placements(&self, participant_id: Id) -> StoreResult<Vec<VolunteerPlacement>> {
@@ -658,105 +654,109 @@ impl Store {
         logged_by: &str,
         allow_duplicate: bool,
     ) -> StoreResult<Vec<LedgerEntry>> {
-        let today = self.today();
-        let mut problems = Vec::new();
-        let mut book = DayBook::default();
-        let mut found: HashMap<String, Found> = HashMap::new();
-        let mut planned: Vec<(Found, Option<Id>)> = Vec::new();
-        for (row, hours) in rows.iter().enumerate() {
-            let who = match found.get(hours.participant.trim()) {
-                Some(f) => Ok(*f),
-                None => find_participant(self.conn(), &hours.participant).inspect(|f| {
-                    found.insert(hours.participant.trim().to_owned(), *f);
-                }),
-            };
-            let who = match who {
-                Ok(f) => f,
-                Err((code, message)) => {
-                    problems.push(HoursProblem::new(row, "participant_id", code, message));
-                    continue;
-                }
-            };
-            if book.loaded.insert(who.participant) {
-                book.add_ledger(&Ledger::of_participant(self.conn(), who.participant)?.chains());
-            }
-            let organisation = hours.organisation.trim();
-            let organisation_id = if organisation.is_empty() {
-                None
-            } else {
-                organisation_id_by_name(self.conn(), organisation)?
-            };
-            let mine = book.check(row, hours, who, organisation_id, today, allow_duplicate);
-            if mine.is_empty() {
-                book.add(hours, who, organisation_id);
-            }
-            problems.extend(mine);
-            planned.push((who, organisation_id));
-        }
-        if !problems.is_empty() {
-            return Err(rejected(problems));
-        }
-        let device = self.device_id();
-        let at = self.instant_now();
-        let logged_by = logged_by.trim().to_owned();
-        self.write(|w| {
-            let mut new_organisations: HashMap<String, Id> = HashMap::new();
-            let mut entries = Vec::with_capacity(rows.len());
-            for (hours, (who, organisation_id)) in rows.iter().zip(planned) {
-                let organisation_id = match organisation_id {
-                    Some(id) => id,
-                    None => {
-                        let name = validate_name("organisation", &hours.organisation)?;
-                        match new_organisations.get(&name.to_lowercase()) {
-                            Some(id) => *id,
-                            None => {
-                                let organisation = VolunteeringOrganisation {
-                                    id: Id::now_v7(),
-                                    name: name.clone(),
-                                    contact: String::new(),
-                                    address: String::new(),
-                                };
-                                save_organisation(w, &organisation)?;
-                                new_organisations.insert(name.to_lowercase(), organisation.id);
-                                organisation.id
-                            }
-                        }
+        self.atomically(|store| {
+            let today = store.today();
+            let mut problems = Vec::new();
+            let mut book = DayBook::default();
+            let mut found: HashMap<String, Found> = HashMap::new();
+            let mut planned: Vec<(Found, Option<Id>)> = Vec::new();
+            for (row, hours) in rows.iter().enumerate() {
+                let who = match found.get(hours.participant.trim()) {
+                    Some(f) => Ok(*f),
+                    None => find_participant(store.conn(), &hours.participant).inspect(|f| {
+                        found.insert(hours.participant.trim().to_owned(), *f);
+                    }),
+                };
+                let who = match who {
+                    Ok(f) => f,
+                    Err((code, message)) => {
+                        problems.push(HoursProblem::new(row, "participant_id", code, message));
+                        continue;
                     }
                 };
-                let entry = LedgerEntry {
-                    id: Id::now_v7(),
-                    kind: EntryKind::Original,
-                    corrects: None,
-                    participant_id: who.participant,
-                    organisation_id,
-                    date: hours.date,
-                    minutes: hours.minutes,
-                    activity: hours.activity.trim().to_owned(),
-                    reason: String::new(),
-                    logged_by: logged_by.clone(),
-                    device_id: device,
-                    logged_at: at,
-                };
-                insert_entry(w, &entry)?;
-                if let Some(s) = &hours.supervision {
-                    insert_decision(
-                        w,
-                        &Verification {
-                            id: Id::now_v7(),
-                            entry_id: entry.id,
-                            decision: Decision::Verified,
-                            method: VerifyMethod::Supervisor,
-                            by: validate_name("supervisor", &s.by)?,
-                            signature: s.signature.clone(),
-                            device_id: device,
-                            at,
-                        },
-                        who.participant,
-                    )?;
+                if book.loaded.insert(who.participant) {
+                    book.add_ledger(
+                        &Ledger::of_participant(store.conn(), who.participant)?.chains(),
+                    );
                 }
-                entries.push(entry);
+                let organisation = hours.organisation.trim();
+                let organisation_id = if organisation.is_empty() {
+                    None
+                } else {
+                    organisation_id_by_name(store.conn(), organisation)?
+                };
+                let mine = book.check(row, hours, who, organisation_id, today, allow_duplicate);
+                if mine.is_empty() {
+                    book.add(hours, who, organisation_id);
+                }
+                problems.extend(mine);
+                planned.push((who, organisation_id));
             }
-            Ok(entries)
+            if !problems.is_empty() {
+                return Err(rejected(problems));
+            }
+            let device = store.device_id();
+            let at = store.instant_now();
+            let logged_by = logged_by.trim().to_owned();
+            store.write(|w| {
+                let mut new_organisations: HashMap<String, Id> = HashMap::new();
+                let mut entries = Vec::with_capacity(rows.len());
+                for (hours, (who, organisation_id)) in rows.iter().zip(planned) {
+                    let organisation_id = match organisation_id {
+                        Some(id) => id,
+                        None => {
+                            let name = validate_name("organisation", &hours.organisation)?;
+                            match new_organisations.get(&name.to_lowercase()) {
+                                Some(id) => *id,
+                                None => {
+                                    let organisation = VolunteeringOrganisation {
+                                        id: Id::now_v7(),
+                                        name: name.clone(),
+                                        contact: String::new(),
+                                        address: String::new(),
+                                    };
+                                    save_organisation(w, &organisation)?;
+                                    new_organisations.insert(name.to_lowercase(), organisation.id);
+                                    organisation.id
+                                }
+                            }
+                        }
+                    };
+                    let entry = LedgerEntry {
+                        id: Id::now_v7(),
+                        kind: EntryKind::Original,
+                        corrects: None,
+                        participant_id: who.participant,
+                        organisation_id,
+                        date: hours.date,
+                        minutes: hours.minutes,
+                        activity: hours.activity.trim().to_owned(),
+                        reason: String::new(),
+                        logged_by: logged_by.clone(),
+                        device_id: device,
+                        logged_at: at,
+                    };
+                    insert_entry(w, &entry)?;
+                    if let Some(s) = &hours.supervision {
+                        insert_decision(
+                            w,
+                            &Verification {
+                                id: Id::now_v7(),
+                                entry_id: entry.id,
+                                decision: Decision::Verified,
+                                method: VerifyMethod::Supervisor,
+                                by: validate_name("supervisor", &s.by)?,
+                                signature: s.signature.clone(),
+                                device_id: device,
+                                at,
+                            },
+                            who.participant,
+                        )?;
+                    }
+                    entries.push(entry);
+                }
+                Ok(entries)
+            })
         })
     }
 
@@ -802,50 +802,52 @@ impl Store {
         reason: &str,
         by: &str,
     ) -> StoreResult<LedgerEntry> {
-        let (original, state, ledger) = self.chain_of(entry_id)?;
-        let mut problems = Vec::new();
-        if reason.trim().is_empty() {
-            problems.push(HoursProblem::new(
-                0,
-                "reason",
-                HoursProblemCode::MissingReason,
-                "say why the entry is being corrected",
-            ));
-        }
-        if state.status == Status::Voided {
-            problems.push(HoursProblem::new(
-                0,
-                "entry_id",
-                HoursProblemCode::AlreadyDecided,
-                "this entry has already been voided",
-            ));
-        }
-        if kind == EntryKind::Adjust {
-            let others: u32 = ledger
-                .chains()
-                .iter()
-                .filter(|c| c.stands() && c.date == original.date && c.entry_id != original.id)
-                .map(|c| c.minutes)
-                .sum();
-            problems.extend(check_minutes(0, minutes));
-            problems.extend(check_day_total(0, original.date, minutes, others));
-        }
-        if !problems.is_empty() {
-            return Err(rejected(problems));
-        }
-        let entry = LedgerEntry {
-            id: Id::now_v7(),
-            kind,
-            corrects: Some(original.id),
-            minutes: if kind == EntryKind::Void { 0 } else { minutes },
-            reason: reason.trim().to_owned(),
-            logged_by: by.trim().to_owned(),
-            device_id: self.device_id(),
-            logged_at: self.instant_now(),
-            ..original
-        };
-        self.write(|w| insert_entry(w, &entry))?;
-        Ok(entry)
+        self.atomically(|store| {
+            let (original, state, ledger) = store.chain_of(entry_id)?;
+            let mut problems = Vec::new();
+            if reason.trim().is_empty() {
+                problems.push(HoursProblem::new(
+                    0,
+                    "reason",
+                    HoursProblemCode::MissingReason,
+                    "say why the entry is being corrected",
+                ));
+            }
+            if state.status == Status::Voided {
+                problems.push(HoursProblem::new(
+                    0,
+                    "entry_id",
+                    HoursProblemCode::AlreadyDecided,
+                    "this entry has already been voided",
+                ));
+            }
+            if kind == EntryKind::Adjust {
+                let others: u32 = ledger
+                    .chains()
+                    .iter()
+                    .filter(|c| c.stands() && c.date == original.date && c.entry_id != original.id)
+                    .map(|c| c.minutes)
+                    .sum();
+                problems.extend(check_minutes(0, minutes));
+                problems.extend(check_day_total(0, original.date, minutes, others));
+            }
+            if !problems.is_empty() {
+                return Err(rejected(problems));
+            }
+            let entry = LedgerEntry {
+                id: Id::now_v7(),
+                kind,
+                corrects: Some(original.id),
+                minutes: if kind == EntryKind::Void { 0 } else { minutes },
+                reason: reason.trim().to_owned(),
+                logged_by: by.trim().to_owned(),
+                device_id: store.device_id(),
+                logged_at: store.instant_now(),
+                ..original
+            };
+            store.write(|w| insert_entry(w, &entry))?;
+            Ok(entry)
+        })
     }
 
     /// Takes an entry out of the count, for good, with the reason.
@@ -874,33 +876,68 @@ impl Store {
         by: &str,
         signature: Option<String>,
     ) -> StoreResult<Verification> {
-        let by = validate_name("name of whoever decides", by)?;
-        let (original, state, _) = self.chain_of(entry_id)?;
-        let already = match (state.status, decision) {
-            (Status::Voided, _) => Some("this entry has been voided"),
-            (Status::Verified, Decision::Verified) => Some("this entry is already verified"),
-            (Status::Rejected, Decision::Rejected) => Some("this entry is already rejected"),
-            _ => None,
-        };
-        if let Some(message) = already {
-            return Err(one_problem(
-                "entry_id",
-                HoursProblemCode::AlreadyDecided,
-                message,
-            ));
-        }
-        let verification = Verification {
-            id: Id::now_v7(),
-            entry_id: original.id,
-            decision,
-            method,
-            by,
-            signature,
-            device_id: self.device_id(),
-            at: self.instant_now(),
-        };
-        self.write(|w| insert_decision(w, &verification, original.participant_id))?;
-        Ok(verification)
+        self.atomically(|store| {
+            let by = validate_name("name of whoever decides", by)?;
+            let (original, state, _) = store.chain_of(entry_id)?;
+            let already = match (state.status, decision) {
+                (Status::Voided, _) => Some("this entry has been voided"),
+                (Status::Verified, Decision::Verified) => Some("this entry is already verified"),
+                (Status::Rejected, Decision::Rejected) => Some("this entry is already rejected"),
+                _ => None,
+            };
+            if let Some(message) = already {
+                return Err(one_problem(
+                    "entry_id",
+                    HoursProblemCode::AlreadyDecided,
+                    message,
+                ));
+            }
+            let verification = Verification {
+                id: Id::now_v7(),
+                entry_id: original.id,
+                decision,
+                method,
+                by,
+                signature,
+                device_id: store.device_id(),
+                at: store.instant_now(),
+            };
+            store.write(|w| insert_decision(w, &verification, original.participant_id))?;
+            Ok(verification)
+        })
+    }
+
+    /// The same decision on many entries (the queue's ticked ones), as one action: every
+    /// entry is checked and all of them are decided, or none is. A refusal lists each
+    /// entry's problem with its position in `entry_ids` as the row.
+    pub fn decide_many_hours(
+        &mut self,
+        entry_ids: &[Id],
+        decision: Decision,
+        method: VerifyMethod,
+        by: &str,
+    ) -> StoreResult<Vec<Verification>> {
+        self.atomically(|store| {
+            let mut decided = Vec::with_capacity(entry_ids.len());
+            let mut problems = Vec::new();
+            for (row, &entry_id) in entry_ids.iter().enumerate() {
+                match store.decide_hours(entry_id, decision, method, by, None) {
+                    Ok(verification) => decided.push(verification),
+                    Err(StoreError::HoursRejected { problems: found }) => {
+                        problems.extend(found.into_iter().map(|p| HoursProblem {
+                            row: u32::try_from(row).unwrap_or(u32::MAX),
+                            ..p
+                        }));
+                    }
+                    Err(other) => return Err(other),
+                }
+            }
+            if problems.is_empty() {
+                Ok(decided)
+            } else {
+                Err(rejected(problems))
+            }
+        })
     }
 
     fn milestones_as_rules(&self, programme_id: Id) -> StoreResult<Vec<Milestone>> {

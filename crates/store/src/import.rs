@@ -170,58 +170,60 @@ impl Store {
         roster: ParsedRoster,
         progress: &mut dyn FnMut(usize, usize),
     ) -> StoreResult<ImportSummary> {
-        let error_count = roster.errors().count();
-        if error_count > 0 {
-            return Err(StoreError::RosterHasErrors { count: error_count });
-        }
-        let Plan {
-            preview,
-            existing,
-            friend_pairs,
-        } = self.plan_import(wave_id, roster)?;
-        let rows = &preview.roster.rows;
-        let total = rows.len();
-        let mut updated = Vec::new();
-        let friendships_added = self.write(|w| {
-            let mut ids: HashMap<String, Id> = ids_by_external(w.tx(), wave_id)?;
-            for (done, (row, change)) in rows.iter().zip(&preview.changes).enumerate() {
-                match change.status {
-                    RowStatus::New => {
-                        let id = Id::now_v7();
-                        save_participant(w, id, wave_id, &row.record)?;
-                        ids.insert(row.record.external_id.clone(), id);
-                    }
-                    RowStatus::Updated => {
-                        let (id, _) = &existing[&row.record.external_id];
-                        save_participant(w, *id, wave_id, &row.record)?;
-                        updated.push(UpdatedParticipant {
-                            external_id: row.record.external_id.clone(),
-                            name: row.record.full_name(),
-                            fields: change.changed_fields.clone(),
-                        });
-                    }
-                    RowStatus::Unchanged | RowStatus::Invalid => {}
-                }
-                progress(done + 1, total);
+        self.atomically(|store| {
+            let error_count = roster.errors().count();
+            if error_count > 0 {
+                return Err(StoreError::RosterHasErrors { count: error_count });
             }
-            let mut added = 0;
-            for (x, y) in &friend_pairs {
-                let (Some(a), Some(b)) = (ids.get(x), ids.get(y)) else {
-                    continue;
-                };
-                if let Some(r) = Relationship::new(*a, *b, RelationshipKind::Friend) {
-                    added += u32::from(add_relationship(w, wave_id, r)?);
+            let Plan {
+                preview,
+                existing,
+                friend_pairs,
+            } = store.plan_import(wave_id, roster)?;
+            let rows = &preview.roster.rows;
+            let total = rows.len();
+            let mut updated = Vec::new();
+            let friendships_added = store.write(|w| {
+                let mut ids: HashMap<String, Id> = ids_by_external(w.tx(), wave_id)?;
+                for (done, (row, change)) in rows.iter().zip(&preview.changes).enumerate() {
+                    match change.status {
+                        RowStatus::New => {
+                            let id = Id::now_v7();
+                            save_participant(w, id, wave_id, &row.record)?;
+                            ids.insert(row.record.external_id.clone(), id);
+                        }
+                        RowStatus::Updated => {
+                            let (id, _) = &existing[&row.record.external_id];
+                            save_participant(w, *id, wave_id, &row.record)?;
+                            updated.push(UpdatedParticipant {
+                                external_id: row.record.external_id.clone(),
+                                name: row.record.full_name(),
+                                fields: change.changed_fields.clone(),
+                            });
+                        }
+                        RowStatus::Unchanged | RowStatus::Invalid => {}
+                    }
+                    progress(done + 1, total);
                 }
-            }
-            Ok(added)
-        })?;
-        Ok(ImportSummary {
-            added: preview.new,
-            updated,
-            unchanged: preview.unchanged,
-            not_in_file: preview.not_in_file,
-            friendships_added,
-            warnings: preview.roster.warnings().cloned().collect(),
+                let mut added = 0;
+                for (x, y) in &friend_pairs {
+                    let (Some(a), Some(b)) = (ids.get(x), ids.get(y)) else {
+                        continue;
+                    };
+                    if let Some(r) = Relationship::new(*a, *b, RelationshipKind::Friend) {
+                        added += u32::from(add_relationship(w, wave_id, r)?);
+                    }
+                }
+                Ok(added)
+            })?;
+            Ok(ImportSummary {
+                added: preview.new,
+                updated,
+                unchanged: preview.unchanged,
+                not_in_file: preview.not_in_file,
+                friendships_added,
+                warnings: preview.roster.warnings().cloned().collect(),
+            })
         })
     }
 }

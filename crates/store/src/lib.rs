@@ -26,21 +26,17 @@ pub use db::{default_database_path, SCHEMA_VERSION};
 pub use demo::{DEMO_HOURS_PROGRAMME, DEMO_HOURS_WAVE, DEMO_PROGRAMME, DEMO_WAVE};
 pub use error::{StoreError, StoreResult};
 pub use hours::{
-    operator_name, EntryHistory, HoursTimeline, NewHours, ParticipantHours, PendingHours,
-    ProgrammeMilestone, Supervision, VolunteerPlacement, VolunteeringOrganisation,
+    EntryHistory, HoursTimeline, NewHours, ParticipantHours, PendingHours, ProgrammeMilestone,
+    Supervision, VolunteerPlacement, VolunteeringOrganisation,
 };
 pub use hours_report::{Cell, HoursReportKind, Table};
 pub use import::{ImportPreview, ImportSummary, RowChange, RowStatus, UpdatedParticipant};
 pub use outbox::OutboxEntry;
 pub use participants::ParticipantUpdate;
 pub use programmes::{NewWave, WaveSummary, WaveUpdate};
-pub use rota::{
-    status_attributes, Absence, Fairness, RoleSpread, Rota, RotaRule, RotaWarning, StatusRow, Turn,
-};
+pub use rota::{Absence, RotaBasis, Turn};
 pub use rota_setup::{ProgrammeRole, ProgrammeSession};
-pub use team_sets::{
-    earlier_teams, Placement, SizeChoice, TeamRequest, TeamSet, WeightedAttribute,
-};
+pub use team_sets::{Placement, TeamSet};
 
 use mixwell_domain::{HlcClock, Id};
 use rusqlite::Connection;
@@ -49,6 +45,8 @@ pub struct Store {
     conn: Connection,
     clock: Box<dyn Clock>,
     device: Id,
+    /// An action's transaction is open (see [`Store::atomically`]).
+    in_action: bool,
 }
 
 impl Store {
@@ -65,6 +63,7 @@ impl Store {
             conn,
             clock,
             device,
+            in_action: false,
         };
         store.add_missing_rota_setup()?;
         store.add_missing_milestones()?;
@@ -75,17 +74,66 @@ impl Store {
         self.device
     }
 
-    /// Runs `change` in one transaction with the outbox: all of it is saved, or none.
+    /// Runs `action` as one `BEGIN IMMEDIATE` transaction: its reads, its checks and its
+    /// writes (with whatever they cause, such as a re-plan) are committed together, or
+    /// nothing of them is kept. The write lock is taken first, so nothing another process
+    /// writes can slip between a check and the write it allows. Inside an action, a nested
+    /// call joins the action that is already open.
+    pub fn atomically<R, E: From<StoreError>>(
+        &mut self,
+        action: impl FnOnce(&mut Store) -> Result<R, E>,
+    ) -> Result<R, E> {
+        if self.in_action {
+            return action(self);
+        }
+        if !self.conn.is_autocommit() {
+            // Left open by an action that panicked: what it did is not kept.
+            self.conn
+                .execute_batch("ROLLBACK")
+                .map_err(StoreError::from)?;
+        }
+        self.conn
+            .execute_batch("BEGIN IMMEDIATE")
+            .map_err(StoreError::from)?;
+        self.in_action = true;
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| action(self)));
+        self.in_action = false;
+        let result = match outcome {
+            Ok(result) => result,
+            Err(panic) => {
+                let _ = self.conn.execute_batch("ROLLBACK");
+                std::panic::resume_unwind(panic);
+            }
+        };
+        let finished = match &result {
+            Ok(_) => self.conn.execute_batch("COMMIT"),
+            Err(_) => self.conn.execute_batch("ROLLBACK"),
+        };
+        if let Err(error) = finished {
+            if !self.conn.is_autocommit() {
+                let _ = self.conn.execute_batch("ROLLBACK");
+            }
+            return Err(StoreError::from(error).into());
+        }
+        result
+    }
+
+    /// Runs `change` with the outbox, inside the action that is open or as an action of its
+    /// own: all of it is saved, or none.
     pub(crate) fn write<R>(
         &mut self,
         change: impl FnOnce(&mut outbox::Writer<'_>) -> StoreResult<R>,
     ) -> StoreResult<R> {
-        let tx = self.conn.transaction()?;
-        let last = db::last_stamp(&tx, self.device)?;
-        let mut writer = outbox::Writer::new(tx, HlcClock::resume(last), self.clock.as_ref());
-        let result = change(&mut writer)?;
-        writer.commit()?;
-        Ok(result)
+        self.atomically(|store| {
+            let device = store.device;
+            let savepoint = store.conn.savepoint()?;
+            let last = db::last_stamp(&savepoint, device)?;
+            let mut writer =
+                outbox::Writer::new(savepoint, HlcClock::resume(last), store.clock.as_ref());
+            let result = change(&mut writer)?;
+            writer.commit()?;
+            Ok(result)
+        })
     }
 
     pub(crate) fn now_ms(&self) -> u64 {

@@ -99,19 +99,21 @@ fn check(minutes: u32, within_months: Option<u32>) -> StoreResult<()> {
 impl Store {
     /// Gives programmes made before hours existed HeadStart's milestones.
     pub(crate) fn add_missing_milestones(&mut self) -> StoreResult<()> {
-        let bare: Vec<String> = self
-            .conn()
-            .prepare(
-                "SELECT id FROM programme p WHERE NOT EXISTS
-                 (SELECT 1 FROM programme_milestone m WHERE m.programme_id = p.id)",
-            )?
-            .query_map([], |r| r.get(0))?
-            .collect::<Result<_, _>>()?;
-        for id in bare {
-            let id = parse_id(&id)?;
-            self.write(|w| add_default_milestones(w, id))?;
-        }
-        Ok(())
+        self.atomically(|store| {
+            let bare: Vec<String> = store
+                .conn()
+                .prepare(
+                    "SELECT id FROM programme p WHERE NOT EXISTS
+                     (SELECT 1 FROM programme_milestone m WHERE m.programme_id = p.id)",
+                )?
+                .query_map([], |r| r.get(0))?
+                .collect::<Result<_, _>>()?;
+            for id in bare {
+                let id = parse_id(&id)?;
+                store.write(|w| add_default_milestones(w, id))?;
+            }
+            Ok(())
+        })
     }
 
     /// A programme's milestones, smallest first.
@@ -153,24 +155,26 @@ impl Store {
         minutes: u32,
         within_months: Option<u32>,
     ) -> StoreResult<ProgrammeMilestone> {
-        self.programme(programme_id)?;
-        check(minutes, within_months)?;
-        let position = self
-            .milestones(programme_id)?
-            .iter()
-            .map(|m| m.position + 1)
-            .max()
-            .unwrap_or(0);
-        let milestone = ProgrammeMilestone {
-            id: Id::now_v7(),
-            programme_id,
-            name: validate_name("milestone", name)?,
-            minutes,
-            within_months,
-            position,
-        };
-        self.write(|w| save_milestone(w, &milestone, false))?;
-        Ok(milestone)
+        self.atomically(|store| {
+            store.programme(programme_id)?;
+            check(minutes, within_months)?;
+            let position = store
+                .milestones(programme_id)?
+                .iter()
+                .map(|m| m.position + 1)
+                .max()
+                .unwrap_or(0);
+            let milestone = ProgrammeMilestone {
+                id: Id::now_v7(),
+                programme_id,
+                name: validate_name("milestone", name)?,
+                minutes,
+                within_months,
+                position,
+            };
+            store.write(|w| save_milestone(w, &milestone, false))?;
+            Ok(milestone)
+        })
     }
 
     fn milestone(&self, id: Id) -> StoreResult<ProgrammeMilestone> {
@@ -202,19 +206,23 @@ impl Store {
         minutes: u32,
         within_months: Option<u32>,
     ) -> StoreResult<ProgrammeMilestone> {
-        check(minutes, within_months)?;
-        let milestone = ProgrammeMilestone {
-            name: validate_name("milestone", name)?,
-            minutes,
-            within_months,
-            ..self.milestone(id)?
-        };
-        self.write(|w| save_milestone(w, &milestone, false))?;
-        Ok(milestone)
+        self.atomically(|store| {
+            check(minutes, within_months)?;
+            let milestone = ProgrammeMilestone {
+                name: validate_name("milestone", name)?,
+                minutes,
+                within_months,
+                ..store.milestone(id)?
+            };
+            store.write(|w| save_milestone(w, &milestone, false))?;
+            Ok(milestone)
+        })
     }
 
     pub fn remove_milestone(&mut self, id: Id) -> StoreResult<()> {
-        let milestone = self.milestone(id)?;
-        self.write(|w| save_milestone(w, &milestone, true))
+        self.atomically(|store| {
+            let milestone = store.milestone(id)?;
+            store.write(|w| save_milestone(w, &milestone, true))
+        })
     }
 }

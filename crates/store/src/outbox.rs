@@ -1,16 +1,16 @@
 //! The outbox: every change to a synced table, written in the same transaction.
 
 use mixwell_domain::{HlcClock, Id};
-use rusqlite::{params, Transaction};
+use rusqlite::{params, Connection, Savepoint};
 use serde::{Deserialize, Serialize};
 
 use crate::clock::Clock;
 use crate::error::StoreResult;
 use crate::Store;
 
-/// A write transaction that records what it changes.
+/// A write (a savepoint inside an action's transaction) that records what it changes.
 pub struct Writer<'a> {
-    tx: Transaction<'a>,
+    tx: Savepoint<'a>,
     clock: HlcClock,
     wall: &'a dyn Clock,
 }
@@ -22,11 +22,11 @@ pub enum Op {
 }
 
 impl<'a> Writer<'a> {
-    pub(crate) fn new(tx: Transaction<'a>, clock: HlcClock, wall: &'a dyn Clock) -> Self {
+    pub(crate) fn new(tx: Savepoint<'a>, clock: HlcClock, wall: &'a dyn Clock) -> Self {
         Self { tx, clock, wall }
     }
 
-    pub fn tx(&self) -> &Transaction<'a> {
+    pub fn tx(&self) -> &Connection {
         &self.tx
     }
 

@@ -295,61 +295,63 @@ impl Store {
         id: Id,
         update: &ParticipantUpdate,
     ) -> StoreResult<Participant> {
-        let current = self.participant(id)?;
-        let wave_id = current.wave_id;
-        let record = tidy(&update.record)?;
-        let ids = ids_by_external(self.conn(), wave_id)?;
-        if ids
-            .get(&record.external_id)
-            .is_some_and(|other| *other != id)
-        {
-            return Err(StoreError::InvalidParticipant(format!(
-                "another participant in this wave already has the id {}",
-                record.external_id
-            )));
-        }
-        let mut wanted = Vec::new();
-        for (kind, list) in [
-            (RelationshipKind::Friend, &update.friends),
-            (RelationshipKind::KeepApart, &update.keep_apart),
-            (RelationshipKind::KeepTogether, &update.keep_together),
-        ] {
-            for external in list {
-                let other = ids.get(external.trim()).ok_or_else(|| {
-                    StoreError::InvalidParticipant(format!(
-                        "there is no participant with the id {external} in this wave"
-                    ))
-                })?;
-                if let Some(r) = Relationship::new(id, *other, kind) {
-                    wanted.push(r);
+        self.atomically(|store| {
+            let current = store.participant(id)?;
+            let wave_id = current.wave_id;
+            let record = tidy(&update.record)?;
+            let ids = ids_by_external(store.conn(), wave_id)?;
+            if ids
+                .get(&record.external_id)
+                .is_some_and(|other| *other != id)
+            {
+                return Err(StoreError::InvalidParticipant(format!(
+                    "another participant in this wave already has the id {}",
+                    record.external_id
+                )));
+            }
+            let mut wanted = Vec::new();
+            for (kind, list) in [
+                (RelationshipKind::Friend, &update.friends),
+                (RelationshipKind::KeepApart, &update.keep_apart),
+                (RelationshipKind::KeepTogether, &update.keep_together),
+            ] {
+                for external in list {
+                    let other = ids.get(external.trim()).ok_or_else(|| {
+                        StoreError::InvalidParticipant(format!(
+                            "there is no participant with the id {external} in this wave"
+                        ))
+                    })?;
+                    if let Some(r) = Relationship::new(id, *other, kind) {
+                        wanted.push(r);
+                    }
                 }
             }
-        }
-        let existing: Vec<Relationship> = relationships(self.conn(), wave_id)?
-            .into_iter()
-            .filter(|r| r.a == id || r.b == id)
-            .collect();
-        if wanted.iter().any(|r| {
-            r.kind == RelationshipKind::KeepTogether
-                && wanted
-                    .iter()
-                    .any(|o| o.a == r.a && o.b == r.b && o.kind != RelationshipKind::KeepTogether)
-        }) {
-            return Err(StoreError::InvalidParticipant(
-                "someone cannot be both kept together with and kept apart from (or a friend of) the same person".into(),
-            ));
-        }
-        self.write(|w| {
-            save_participant(w, id, wave_id, &record)?;
-            for r in existing.iter().filter(|r| !wanted.contains(r)) {
-                remove_relationship(w, *r)?;
+            let existing: Vec<Relationship> = relationships(store.conn(), wave_id)?
+                .into_iter()
+                .filter(|r| r.a == id || r.b == id)
+                .collect();
+            if wanted.iter().any(|r| {
+                r.kind == RelationshipKind::KeepTogether
+                    && wanted
+                        .iter()
+                        .any(|o| o.a == r.a && o.b == r.b && o.kind != RelationshipKind::KeepTogether)
+            }) {
+                return Err(StoreError::InvalidParticipant(
+                    "someone cannot be both kept together with and kept apart from (or a friend of) the same person".into(),
+                ));
             }
-            for r in &wanted {
-                add_relationship(w, wave_id, *r)?;
-            }
-            Ok(())
-        })?;
-        self.participant(id)
+            store.write(|w| {
+                save_participant(w, id, wave_id, &record)?;
+                for r in existing.iter().filter(|r| !wanted.contains(r)) {
+                    remove_relationship(w, *r)?;
+                }
+                for r in &wanted {
+                    add_relationship(w, wave_id, *r)?;
+                }
+                Ok(())
+            })?;
+            store.participant(id)
+        })
     }
 }
 

@@ -181,38 +181,42 @@ impl Store {
 
     /// The laptop's organisation, created with `name` if there is none yet.
     pub fn ensure_organisation(&mut self, name: &str) -> StoreResult<Organisation> {
-        if let Some(existing) = self.organisation()? {
-            return Ok(existing);
-        }
-        let organisation = Organisation {
-            id: Id::now_v7(),
-            name: validate_name("organisation", name)?,
-        };
-        self.write(|w| {
-            w.tx().execute(
-                "INSERT INTO organisation (id, name) VALUES (?1, ?2)",
-                params![organisation.id.to_string(), organisation.name],
-            )?;
-            w.record("organisation", organisation.id, Op::Upsert, &organisation)
-        })?;
-        Ok(organisation)
+        self.atomically(|store| {
+            if let Some(existing) = store.organisation()? {
+                return Ok(existing);
+            }
+            let organisation = Organisation {
+                id: Id::now_v7(),
+                name: validate_name("organisation", name)?,
+            };
+            store.write(|w| {
+                w.tx().execute(
+                    "INSERT INTO organisation (id, name) VALUES (?1, ?2)",
+                    params![organisation.id.to_string(), organisation.name],
+                )?;
+                w.record("organisation", organisation.id, Op::Upsert, &organisation)
+            })?;
+            Ok(organisation)
+        })
     }
 
     pub fn create_programme(&mut self, name: &str) -> StoreResult<Programme> {
-        let organisation = self.ensure_organisation(DEFAULT_ORGANISATION)?;
-        let programme = Programme {
-            id: Id::now_v7(),
-            organisation_id: organisation.id,
-            name: validate_name("programme", name)?,
-            archived: false,
-        };
-        self.write(|w| {
-            save_programme(w, &programme)?;
-            crate::rota_setup::add_default_roles(w, programme.id)?;
-            crate::rota_setup::add_default_sessions(w, programme.id)?;
-            crate::milestones::add_default_milestones(w, programme.id)
-        })?;
-        Ok(programme)
+        self.atomically(|store| {
+            let organisation = store.ensure_organisation(DEFAULT_ORGANISATION)?;
+            let programme = Programme {
+                id: Id::now_v7(),
+                organisation_id: organisation.id,
+                name: validate_name("programme", name)?,
+                archived: false,
+            };
+            store.write(|w| {
+                save_programme(w, &programme)?;
+                crate::rota_setup::add_default_roles(w, programme.id)?;
+                crate::rota_setup::add_default_sessions(w, programme.id)?;
+                crate::milestones::add_default_milestones(w, programme.id)
+            })?;
+            Ok(programme)
+        })
     }
 
     pub fn programme(&self, id: Id) -> StoreResult<Programme> {
@@ -242,18 +246,22 @@ impl Store {
     }
 
     pub fn rename_programme(&mut self, id: Id, name: &str) -> StoreResult<Programme> {
-        let mut programme = self.programme(id)?;
-        programme.name = validate_name("programme", name)?;
-        self.write(|w| save_programme(w, &programme))?;
-        Ok(programme)
+        self.atomically(|store| {
+            let mut programme = store.programme(id)?;
+            programme.name = validate_name("programme", name)?;
+            store.write(|w| save_programme(w, &programme))?;
+            Ok(programme)
+        })
     }
 
     /// Archiving hides a programme from the everyday lists; nothing is deleted.
     pub fn set_programme_archived(&mut self, id: Id, archived: bool) -> StoreResult<Programme> {
-        let mut programme = self.programme(id)?;
-        programme.archived = archived;
-        self.write(|w| save_programme(w, &programme))?;
-        Ok(programme)
+        self.atomically(|store| {
+            let mut programme = store.programme(id)?;
+            programme.archived = archived;
+            store.write(|w| save_programme(w, &programme))?;
+            Ok(programme)
+        })
     }
 
     pub fn find_programme(&self, name: &str) -> StoreResult<Programme> {
@@ -267,19 +275,21 @@ impl Store {
     }
 
     pub fn create_wave(&mut self, programme_id: Id, new: &NewWave) -> StoreResult<Wave> {
-        self.programme(programme_id)?;
-        validate_wave_dates(new.starts_on, new.ends_on)?;
-        let wave = Wave {
-            id: Id::now_v7(),
-            programme_id,
-            name: validate_name("wave", &new.name)?,
-            site: new.site.trim().to_owned(),
-            starts_on: new.starts_on,
-            ends_on: new.ends_on,
-            archived: false,
-        };
-        self.write(|w| save_wave(w, &wave))?;
-        Ok(wave)
+        self.atomically(|store| {
+            store.programme(programme_id)?;
+            validate_wave_dates(new.starts_on, new.ends_on)?;
+            let wave = Wave {
+                id: Id::now_v7(),
+                programme_id,
+                name: validate_name("wave", &new.name)?,
+                site: new.site.trim().to_owned(),
+                starts_on: new.starts_on,
+                ends_on: new.ends_on,
+                archived: false,
+            };
+            store.write(|w| save_wave(w, &wave))?;
+            Ok(wave)
+        })
     }
 
     pub fn wave(&self, id: Id) -> StoreResult<Wave> {
@@ -321,21 +331,25 @@ impl Store {
     }
 
     pub fn update_wave(&mut self, id: Id, update: &WaveUpdate) -> StoreResult<Wave> {
-        validate_wave_dates(update.starts_on, update.ends_on)?;
-        let mut wave = self.wave(id)?;
-        wave.name = validate_name("wave", &update.name)?;
-        wave.site = update.site.trim().to_owned();
-        wave.starts_on = update.starts_on;
-        wave.ends_on = update.ends_on;
-        self.write(|w| save_wave(w, &wave))?;
-        Ok(wave)
+        self.atomically(|store| {
+            validate_wave_dates(update.starts_on, update.ends_on)?;
+            let mut wave = store.wave(id)?;
+            wave.name = validate_name("wave", &update.name)?;
+            wave.site = update.site.trim().to_owned();
+            wave.starts_on = update.starts_on;
+            wave.ends_on = update.ends_on;
+            store.write(|w| save_wave(w, &wave))?;
+            Ok(wave)
+        })
     }
 
     pub fn set_wave_archived(&mut self, id: Id, archived: bool) -> StoreResult<Wave> {
-        let mut wave = self.wave(id)?;
-        wave.archived = archived;
-        self.write(|w| save_wave(w, &wave))?;
-        Ok(wave)
+        self.atomically(|store| {
+            let mut wave = store.wave(id)?;
+            wave.archived = archived;
+            store.write(|w| save_wave(w, &wave))?;
+            Ok(wave)
+        })
     }
 
     /// Finds a wave by name, within a programme when one is named. A name shared by

@@ -164,7 +164,7 @@ fn save_session(w: &mut Writer<'_>, session: &ProgrammeSession) -> StoreResult<(
 
 /// The default roles of a programme, written with the programme.
 pub(crate) fn add_default_roles(w: &mut Writer<'_>, programme_id: Id) -> StoreResult<()> {
-    for (position, name) in mixwell_rota::DEFAULT_ROLES.iter().enumerate() {
+    for (position, name) in mixwell_domain::programme::DEFAULT_ROLES.iter().enumerate() {
         save_role(
             w,
             &ProgrammeRole {
@@ -201,22 +201,24 @@ pub(crate) fn add_default_sessions(w: &mut Writer<'_>, programme_id: Id) -> Stor
 impl Store {
     /// Gives programmes made before rotas existed the default roles and sessions.
     pub(crate) fn add_missing_rota_setup(&mut self) -> StoreResult<()> {
-        let bare: Vec<String> = self
-            .conn()
-            .prepare(
-                "SELECT id FROM programme p WHERE NOT EXISTS
-                 (SELECT 1 FROM programme_role r WHERE r.programme_id = p.id)",
-            )?
-            .query_map([], |r| r.get(0))?
-            .collect::<Result<_, _>>()?;
-        for id in bare {
-            let id = parse_id(&id)?;
-            self.write(|w| {
-                add_default_roles(w, id)?;
-                add_default_sessions(w, id)
-            })?;
-        }
-        Ok(())
+        self.atomically(|store| {
+            let bare: Vec<String> = store
+                .conn()
+                .prepare(
+                    "SELECT id FROM programme p WHERE NOT EXISTS
+                     (SELECT 1 FROM programme_role r WHERE r.programme_id = p.id)",
+                )?
+                .query_map([], |r| r.get(0))?
+                .collect::<Result<_, _>>()?;
+            for id in bare {
+                let id = parse_id(&id)?;
+                store.write(|w| {
+                    add_default_roles(w, id)?;
+                    add_default_sessions(w, id)
+                })?;
+            }
+            Ok(())
+        })
     }
 
     /// Every role of a programme in order, removed ones included.
@@ -262,100 +264,108 @@ impl Store {
         name: &str,
         leading: bool,
     ) -> StoreResult<ProgrammeRole> {
-        self.programme(programme_id)?;
-        let position = self
-            .all_roles(programme_id)?
-            .iter()
-            .map(|r| r.position + 1)
-            .max()
-            .unwrap_or(0);
-        let role = ProgrammeRole {
-            id: Id::now_v7(),
-            programme_id,
-            name: validate_name("role", name)?,
-            leading,
-            position,
-            removed: false,
-        };
-        self.write(|w| save_role(w, &role))?;
-        Ok(role)
+        self.atomically(|store| {
+            store.programme(programme_id)?;
+            let position = store
+                .all_roles(programme_id)?
+                .iter()
+                .map(|r| r.position + 1)
+                .max()
+                .unwrap_or(0);
+            let role = ProgrammeRole {
+                id: Id::now_v7(),
+                programme_id,
+                name: validate_name("role", name)?,
+                leading,
+                position,
+                removed: false,
+            };
+            store.write(|w| save_role(w, &role))?;
+            Ok(role)
+        })
     }
 
     /// Renames a role or changes whether it counts as leading. At least one role in use
     /// must lead.
     pub fn update_role(&mut self, id: Id, name: &str, leading: bool) -> StoreResult<ProgrammeRole> {
-        let mut role = self.role(id)?;
-        if role.removed {
-            return Err(invalid(format!(
-                "the role {:?} has been removed",
-                role.name
-            )));
-        }
-        role.name = validate_name("role", name)?;
-        role.leading = leading;
-        let others_lead = self
-            .roles(role.programme_id)?
-            .iter()
-            .any(|r| r.id != id && r.leading);
-        if !leading && !others_lead {
-            return Err(invalid(format!(
-                "{:?} is the only leading role: mark another role as leading first",
-                role.name
-            )));
-        }
-        self.write(|w| save_role(w, &role))?;
-        Ok(role)
+        self.atomically(|store| {
+            let mut role = store.role(id)?;
+            if role.removed {
+                return Err(invalid(format!(
+                    "the role {:?} has been removed",
+                    role.name
+                )));
+            }
+            role.name = validate_name("role", name)?;
+            role.leading = leading;
+            let others_lead = store
+                .roles(role.programme_id)?
+                .iter()
+                .any(|r| r.id != id && r.leading);
+            if !leading && !others_lead {
+                return Err(invalid(format!(
+                    "{:?} is the only leading role: mark another role as leading first",
+                    role.name
+                )));
+            }
+            store.write(|w| save_role(w, &role))?;
+            Ok(role)
+        })
     }
 
     /// Moves a role one place earlier (`earlier`) or later in the order sessions fill.
     pub fn move_role(&mut self, id: Id, earlier: bool) -> StoreResult<Vec<ProgrammeRole>> {
-        let role = self.role(id)?;
-        let mut roles = self.roles(role.programme_id)?;
-        let Some(at) = roles.iter().position(|r| r.id == id) else {
-            return Ok(roles);
-        };
-        let other = if earlier {
-            at.checked_sub(1)
-        } else {
-            Some(at + 1)
-        };
-        if let Some(other) = other.filter(|&o| o < roles.len()) {
-            roles.swap(at, other);
-            for (position, r) in roles.iter_mut().enumerate() {
-                r.position = position as u32;
+        self.atomically(|store| {
+            let role = store.role(id)?;
+            let mut roles = store.roles(role.programme_id)?;
+            let Some(at) = roles.iter().position(|r| r.id == id) else {
+                return Ok(roles);
+            };
+            let other = if earlier {
+                at.checked_sub(1)
+            } else {
+                Some(at + 1)
+            };
+            if let Some(other) = other.filter(|&o| o < roles.len()) {
+                roles.swap(at, other);
+                for (position, r) in roles.iter_mut().enumerate() {
+                    r.position = position as u32;
+                }
+                store.write(|w| roles.iter().try_for_each(|r| save_role(w, r)))?;
             }
-            self.write(|w| roles.iter().try_for_each(|r| save_role(w, r)))?;
-        }
-        Ok(roles)
+            Ok(roles)
+        })
     }
 
     /// Takes a role out of every session from now on; turns already taken keep it. The
     /// last role, and the last leading role, cannot go.
     pub fn remove_role(&mut self, id: Id) -> StoreResult<ProgrammeRole> {
-        let mut role = self.role(id)?;
-        let roles = self.roles(role.programme_id)?;
-        if roles.len() <= 1 {
-            return Err(invalid("a rota needs at least one role"));
-        }
-        if role.leading && !roles.iter().any(|r| r.id != id && r.leading) {
-            return Err(invalid(format!(
-                "{:?} is the only leading role: mark another role as leading first",
-                role.name
-            )));
-        }
-        role.removed = true;
-        let sessions = self.sessions(role.programme_id)?;
-        self.write(|w| {
-            save_role(w, &role)?;
-            for mut session in sessions {
-                if !session.all_roles && session.roles.contains(&id) {
-                    session.roles.retain(|r| *r != id);
-                    save_session(w, &session)?;
-                }
+        self.atomically(|store| {
+            let mut role = store.role(id)?;
+            let roles = store.roles(role.programme_id)?;
+            if roles.len() <= 1 {
+                return Err(invalid("a rota needs at least one role"));
             }
-            Ok(())
-        })?;
-        Ok(role)
+            if role.leading && !roles.iter().any(|r| r.id != id && r.leading) {
+                return Err(invalid(format!(
+                    "{:?} is the only leading role: mark another role as leading first",
+                    role.name
+                )));
+            }
+            role.removed = true;
+            let sessions = store.sessions(role.programme_id)?;
+            store.write(|w| {
+                save_role(w, &role)?;
+                for mut session in sessions {
+                    if !session.all_roles && session.roles.contains(&id) {
+                        session.roles.retain(|r| *r != id);
+                        save_session(w, &session)?;
+                    }
+                }
+                Ok(())
+            })?;
+            Ok(role)
+        })
     }
 
     /// A programme's sessions in order, each with the roles it uses in the order they fill.
@@ -442,23 +452,25 @@ impl Store {
         name: &str,
         roles: Option<&[Id]>,
     ) -> StoreResult<ProgrammeSession> {
-        self.programme(programme_id)?;
-        let position = self
-            .sessions(programme_id)?
-            .iter()
-            .map(|s| s.position + 1)
-            .max()
-            .unwrap_or(0);
-        let session = ProgrammeSession {
-            id: Id::now_v7(),
-            programme_id,
-            name: validate_name("session", name)?,
-            position,
-            all_roles: roles.is_none(),
-            roles: self.session_roles(programme_id, roles)?,
-        };
-        self.write(|w| save_session(w, &session))?;
-        self.session(session.id)
+        self.atomically(|store| {
+            store.programme(programme_id)?;
+            let position = store
+                .sessions(programme_id)?
+                .iter()
+                .map(|s| s.position + 1)
+                .max()
+                .unwrap_or(0);
+            let session = ProgrammeSession {
+                id: Id::now_v7(),
+                programme_id,
+                name: validate_name("session", name)?,
+                position,
+                all_roles: roles.is_none(),
+                roles: store.session_roles(programme_id, roles)?,
+            };
+            store.write(|w| save_session(w, &session))?;
+            store.session(session.id)
+        })
     }
 
     /// Renames a session or changes the roles it uses (every role when `None`).
@@ -468,49 +480,53 @@ impl Store {
         name: &str,
         roles: Option<&[Id]>,
     ) -> StoreResult<ProgrammeSession> {
-        let mut session = self.session(id)?;
-        session.name = validate_name("session", name)?;
-        session.all_roles = roles.is_none();
-        session.roles = self.session_roles(session.programme_id, roles)?;
-        self.write(|w| save_session(w, &session))?;
-        self.session(id)
+        self.atomically(|store| {
+            let mut session = store.session(id)?;
+            session.name = validate_name("session", name)?;
+            session.all_roles = roles.is_none();
+            session.roles = store.session_roles(session.programme_id, roles)?;
+            store.write(|w| save_session(w, &session))?;
+            store.session(id)
+        })
     }
 
     /// Deletes a session with its planned turns and absences in every wave. A session with
     /// turns already done has happened and cannot be deleted.
     pub fn remove_session(&mut self, id: Id) -> StoreResult<()> {
-        let session = self.session(id)?;
-        let done: u32 = self.conn().query_row(
-            "SELECT count(*) FROM rota_turn WHERE session_id = ?1 AND done = 1",
-            [id.to_string()],
-            |r| r.get(0),
-        )?;
-        if done > 0 {
-            return Err(invalid(format!(
-                "{:?} has turns marked done, so it has happened and stays",
-                session.name
-            )));
-        }
-        self.write(|w| {
-            for table in ["rota_turn", "rota_absence"] {
-                let ids: Vec<String> = w
-                    .tx()
-                    .prepare(&format!("SELECT id FROM {table} WHERE session_id = ?1"))?
-                    .query_map([id.to_string()], |r| r.get(0))?
-                    .collect::<Result<_, _>>()?;
-                for row in ids {
-                    w.record(table, parse_id(&row)?, Op::Delete, &row)?;
+        self.atomically(|store| {
+            let session = store.session(id)?;
+            let done: u32 = store.conn().query_row(
+                "SELECT count(*) FROM rota_turn WHERE session_id = ?1 AND done = 1",
+                [id.to_string()],
+                |r| r.get(0),
+            )?;
+            if done > 0 {
+                return Err(invalid(format!(
+                    "{:?} has turns marked done, so it has happened and stays",
+                    session.name
+                )));
+            }
+            store.write(|w| {
+                for table in ["rota_turn", "rota_absence"] {
+                    let ids: Vec<String> = w
+                        .tx()
+                        .prepare(&format!("SELECT id FROM {table} WHERE session_id = ?1"))?
+                        .query_map([id.to_string()], |r| r.get(0))?
+                        .collect::<Result<_, _>>()?;
+                    for row in ids {
+                        w.record(table, parse_id(&row)?, Op::Delete, &row)?;
+                    }
+                    w.tx().execute(
+                        &format!("DELETE FROM {table} WHERE session_id = ?1"),
+                        [id.to_string()],
+                    )?;
                 }
                 w.tx().execute(
-                    &format!("DELETE FROM {table} WHERE session_id = ?1"),
+                    "DELETE FROM programme_session WHERE id = ?1",
                     [id.to_string()],
                 )?;
-            }
-            w.tx().execute(
-                "DELETE FROM programme_session WHERE id = ?1",
-                [id.to_string()],
-            )?;
-            w.record("programme_session", id, Op::Delete, &id)
+                w.record("programme_session", id, Op::Delete, &id)
+            })
         })
     }
 }

@@ -16,28 +16,30 @@ impl Store {
         email: &str,
         role: StaffRole,
     ) -> StoreResult<StaffMember> {
-        let organisation = self.ensure_organisation(crate::programmes::DEFAULT_ORGANISATION)?;
-        let member = StaffMember {
-            id: Id::now_v7(),
-            organisation_id: organisation.id,
-            name: validate_name("staff member", name)?,
-            email: email.trim().to_owned(),
-            role,
-        };
-        self.write(|w| {
-            w.tx().execute(
-                "INSERT INTO staff_member (id, organisation_id, name, email, role) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![
-                    member.id.to_string(),
-                    member.organisation_id.to_string(),
-                    member.name,
-                    member.email,
-                    member.role.as_str()
-                ],
-            )?;
-            w.record("staff_member", member.id, Op::Upsert, &member)
-        })?;
-        Ok(member)
+        self.atomically(|store| {
+            let organisation = store.ensure_organisation(crate::programmes::DEFAULT_ORGANISATION)?;
+            let member = StaffMember {
+                id: Id::now_v7(),
+                organisation_id: organisation.id,
+                name: validate_name("staff member", name)?,
+                email: email.trim().to_owned(),
+                role,
+            };
+            store.write(|w| {
+                w.tx().execute(
+                    "INSERT INTO staff_member (id, organisation_id, name, email, role) VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![
+                        member.id.to_string(),
+                        member.organisation_id.to_string(),
+                        member.name,
+                        member.email,
+                        member.role.as_str()
+                    ],
+                )?;
+                w.record("staff_member", member.id, Op::Upsert, &member)
+            })?;
+            Ok(member)
+        })
     }
 
     pub fn staff_members(&self) -> StoreResult<Vec<StaffMember>> {

@@ -2,8 +2,7 @@
 //! sets of the wave can avoid putting the same people together again.
 
 use mixwell_domain::programme::validate_name;
-use mixwell_domain::{Id, Participant};
-use mixwell_grouping::{SizeRule, TeamOptions};
+use mixwell_domain::Id;
 use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
@@ -23,91 +22,6 @@ pub struct Placement {
     pub pinned: bool,
 }
 
-/// How team sizes were asked for.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum SizeChoice {
-    TargetSize { size: u32 },
-    Teams { count: u32 },
-    Range { min: u32, max: u32 },
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct WeightedAttribute {
-    pub name: String,
-    pub weight: f64,
-}
-
-/// The options teams are formed with (the app's Teams screen, or `groups form`), kept with
-/// a saved team set as its `settings` so the app can show how it was made.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct TeamRequest {
-    pub sizes: SizeChoice,
-    pub balance: Vec<WeightedAttribute>,
-    pub no_isolation: Vec<String>,
-    /// Keep apart pairs who shared a team in the wave's saved team sets.
-    pub avoid_repeats: bool,
-    pub seed: u32,
-    pub seconds: f64,
-}
-
-impl TeamRequest {
-    /// What the team search takes; `earlier` are the wave's saved team sets, used when the
-    /// request avoids repeats.
-    pub fn options(&self, earlier: &[TeamSet], people: &[Participant]) -> TeamOptions {
-        let sizes = match self.sizes {
-            SizeChoice::TargetSize { size } => SizeRule::TargetSize(size),
-            SizeChoice::Teams { count } => SizeRule::Teams(count),
-            SizeChoice::Range { min, max } => SizeRule::Range { min, max },
-        };
-        TeamOptions {
-            sizes,
-            balance: self
-                .balance
-                .iter()
-                .map(|a| (a.name.clone(), a.weight))
-                .collect(),
-            no_isolation: self.no_isolation.clone(),
-            previous: if self.avoid_repeats {
-                earlier_teams(earlier, people)
-            } else {
-                Vec::new()
-            },
-        }
-    }
-
-    /// The request that `options` (with earlier sets when `avoid_repeats`) came from.
-    pub fn from_options(
-        options: &TeamOptions,
-        avoid_repeats: bool,
-        seed: u32,
-        seconds: f64,
-    ) -> Self {
-        TeamRequest {
-            sizes: match options.sizes {
-                SizeRule::TargetSize(size) => SizeChoice::TargetSize { size },
-                SizeRule::Teams(count) => SizeChoice::Teams { count },
-                SizeRule::Range { min, max } => SizeChoice::Range { min, max },
-            },
-            balance: options
-                .balance
-                .iter()
-                .map(|(name, weight)| WeightedAttribute {
-                    name: name.clone(),
-                    weight: *weight,
-                })
-                .collect(),
-            no_isolation: options.no_isolation.clone(),
-            avoid_repeats,
-            seed,
-            seconds,
-        }
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct TeamSet {
@@ -121,35 +35,20 @@ pub struct TeamSet {
     pub placements: Vec<Placement>,
 }
 
-/// Earlier team sets as the team search takes them: each person's team keyed by their
-/// roster participant id (as team files are), for avoiding repeated pairs.
-pub fn earlier_teams(
-    sets: &[TeamSet],
-    people: &[Participant],
-) -> Vec<std::collections::HashMap<String, String>> {
-    let external: std::collections::HashMap<Id, &str> = people
-        .iter()
-        .map(|p| (p.id, p.record.external_id.as_str()))
-        .collect();
-    sets.iter()
-        .map(|set| {
-            set.placements
-                .iter()
-                .filter_map(|p| {
-                    Some((
-                        external.get(&p.participant_id)?.to_string(),
-                        p.team.to_string(),
-                    ))
-                })
-                .collect()
-        })
-        .collect()
-}
-
 impl Store {
     /// Saves a wave's team set under a name unique in the wave. Every participant placed
     /// must belong to the wave.
     pub fn save_team_set(
+        &mut self,
+        wave_id: Id,
+        name: &str,
+        settings: &str,
+        placements: &[Placement],
+    ) -> StoreResult<TeamSet> {
+        self.atomically(|store| store.save_team_set_checked(wave_id, name, settings, placements))
+    }
+
+    fn save_team_set_checked(
         &mut self,
         wave_id: Id,
         name: &str,

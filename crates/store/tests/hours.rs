@@ -441,3 +441,68 @@ fn reports_per_participant_organisation_and_entry_add_up_in_csv_and_xlsx() {
     assert_eq!(cell(1, 5), "180");
     assert_eq!(cell(1, 8), "Priya");
 }
+
+#[test]
+fn ticked_entries_are_decided_together_or_not_at_all() {
+    let (_dir, mut store, _clock, _wave) = setup();
+    let entries = store
+        .log_hours(
+            &[
+                hours("H1", "Food Bank", "2027-07-10", 60),
+                hours("H2", "Food Bank", "2027-07-10", 90),
+                hours("H3", "Food Bank", "2027-07-11", 30),
+            ],
+            "Sam",
+            false,
+        )
+        .unwrap();
+    let ids: Vec<_> = entries.iter().map(|e| e.id).collect();
+    verify(&mut store, ids[1]);
+    let before = outbox_len(&store);
+
+    // The second is verified already: nothing of the batch is saved, and the refusal
+    // names it by its place in the batch.
+    let refused = store
+        .decide_many_hours(&ids, Decision::Verified, VerifyMethod::Coordinator, "Priya")
+        .unwrap_err();
+    assert_eq!(
+        problems(refused),
+        vec![(1, "entry_id".to_owned(), HoursProblemCode::AlreadyDecided)]
+    );
+    assert_eq!(outbox_len(&store), before);
+    assert_eq!(
+        store
+            .participant_hours(entries[0].participant_id)
+            .unwrap()
+            .totals
+            .verified_minutes,
+        0
+    );
+
+    let decided = store
+        .decide_many_hours(
+            &[ids[0], ids[2]],
+            Decision::Verified,
+            VerifyMethod::Coordinator,
+            "Priya",
+        )
+        .unwrap();
+    assert_eq!(decided.len(), 2);
+    assert_eq!(
+        store
+            .participant_hours(entries[0].participant_id)
+            .unwrap()
+            .totals
+            .verified_minutes,
+        60
+    );
+    assert_eq!(
+        store
+            .participant_hours(entries[2].participant_id)
+            .unwrap()
+            .totals
+            .verified_minutes,
+        30
+    );
+    assert_eq!(outbox_len(&store), before + 2);
+}

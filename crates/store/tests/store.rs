@@ -416,3 +416,36 @@ fn the_demo_programme_is_seeded_once() {
     assert_eq!(store.participants(wave.id).unwrap().len(), 120);
     assert_eq!(entries(&store), logged, "the hours are seeded once too");
 }
+
+#[test]
+fn a_panic_inside_an_action_keeps_nothing_of_it_and_the_store_goes_on() {
+    let (_dir, mut store) = common::store();
+    let before = store.pending_change_count().unwrap();
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let _ = store.atomically(|s| {
+            s.create_programme("Half made")?;
+            if s.pending_change_count()? > 0 {
+                panic!("a fault in the middle of an action");
+            }
+            Ok::<_, mixwell_store::StoreError>(())
+        });
+    }));
+    assert!(outcome.is_err());
+    assert!(store.programmes(true).unwrap().is_empty());
+    assert_eq!(store.pending_change_count().unwrap(), before);
+    let made = store.create_programme("Whole").unwrap();
+    assert_eq!(store.programmes(true).unwrap(), vec![made]);
+}
+
+#[test]
+fn an_action_that_fails_keeps_none_of_its_writes() {
+    let (_dir, mut store) = common::store();
+    let err = store
+        .atomically(|s| {
+            s.create_programme("First")?;
+            s.create_programme("first")
+        })
+        .unwrap_err();
+    assert_eq!(err.code(), "name_taken");
+    assert!(store.programmes(true).unwrap().is_empty());
+}

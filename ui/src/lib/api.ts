@@ -1,12 +1,12 @@
 // Calls into Rust go through here: a command's error becomes an exception carrying the
 // stable code the screens branch on.
-import type { AppError } from "./types";
+import type { AppError, ErrorCode, ErrorDetails } from "./types";
 
 export type Result<T> = { status: "ok"; data: T } | { status: "error"; error: AppError };
 
 export class CommandError extends Error {
-  readonly code: string;
-  readonly details: unknown;
+  readonly code: ErrorCode;
+  readonly details: ErrorDetails | null;
   constructor(error: AppError) {
     super(error.message);
     this.code = error.code;

@@ -59,8 +59,7 @@ export function londonToday(now: Date = new Date()): string {
 /** The problems of a refused batch, or none when the error is something else. */
 export function hoursProblems(e: unknown): HoursProblem[] {
   if (!(e instanceof CommandError) || e.code !== "hours_rejected") return [];
-  const details = e.details as { kind?: string; problems?: HoursProblem[] } | null;
-  return details?.kind === "hours_problems" ? (details.problems ?? []) : [];
+  return e.details?.kind === "hours_problems" ? e.details.problems : [];
 }
 
 /** Whether every problem is a likely duplicate, which staff may confirm. */
@@ -117,7 +116,8 @@ export function coordinatorMissing(coordinator: string): string | null {
   return coordinator.trim() === "" ? "Write your name first: every decision records who made it." : null;
 }
 
-/** Records a coordinator's decision on an entry, made at the laptop (no signature). */
-export function decideAsCoordinator(entryId: string, decision: Decision, coordinator: string): Promise<unknown> {
-  return call(commands.decideHours(entryId, decision, "coordinator", coordinator, null));
+/** Records a coordinator's decision on entries, made at the laptop (no signature): all of
+ * them, or none when any cannot be decided. */
+export function decideAsCoordinator(entryIds: string[], decision: Decision, coordinator: string): Promise<unknown> {
+  return call(commands.decideManyHours(entryIds, decision, coordinator));
 }

@@ -3,6 +3,7 @@
 // (`_Deserialize`); the screens hold what Rust sent and send it back unchanged.
 import type {
   AppError_Serialize,
+  ErrorDetails_Serialize,
   ImportPreview_Serialize,
   ImportSummary_Serialize,
   NewWave_Serialize,
@@ -17,6 +18,7 @@ import type {
 
 export type {
   AttributeCount,
+  ErrorCode,
   FormedTeams,
   FormingProgress,
   Placement,
@@ -36,6 +38,7 @@ export type {
   ValueCount,
 } from "../bindings";
 export type AppError = AppError_Serialize;
+export type ErrorDetails = ErrorDetails_Serialize;
 export type ImportPreview = ImportPreview_Serialize;
 export type ImportSummary = ImportSummary_Serialize;
 export type NewWave = NewWave_Serialize;

@@ -2,11 +2,14 @@
 //! team set, absences that re-plan, hand edits that stick, done turns that never change,
 //! and every change through the outbox.
 
+#[path = "../../store/tests/common/mod.rs"]
 mod common;
 
 use common::{store, wave, SAMPLE};
+use mixwell_actions::rota::{self, Rota, RotaRule};
+use mixwell_domain::ErrorCode;
 use mixwell_domain::{Id, Wave};
-use mixwell_store::{Placement, Rota, RotaRule, Store, StoreError};
+use mixwell_store::{Placement, Store, StoreError};
 
 /// A wave of 120 from the sample roster in 10 teams of 12, saved as a team set.
 fn wave_with_teams(store: &mut Store) -> Wave {
@@ -56,7 +59,7 @@ fn a_new_programme_has_the_default_roles_and_sessions_and_staff_can_change_them(
     let roles = store.roles(programme).unwrap();
     assert_eq!(
         roles.iter().map(|r| r.name.as_str()).collect::<Vec<_>>(),
-        mixwell_rota::DEFAULT_ROLES
+        mixwell_domain::programme::DEFAULT_ROLES
     );
     assert_eq!(
         roles.iter().filter(|r| r.leading).count(),
@@ -111,10 +114,10 @@ fn a_new_programme_has_the_default_roles_and_sessions_and_staff_can_change_them(
 fn planning_needs_a_saved_team_set() {
     let (_dir, mut store) = store();
     let wave = wave(&mut store);
-    let err = store.plan_rota(wave.id, None).unwrap_err();
-    assert_eq!(err.code(), "invalid_rota");
+    let err = rota::plan(&mut store, wave.id, None).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::InvalidRota);
     assert!(err.to_string().contains("team set"), "{err}");
-    assert!(store.rota(wave.id).unwrap().turns.is_empty());
+    assert!(rota::show(&store, wave.id).unwrap().turns.is_empty());
 }
 
 #[test]
@@ -122,7 +125,7 @@ fn a_planned_rota_fills_every_role_of_every_team_in_every_session_fairly() {
     let (_dir, mut store) = store();
     let wave = wave_with_teams(&mut store);
     let before = store.pending_change_count().unwrap();
-    let rota = store.plan_rota(wave.id, None).unwrap();
+    let rota = rota::plan(&mut store, wave.id, None).unwrap();
     assert_eq!(rota.team_set_name.as_deref(), Some("Day 1"));
     assert_eq!(rota.teams.len(), 10);
     assert_eq!(rota.turns.len(), 8 * 10 * 5);
@@ -142,7 +145,7 @@ fn a_planned_rota_fills_every_role_of_every_team_in_every_session_fairly() {
     assert_eq!(rota.current_session_id, Some(rota.sessions[0].id));
     // Planning again changes nothing and writes nothing.
     let count = store.pending_change_count().unwrap();
-    let again = store.plan_rota(wave.id, None).unwrap();
+    let again = rota::plan(&mut store, wave.id, None).unwrap();
     assert_eq!(again.turns, rota.turns);
     assert_eq!(store.pending_change_count().unwrap(), count + 1);
 }
@@ -151,14 +154,14 @@ fn a_planned_rota_fills_every_role_of_every_team_in_every_session_fairly() {
 fn marking_someone_away_replans_from_that_session_and_they_catch_up_next() {
     let (_dir, mut store) = store();
     let wave = wave_with_teams(&mut store);
-    let rota = store.plan_rota(wave.id, None).unwrap();
+    let rota = rota::plan(&mut store, wave.id, None).unwrap();
     let leader = leading_role(&rota);
     let (first, second) = (rota.sessions[0].id, rota.sessions[1].id);
     for turn in rota.turns.iter().filter(|t| t.session_id == first) {
-        store.set_turn_done(turn.id, true).unwrap();
+        rota::set_turn_done(&mut store, turn.id, true).unwrap();
     }
     let away = holder(&rota, second, 0, leader).unwrap();
-    let after = store.set_absent(wave.id, second, away, true).unwrap();
+    let after = rota::set_absent(&mut store, wave.id, second, away, true).unwrap();
 
     assert!(after
         .turns
@@ -191,12 +194,10 @@ fn marking_someone_away_replans_from_that_session_and_they_catch_up_next() {
 
     // A done turn cannot have its holder marked away.
     let done = after.turns.iter().find(|t| t.done).unwrap();
-    let err = store
-        .set_absent(wave.id, first, done.participant_id, true)
-        .unwrap_err();
-    assert_eq!(err.code(), "invalid_rota");
+    let err = rota::set_absent(&mut store, wave.id, first, done.participant_id, true).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::InvalidRota);
 
-    let back = store.set_absent(wave.id, second, away, false).unwrap();
+    let back = rota::set_absent(&mut store, wave.id, second, away, false).unwrap();
     assert!(back.absences.is_empty());
 }
 
@@ -204,7 +205,7 @@ fn marking_someone_away_replans_from_that_session_and_they_catch_up_next() {
 fn a_hand_edit_is_kept_swaps_the_roles_and_warns_when_it_breaks_a_rule() {
     let (_dir, mut store) = store();
     let wave = wave_with_teams(&mut store);
-    let rota = store.plan_rota(wave.id, None).unwrap();
+    let rota = rota::plan(&mut store, wave.id, None).unwrap();
     let leader = leading_role(&rota);
     let (first, second) = (rota.sessions[0].id, rota.sessions[1].id);
     let led_first = holder(&rota, first, 3, leader).unwrap();
@@ -215,9 +216,7 @@ fn a_hand_edit_is_kept_swaps_the_roles_and_warns_when_it_breaks_a_rule() {
         .find(|t| t.session_id == second && t.participant_id == led_first)
         .map(|t| t.role_id);
 
-    let edited = store
-        .assign_turn(wave.id, second, leader, led_first)
-        .unwrap();
+    let edited = rota::assign_turn(&mut store, wave.id, second, leader, led_first).unwrap();
     let cell = edited
         .turns
         .iter()
@@ -243,9 +242,9 @@ fn a_hand_edit_is_kept_swaps_the_roles_and_warns_when_it_breaks_a_rule() {
         warning.message
     );
 
-    let replanned = store.plan_rota(wave.id, None).unwrap();
+    let replanned = rota::plan(&mut store, wave.id, None).unwrap();
     assert_eq!(holder(&replanned, second, 3, leader), Some(led_first));
-    let unlocked = store.unlock_turn(cell.id).unwrap();
+    let unlocked = rota::unlock_turn(&mut store, cell.id).unwrap();
     assert!(
         !unlocked
             .turns
@@ -260,22 +259,22 @@ fn a_hand_edit_is_kept_swaps_the_roles_and_warns_when_it_breaks_a_rule() {
 fn a_session_that_has_happened_cannot_be_removed_but_a_planned_one_goes_with_its_turns() {
     let (_dir, mut store) = store();
     let wave = wave_with_teams(&mut store);
-    let rota = store.plan_rota(wave.id, None).unwrap();
+    let rota = rota::plan(&mut store, wave.id, None).unwrap();
     let (first, last) = (rota.sessions[0].id, rota.sessions[7].id);
-    store
-        .set_turn_done(
-            rota.turns
-                .iter()
-                .find(|t| t.session_id == first)
-                .unwrap()
-                .id,
-            true,
-        )
-        .unwrap();
+    rota::set_turn_done(
+        &mut store,
+        rota.turns
+            .iter()
+            .find(|t| t.session_id == first)
+            .unwrap()
+            .id,
+        true,
+    )
+    .unwrap();
     let err = store.remove_session(first).unwrap_err();
-    assert_eq!(err.code(), "invalid_rota");
+    assert_eq!(err.code(), ErrorCode::InvalidRota);
     store.remove_session(last).unwrap();
-    let after = store.rota(wave.id).unwrap();
+    let after = rota::show(&store, wave.id).unwrap();
     assert_eq!(after.sessions.len(), 7);
     assert!(after.turns.iter().all(|t| t.session_id != last));
     assert_eq!(after.turns.len(), 7 * 10 * 5);
@@ -285,13 +284,13 @@ fn a_session_that_has_happened_cannot_be_removed_but_a_planned_one_goes_with_its
 fn a_later_team_set_keeps_everyones_turns_so_far() {
     let (_dir, mut store) = store();
     let wave = wave_with_teams(&mut store);
-    let rota = store.plan_rota(wave.id, None).unwrap();
+    let rota = rota::plan(&mut store, wave.id, None).unwrap();
     let first = rota.sessions[0].id;
     for turn in rota.turns.iter().filter(|t| t.session_id == first) {
-        store.set_turn_done(turn.id, true).unwrap();
+        rota::set_turn_done(&mut store, turn.id, true).unwrap();
     }
     let set = save_teams(&mut store, &wave, "Day 2", 8);
-    let moved = store.plan_rota(wave.id, Some(set.id)).unwrap();
+    let moved = rota::plan(&mut store, wave.id, Some(set.id)).unwrap();
     assert_eq!(moved.teams.len(), 8);
     assert_eq!(moved.team_set_name.as_deref(), Some("Day 2"));
     let leader = leading_role(&moved);

@@ -1,0 +1,132 @@
+//! One action, one transaction: when anything fails after an action's edit (here the
+//! re-plan it causes, made to fail by a trigger the test installs in the real database
+//! file), nothing of the action is kept: not the edit, not a turn, not an outbox entry.
+
+#[path = "../../store/tests/common/mod.rs"]
+mod common;
+
+use common::{store, wave, SAMPLE};
+use mixwell_actions::rota;
+use mixwell_domain::{ErrorCode, Id};
+use mixwell_store::{Placement, Store};
+
+/// A wave of 120 in 10 teams with its rota planned.
+fn planned(store: &mut Store) -> (Id, rota::Rota) {
+    let wave = wave(store);
+    let text = std::fs::read(SAMPLE).unwrap();
+    store
+        .import_roster(wave.id, mixwell_roster::parse(&text), &mut |_, _| {})
+        .unwrap();
+    let placements: Vec<Placement> = store
+        .participants(wave.id)
+        .unwrap()
+        .iter()
+        .enumerate()
+        .map(|(i, p)| Placement {
+            participant_id: p.id,
+            team: (i % 10) as u32,
+            pinned: false,
+        })
+        .collect();
+    store
+        .save_team_set(wave.id, "Day 1", "{}", &placements)
+        .unwrap();
+    let planned = rota::plan(store, wave.id, None).unwrap();
+    (wave.id, planned)
+}
+
+/// Makes every later write of a rota turn fail, as a full disk or a crash would.
+fn break_turn_writes(path: &std::path::Path) {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    conn.execute_batch(
+        "CREATE TRIGGER injected_insert BEFORE INSERT ON rota_turn
+             BEGIN SELECT RAISE(ABORT, 'injected failure'); END;
+         CREATE TRIGGER injected_update BEFORE UPDATE ON rota_turn
+             BEGIN SELECT RAISE(ABORT, 'injected failure'); END;",
+    )
+    .unwrap();
+}
+
+fn absences(path: &std::path::Path) -> i64 {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    conn.query_row("SELECT count(*) FROM rota_absence", [], |r| r.get(0))
+        .unwrap()
+}
+
+#[test]
+fn an_absence_whose_replan_fails_is_not_kept() {
+    let (dir, mut store) = store();
+    let path = dir.path().join("mixwell.sqlite");
+    let (wave_id, before) = planned(&mut store);
+    let leader = before.roles.iter().find(|r| r.leading).unwrap().id;
+    let first = before.sessions[0].id;
+    let away = before
+        .turns
+        .iter()
+        .find(|t| t.session_id == first && t.role_id == leader)
+        .unwrap()
+        .participant_id;
+    let changes = store.pending_change_count().unwrap();
+    break_turn_writes(&path);
+
+    let err = rota::set_absent(&mut store, wave_id, first, away, true).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Database, "{err}");
+
+    assert_eq!(
+        absences(&path),
+        0,
+        "the absence was kept without its re-plan"
+    );
+    assert_eq!(store.pending_change_count().unwrap(), changes);
+    let after = rota::show(&store, wave_id).unwrap();
+    assert_eq!(after.turns, before.turns);
+    assert!(after.absences.is_empty());
+}
+
+#[test]
+fn a_hand_edit_whose_replan_fails_is_not_kept() {
+    let (dir, mut store) = store();
+    let path = dir.path().join("mixwell.sqlite");
+    let (wave_id, before) = planned(&mut store);
+    let leader = before.roles.iter().find(|r| r.leading).unwrap().id;
+    let second = before.sessions[1].id;
+    let cell = before
+        .turns
+        .iter()
+        .find(|t| t.session_id == second && t.role_id == leader && t.team == 0)
+        .unwrap();
+    let other = before.teams[0]
+        .iter()
+        .copied()
+        .find(|&p| p != cell.participant_id)
+        .unwrap();
+    let changes = store.pending_change_count().unwrap();
+    break_turn_writes(&path);
+
+    rota::assign_turn(&mut store, wave_id, second, leader, other).unwrap_err();
+
+    assert_eq!(store.pending_change_count().unwrap(), changes);
+    assert_eq!(rota::show(&store, wave_id).unwrap().turns, before.turns);
+}
+
+#[test]
+fn the_store_keeps_working_after_a_failed_action() {
+    let (dir, mut store) = store();
+    let path = dir.path().join("mixwell.sqlite");
+    let (wave_id, before) = planned(&mut store);
+    let first = before.sessions[0].id;
+    let away = before.teams[0][0];
+    break_turn_writes(&path);
+    rota::set_absent(&mut store, wave_id, first, away, true).unwrap_err();
+
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch("DROP TRIGGER injected_insert; DROP TRIGGER injected_update;")
+        .unwrap();
+    let after = rota::set_absent(&mut store, wave_id, first, away, true).unwrap();
+    assert_eq!(after.absences.len(), 1);
+    assert!(after
+        .turns
+        .iter()
+        .all(|t| !(t.session_id == first && t.participant_id == away)));
+    assert_eq!(absences(&path), 1);
+}

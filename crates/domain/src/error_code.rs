@@ -1,0 +1,131 @@
+//! The stable codes every failure reaches the app and scripts with. The UI branches on
+//! them, never on a message; a code never changes meaning once released.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// No row with the id given.
+    NotFound,
+    /// No programme, wave, team set or role by the name given.
+    NoSuchName,
+    /// Several things by the name given: name the programme too.
+    AmbiguousName,
+    NameTaken,
+    InvalidName,
+    InvalidDates,
+    InvalidParticipant,
+    /// A rota change that cannot be made as asked (a done turn, someone away, no sessions).
+    InvalidRota,
+    /// A batch of hours or decisions refused; every problem is in the details.
+    HoursRejected,
+    InvalidMilestone,
+    /// A roster with errors; every problem is in the details.
+    RosterHasErrors,
+    /// A team request the wave cannot satisfy as asked (sizes, unknown attributes).
+    InvalidTeams,
+    /// Input from the UI or a script that cannot be used as it is.
+    InvalidRequest,
+    NewerDatabase,
+    NotADatabase,
+    /// A row the database holds cannot be read back.
+    CorruptData,
+    /// A file could not be read or written.
+    Io,
+    DiskFull,
+    /// SQLite failed for another reason.
+    Database,
+    Encode,
+    /// A PDF could not be made.
+    Pdf,
+    /// The app started without its database; the details carry why.
+    DatabaseUnavailable,
+    /// A fault in Mixwell itself (a panic); nothing of the action was kept.
+    Internal,
+}
+
+impl ErrorCode {
+    /// Every code, for checks that must see each one.
+    pub const ALL: [ErrorCode; 23] = [
+        ErrorCode::NotFound,
+        ErrorCode::NoSuchName,
+        ErrorCode::AmbiguousName,
+        ErrorCode::NameTaken,
+        ErrorCode::InvalidName,
+        ErrorCode::InvalidDates,
+        ErrorCode::InvalidParticipant,
+        ErrorCode::InvalidRota,
+        ErrorCode::HoursRejected,
+        ErrorCode::InvalidMilestone,
+        ErrorCode::RosterHasErrors,
+        ErrorCode::InvalidTeams,
+        ErrorCode::InvalidRequest,
+        ErrorCode::NewerDatabase,
+        ErrorCode::NotADatabase,
+        ErrorCode::CorruptData,
+        ErrorCode::Io,
+        ErrorCode::DiskFull,
+        ErrorCode::Database,
+        ErrorCode::Encode,
+        ErrorCode::Pdf,
+        ErrorCode::DatabaseUnavailable,
+        ErrorCode::Internal,
+    ];
+
+    /// The code as written in the UI's bindings and in the CLI's messages.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::NotFound => "not_found",
+            ErrorCode::NoSuchName => "no_such_name",
+            ErrorCode::AmbiguousName => "ambiguous_name",
+            ErrorCode::NameTaken => "name_taken",
+            ErrorCode::InvalidName => "invalid_name",
+            ErrorCode::InvalidDates => "invalid_dates",
+            ErrorCode::InvalidParticipant => "invalid_participant",
+            ErrorCode::InvalidRota => "invalid_rota",
+            ErrorCode::HoursRejected => "hours_rejected",
+            ErrorCode::InvalidMilestone => "invalid_milestone",
+            ErrorCode::RosterHasErrors => "roster_has_errors",
+            ErrorCode::InvalidTeams => "invalid_teams",
+            ErrorCode::InvalidRequest => "invalid_request",
+            ErrorCode::NewerDatabase => "newer_database",
+            ErrorCode::NotADatabase => "not_a_database",
+            ErrorCode::CorruptData => "corrupt_data",
+            ErrorCode::Io => "io",
+            ErrorCode::DiskFull => "disk_full",
+            ErrorCode::Database => "database",
+            ErrorCode::Encode => "encode",
+            ErrorCode::Pdf => "pdf",
+            ErrorCode::DatabaseUnavailable => "database_unavailable",
+            ErrorCode::Internal => "internal",
+        }
+    }
+}
+
+/// Scripts and tests compare codes as the text they read.
+impl PartialEq<&str> for ErrorCode {
+    fn eq(&self, text: &&str) -> bool {
+        self.as_str() == *text
+    }
+}
+
+impl std::fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ErrorCode;
+
+    #[test]
+    fn as_str_is_what_serde_writes() {
+        for code in ErrorCode::ALL {
+            let json = serde_json::to_string(&code).unwrap();
+            assert_eq!(json, format!("\"{}\"", code.as_str()));
+        }
+    }
+}
