@@ -1,12 +1,13 @@
-//! `mixwell groups form` as scripts use it: the TEAMS.csv contract and the exit codes
-//! (0 every rule met, 2 some could not be, 1 bad input).
+//! `mixwell groups form|check|print` as scripts use them: the TEAMS.csv contract, the
+//! exit codes (0 every rule met, 2 some could not be or are broken, 1 bad input) and the
+//! printed team lists.
 
 mod common;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use common::{mixwell, seed_demo};
+use common::{mixwell, pdf_text, save_demo_team_set, seed_demo};
 
 const SAMPLE: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -258,5 +259,193 @@ fn new_teams_for_the_next_activity_mix_people_from_the_waves_saved_team_sets() {
     assert!(
         summary.contains(&format!("shared a team before and do again: {repeats}")),
         "{summary}"
+    );
+}
+
+fn write_teams(file: &Path, teams: &HashMap<String, String>) {
+    let mut text = String::from("participant_id,group\n");
+    for (id, group) in teams {
+        text.push_str(&format!("{id},{group}\n"));
+    }
+    std::fs::write(file, text).unwrap();
+}
+
+#[test]
+fn a_hand_arranged_team_set_is_checked_rule_by_rule_with_exit_0_or_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("mixwell.sqlite");
+    seed_demo(&db);
+    let formed = dir.path().join("formed.csv");
+    let run = mixwell(
+        &db,
+        &[
+            "groups",
+            "form",
+            "--wave",
+            mixwell_store::DEMO_WAVE,
+            "--teams",
+            "10",
+            "--seconds",
+            "10",
+            "--out",
+            formed.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(
+        run.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&run.stdout)
+    );
+    let check = |file: &Path| {
+        mixwell(
+            &db,
+            &[
+                "groups",
+                "check",
+                "--wave",
+                mixwell_store::DEMO_WAVE,
+                "--teams",
+                file.to_str().unwrap(),
+            ],
+        )
+    };
+    let met = check(&formed);
+    let stdout = String::from_utf8_lossy(&met.stdout);
+    assert_eq!(
+        met.status.code(),
+        Some(0),
+        "{stdout}{}",
+        String::from_utf8_lossy(&met.stderr)
+    );
+    assert!(
+        stdout.starts_with("10 teams of 12 for 120 participants"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("met    friends and keep-apart pairs in different teams"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("within "), "{stdout}");
+    assert!(!stdout.contains("BROKEN"), "{stdout}");
+
+    // Staff move one person: a team of 11 beside one of 13 breaks the sizes.
+    let mut moved = teams(&formed);
+    let (someone, from) = moved
+        .iter()
+        .find(|(_, g)| *g == "1")
+        .map(|(i, g)| (i.clone(), g.clone()))
+        .unwrap();
+    assert_eq!(from, "1");
+    moved.insert(someone.clone(), "2".to_owned());
+    let hand = dir.path().join("hand.csv");
+    write_teams(&hand, &moved);
+    let broken = check(&hand);
+    let stdout = String::from_utf8_lossy(&broken.stdout);
+    assert_eq!(broken.status.code(), Some(2), "{stdout}");
+    assert!(
+        stdout.contains("10 teams of 11–13 for 120 participants"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("cannot all be met"), "{stdout}");
+    // The sizes as drawn are allowed when staff say so.
+    let allowed = mixwell(
+        &db,
+        &[
+            "groups",
+            "check",
+            "--wave",
+            mixwell_store::DEMO_WAVE,
+            "--teams",
+            hand.to_str().unwrap(),
+            "--min-size",
+            "11",
+            "--max-size",
+            "13",
+        ],
+    );
+    assert_eq!(
+        allowed.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&allowed.stdout)
+    );
+
+    // Bad input: someone not in the wave, or someone of the wave in no team (exit 1).
+    let mut stranger = teams(&formed);
+    stranger.insert("NOBODY-1".to_owned(), "3".to_owned());
+    write_teams(&hand, &stranger);
+    let refused = check(&hand);
+    assert_eq!(refused.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("NOBODY-1 is not in the wave"), "{stderr}");
+    let mut missing = teams(&formed);
+    missing.remove(&someone);
+    write_teams(&hand, &missing);
+    let refused = check(&hand);
+    assert_eq!(refused.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        stderr.contains(&format!("1 of the wave are in no team: {someone}")),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_saved_team_set_prints_as_the_app_prints_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("mixwell.sqlite");
+    seed_demo(&db);
+    save_demo_team_set(&db, "Day 1 – raft build", |i, _| (i % 10) as u32);
+    let pdf = dir.path().join("lists.pdf");
+    let run = mixwell(
+        &db,
+        &[
+            "groups",
+            "print",
+            "--wave",
+            mixwell_store::DEMO_WAVE,
+            "--team-set",
+            "day 1 – raft build",
+            "--out",
+            pdf.to_str().unwrap(),
+        ],
+    );
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let text = pdf_text(&pdf);
+    assert!(
+        text.contains(&format!("{}: Day 1 – raft build", mixwell_store::DEMO_WAVE)),
+        "{text}"
+    );
+    assert!(text.contains("Team 10"), "{text}");
+    assert!(text.contains(" · printed "), "{text}");
+    let store = mixwell_store::Store::open(&db).unwrap();
+    let wave = store.find_wave(None, mixwell_store::DEMO_WAVE).unwrap();
+    for person in store.participants(wave.id).unwrap().iter().take(5) {
+        assert!(text.contains(&person.record.first_name), "{text}");
+    }
+
+    let unknown = mixwell(
+        &db,
+        &[
+            "groups",
+            "print",
+            "--wave",
+            mixwell_store::DEMO_WAVE,
+            "--team-set",
+            "Day 9",
+            "--out",
+            pdf.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(unknown.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&unknown.stderr);
+    assert!(
+        stderr.contains("no team set called \"Day 9\"; this wave has Day 1 – raft build"),
+        "{stderr}"
     );
 }

@@ -377,11 +377,7 @@ fn the_waves_kept_rota_is_planned_changed_and_printed_as_in_the_app() {
         "{}",
         String::from_utf8_lossy(&printed.stderr)
     );
-    let text = std::process::Command::new("pdftotext")
-        .args(["-layout", pdf.to_str().unwrap(), "-"])
-        .output()
-        .expect("pdftotext (make deps installs poppler-utils)");
-    let text = String::from_utf8_lossy(&text.stdout);
+    let text = common::pdf_text(&pdf);
     assert!(text.contains("Team 10: leadership rota, Wave 1 – Peak District"));
     assert!(text.contains("Castleton Youth Centre · printed "));
 }

@@ -48,3 +48,12 @@ pub fn save_demo_team_set(db: &Path, name: &str, team_of: impl Fn(usize, &Partic
         .save_team_set(wave.id, name, "{}", &placements)
         .unwrap();
 }
+
+/// The text of a PDF the CLI wrote, laid out as on the page.
+pub fn pdf_text(pdf: &Path) -> String {
+    let text = Command::new("pdftotext")
+        .args(["-layout", pdf.to_str().unwrap(), "-"])
+        .output()
+        .expect("pdftotext (make deps installs poppler-utils)");
+    String::from_utf8_lossy(&text.stdout).into_owned()
+}
