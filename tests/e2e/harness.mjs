@@ -234,3 +234,25 @@ export async function textsByTestId(browser, id) {
   for (const element of await allByTestId(browser, id)) texts.push(await element.getText());
   return texts;
 }
+
+// axe-core is installed with the UI's packages; its source is injected into the page.
+const AXE_SOURCE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+const WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
+
+/**
+ * Runs axe-core on the page as it is against WCAG 2.2 AA and returns every violation as a
+ * line naming the rule, what it asks and the elements that break it (empty when none).
+ */
+export async function accessibilityViolations(browser) {
+  const loaded = await browser.execute(`${AXE_SOURCE}; window.axe = axe; return typeof window.axe;`);
+  if (loaded !== "object") throw new Error(`axe-core did not load (${loaded})`);
+  const result = await browser.executeAsync(function (tags, done) {
+    window.axe
+      .run(document, { runOnly: { type: "tag", values: tags }, resultTypes: ["violations"] })
+      .then((r) => done(JSON.stringify(r.violations.map((v) => ({ id: v.id, help: v.help, nodes: v.nodes.map((n) => n.target.join(" ")) })))))
+      .catch((e) => done(JSON.stringify({ error: String(e) })));
+  }, WCAG_22_AA);
+  const parsed = JSON.parse(result);
+  if (parsed.error) throw new Error(`axe-core failed: ${parsed.error}`);
+  return parsed.map((v) => `${v.id} (${v.help}): ${v.nodes.length} element(s), e.g. ${v.nodes.slice(0, 3).join(", ")}`);
+}

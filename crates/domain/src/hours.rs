@@ -78,7 +78,8 @@ pub struct Verification {
     pub decision: Decision,
     pub method: VerifyMethod,
     pub by: String,
-    /// The supervisor's signature as drawn (SVG path data), when there is one.
+    /// The supervisor's signature, when there is one: SVG path data as drawn in a 300 × 100
+    /// box, or `typed:` and the name they typed from the keyboard.
     pub signature: Option<String>,
     pub device_id: Id,
     pub at: DateTime<Utc>,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { CommandError } from "./api";
-import { findParticipant, formatInstant, hoursAndMinutes, hoursProblems, londonToday, minutesBetween, onlyDuplicates, parseDuration, participantLabel, percent } from "./hours";
+import { findParticipant, formatInstant, hoursAndMinutes, hoursProblems, londonToday, minutesBetween, onlyDuplicates, parseDuration, participantLabel, percent, signatureTyped, typedSignature } from "./hours";
 
 describe("hours as staff read and type them", () => {
   it("shows whole minutes as hours and minutes", () => {
@@ -67,5 +67,14 @@ describe("picking a participant from the keyboard", () => {
     expect(findParticipant("Ben Quinn", people)).toBeNull();
     expect(findParticipant("Zed", people)).toBeNull();
     expect(participantLabel(people[1]!)).toBe("Ben Quinn (H2)");
+  });
+});
+
+describe("typed signatures", () => {
+  it("keeps a typed name apart from drawn path data, and nothing typed as not signed", () => {
+    expect(typedSignature("Jo Bloggs")).toBe("typed:Jo Bloggs");
+    expect(signatureTyped(typedSignature("Jo Bloggs"))).toBe("Jo Bloggs");
+    expect(typedSignature("   ")).toBe("");
+    expect(signatureTyped("M 10 20 L 30 40")).toBeNull();
   });
 });

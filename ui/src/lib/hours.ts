@@ -121,3 +121,16 @@ export function coordinatorMissing(coordinator: string): string | null {
 export function decideAsCoordinator(entryIds: string[], decision: Decision, coordinator: string): Promise<unknown> {
   return call(commands.decideManyHours(entryIds, decision, coordinator));
 }
+
+const TYPED = "typed:";
+
+/** A signature typed from the keyboard (the name), kept beside drawn ones as `typed:NAME`;
+ * empty when nothing is typed, so that it counts as not signed. */
+export function typedSignature(name: string): string {
+  return name.trim() === "" ? "" : `${TYPED}${name}`;
+}
+
+/** The name of a typed signature, or null for a drawn one (SVG path data). */
+export function signatureTyped(signature: string): string | null {
+  return signature.startsWith(TYPED) ? signature.slice(TYPED.length) : null;
+}

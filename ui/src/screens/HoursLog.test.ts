@@ -144,4 +144,19 @@ describe("logging hours", () => {
     const sent = logCalls()[0]!.args.rows as { participant: string }[];
     expect(sent.map((r) => r.participant)).toEqual(["uuid-A1", "uuid-C3"]);
   });
+
+  it("lets a supervisor sign from the keyboard by typing their name", async () => {
+    const user = userEvent.setup();
+    show();
+    await user.type(screen.getByTestId("log-who"), "Amara Okafor (A1)");
+    await user.type(screen.getByTestId("log-organisation"), "Hope Food Bank");
+    await user.type(screen.getByTestId("log-time"), "45");
+    await user.click(screen.getByTestId("log-supervised"));
+    await user.type(screen.getByTestId("log-supervisor"), "Jo Bloggs");
+    await user.click(screen.getByTestId("signature-mode"));
+    await user.type(screen.getByTestId("signature-typed"), "Jo Bloggs{Enter}");
+    await expect.poll(() => logCalls().length).toBe(1);
+    const rows = logCalls()[0]!.args.rows as { supervision: unknown }[];
+    expect(rows[0]!.supervision).toEqual({ by: "Jo Bloggs", signature: "typed:Jo Bloggs" });
+  });
 });
