@@ -1,14 +1,12 @@
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
+use clap::{Args, Subcommand};
 use mixwell_actions::ActionError;
 use mixwell_domain::Wave;
 use mixwell_store::{NewWave, Store, StoreError};
 
-use crate::{
-    Command, DemoCommand, ParticipantsCommand, ProgrammeCommand, RosterCommand, WaveArg,
-    WaveCommand,
-};
+use crate::Command;
 
 #[derive(Debug)]
 pub enum CliError {
@@ -313,4 +311,90 @@ fn export(store: &Store, target: &WaveArg, out: Option<&Path>) -> CliResult {
             Ok(())
         }
     }
+}
+
+#[derive(Subcommand)]
+pub enum RosterCommand {
+    /// Import a CSV or XLSX roster into a wave; all of it, or nothing if it has any error.
+    Import {
+        /// The roster file (.csv or .xlsx).
+        file: PathBuf,
+        #[command(flatten)]
+        target: WaveArg,
+        /// Show what would change without saving anything.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Write a wave's participants as a roster CSV that imports again unchanged.
+    Export {
+        #[command(flatten)]
+        target: WaveArg,
+        /// Where to write (default: standard output).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+}
+
+#[derive(Args)]
+pub struct WaveArg {
+    /// The programme's name; needed only when two programmes have a wave of that name.
+    /// `roster import` creates it if it does not exist.
+    #[arg(long, value_name = "NAME")]
+    pub programme: Option<String>,
+    /// The wave's name. `roster import` creates it if it does not exist.
+    #[arg(long, value_name = "NAME")]
+    pub wave: String,
+}
+
+#[derive(Subcommand)]
+pub enum ParticipantsCommand {
+    /// List a wave's participants.
+    List {
+        #[command(flatten)]
+        target: WaveArg,
+        /// Print a JSON array instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum ProgrammeCommand {
+    /// Create a programme.
+    Create { name: String },
+    /// List programmes.
+    List {
+        /// Include archived programmes.
+        #[arg(long)]
+        all: bool,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum WaveCommand {
+    /// Create a wave in a programme.
+    Create {
+        #[arg(long, value_name = "NAME")]
+        programme: String,
+        name: String,
+        #[arg(long, default_value = "")]
+        site: String,
+        /// First day, YYYY-MM-DD.
+        #[arg(long, value_name = "DATE")]
+        starts: Option<chrono::NaiveDate>,
+        /// Last day, YYYY-MM-DD.
+        #[arg(long, value_name = "DATE")]
+        ends: Option<chrono::NaiveDate>,
+    },
+    /// List the waves of a programme.
+    List {
+        #[arg(long, value_name = "NAME")]
+        programme: String,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum DemoCommand {
+    /// Create the demo programme with a realistic wave of 120 (once).
+    Seed,
 }

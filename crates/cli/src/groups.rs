@@ -1,8 +1,9 @@
 //! `mixwell groups form`: teams from a roster file or a wave, written as
 //! `participant_id,group`, with a summary of every rule and of the balance.
 
+use clap::{Args, Subcommand};
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use mixwell_actions::teams::{self, TeamRequest};
@@ -13,7 +14,7 @@ use mixwell_grouping::{
 use mixwell_store::{Placement, Store};
 
 use crate::commands::{read_roster, CliError, CliResult};
-use crate::{CheckArgs, FormArgs, MixArgs, SizeArgs, WaveArg};
+use crate::WaveArg;
 
 /// A team set as the search takes earlier ones: roster participant id → group label.
 type TeamsById = HashMap<String, String>;
@@ -399,4 +400,135 @@ pub fn bench_mdgp(instance: &Path, seconds: f64, seed: u64, anneal: bool) -> Cli
         mixwell_grouping::solve_mdgp(&problem, seed, Duration::from_secs_f64(seconds), method);
     println!("objective {objective:.6}");
     Ok(())
+}
+
+#[derive(Subcommand)]
+pub enum GroupsCommand {
+    /// Form teams that mirror the wave, with friends apart and nobody alone on a protected
+    /// attribute. Exits 0 when every rule is met, 2 when some could not be (the teams are
+    /// still written), 1 on bad input.
+    Form(Box<FormArgs>),
+    /// Check a hand-arranged team set of a wave (participant_id,group) against the rules:
+    /// each rule met or broken, and the balance. Exits 0 when every rule is met, 2 when
+    /// some are broken, 1 on bad input. Sizes are checked against --min-size and
+    /// --max-size, or else as evenly shared among the file's teams.
+    Check(Box<CheckArgs>),
+    /// Print the team lists of a saved team set to pin on the wall (PDF, as the app prints).
+    Print {
+        #[command(flatten)]
+        target: WaveArg,
+        /// The saved team set's name.
+        #[arg(long, value_name = "NAME")]
+        team_set: String,
+        #[arg(long, value_name = "FILE.pdf")]
+        out: PathBuf,
+    },
+}
+
+#[derive(Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    target: WaveArg,
+    /// The teams: participant_id (roster id) and group, one line each, for everyone.
+    #[arg(long, value_name = "TEAMS.csv")]
+    teams: PathBuf,
+    #[command(flatten)]
+    mix: MixArgs,
+    /// Smallest team size allowed (with --max-size) [default: as evenly shared as can be].
+    #[arg(long, value_name = "A", requires = "max_size")]
+    min_size: Option<u32>,
+    /// Largest team size allowed (with --min-size).
+    #[arg(long, value_name = "B", requires = "min_size")]
+    max_size: Option<u32>,
+    /// Count pairs who shared a team in any of the wave's saved team sets.
+    #[arg(long)]
+    avoid_saved: bool,
+}
+
+/// How big teams are: a target size, a number of teams, or a range.
+#[derive(Args)]
+#[command(group(clap::ArgGroup::new("size").args(["team_size", "teams", "min_size"])))]
+pub struct SizeArgs {
+    /// Target team size; sizes then differ by at most one [default: 12].
+    #[arg(long, value_name = "N")]
+    pub team_size: Option<u32>,
+    /// Number of teams.
+    #[arg(long, value_name = "K")]
+    pub teams: Option<u32>,
+    /// Smallest team size (with --max-size).
+    #[arg(long, value_name = "A", requires = "max_size")]
+    pub min_size: Option<u32>,
+    /// Largest team size (with --min-size).
+    #[arg(long, value_name = "B", requires = "min_size")]
+    pub max_size: Option<u32>,
+}
+
+/// What teams mirror and who may not be alone in one.
+#[derive(Args)]
+pub struct MixArgs {
+    /// Attributes the teams should mirror [default: gender,ethnicity,faith,school,fsm].
+    #[arg(long, value_name = "ATTR,...", value_delimiter = ',')]
+    pub balance: Option<Vec<String>>,
+    /// Weights of balanced attributes (1 unless given); naming another attribute balances it too.
+    #[arg(long, value_name = "ATTR=W,...", value_delimiter = ',')]
+    pub weights: Vec<String>,
+    /// Attributes on which nobody may be alone in a team [default: gender,ethnicity,faith];
+    /// `none` for none.
+    #[arg(long, value_name = "ATTR,...", value_delimiter = ',')]
+    pub no_isolate: Option<Vec<String>>,
+}
+
+#[derive(Args)]
+#[command(group(clap::ArgGroup::new("source").required(true).args(["roster", "wave"])))]
+pub struct FormArgs {
+    /// A roster file in the import format (CSV or XLSX).
+    #[arg(long, value_name = "FILE")]
+    roster: Option<PathBuf>,
+    /// A wave in the database instead of a roster file.
+    #[arg(long, value_name = "NAME")]
+    wave: Option<String>,
+    /// The wave's programme, when two have a wave of that name.
+    #[arg(long, value_name = "NAME", requires = "wave")]
+    programme: Option<String>,
+    #[command(flatten)]
+    sizes: SizeArgs,
+    #[command(flatten)]
+    mix: MixArgs,
+    /// Earlier team sets (participant_id,group) whose pairs should not meet again.
+    #[arg(long, value_name = "PREVIOUS.csv", num_args = 1..)]
+    avoid_repeats: Vec<PathBuf>,
+    /// With --wave: new teams for the next activity, mixing people who shared a team in
+    /// any of the wave's saved team sets.
+    #[arg(long, requires = "wave")]
+    avoid_saved: bool,
+    /// With --wave: also save the teams in the database as a team set of this name, for
+    /// the app, rotas and later regrouping.
+    #[arg(long, value_name = "NAME", requires = "wave")]
+    save: Option<String>,
+    /// The same seed gives the same teams.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// The most time the search may take.
+    #[arg(long, value_name = "S", default_value_t = 5.0)]
+    seconds: f64,
+    /// Where to write the teams (participant_id,group).
+    #[arg(long, value_name = "TEAMS.csv")]
+    out: PathBuf,
+}
+
+#[derive(Subcommand)]
+pub enum BenchCommand {
+    /// Solve a maximally diverse grouping instance (MDGPLIB format) with the team search's
+    /// core; the last line printed is `objective <value>`.
+    Mdgp {
+        instance: PathBuf,
+        /// Time to search.
+        #[arg(long, value_name = "S")]
+        seconds: f64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Use plain simulated annealing on one thread instead (the reference method).
+        #[arg(long)]
+        anneal: bool,
+    },
 }

@@ -3,9 +3,10 @@
 //! import), and nothing is saved when there is any.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
+use clap::Subcommand;
 use mixwell_actions::{hours as act, ActionError, Operator};
 use mixwell_domain::hours::{
     hours_and_minutes, uk_date, Decision, HoursProblem, HoursProblemCode, Status, VerifyMethod,
@@ -14,7 +15,7 @@ use mixwell_domain::{normalise_header, Id};
 use mixwell_store::{HoursReportKind, NewHours, Store, StoreError, Supervision};
 
 use crate::commands::{CliError, CliResult};
-use crate::{HoursCommand, MilestonesCommand, ReportKindArg};
+use crate::WaveArg;
 
 fn entry_id(text: &str) -> Result<Id, CliError> {
     Id::parse_str(text.trim()).map_err(|_| {
@@ -536,4 +537,171 @@ fn milestones(store: &mut Store, command: MilestonesCommand) -> CliResult {
         }
     }
     Ok(())
+}
+
+#[derive(Subcommand)]
+pub enum HoursCommand {
+    /// Log one piece of volunteering; prints the new entry's id as its last line.
+    Log {
+        /// The participant's roster id (or Mixwell id).
+        #[arg(long, value_name = "ID")]
+        participant: String,
+        /// The organisation volunteered at (a new name adds it).
+        #[arg(long, value_name = "NAME")]
+        org: String,
+        /// The volunteering day.
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        date: chrono::NaiveDate,
+        #[arg(long, value_name = "M")]
+        minutes: u32,
+        #[arg(long, value_name = "TEXT")]
+        activity: Option<String>,
+        /// The supervisor who confirmed it on the spot: the entry is verified at once.
+        #[arg(long, value_name = "NAME")]
+        verified_by: Option<String>,
+        /// Log it even though the same person, organisation and day is already logged.
+        #[arg(long)]
+        allow_duplicate: bool,
+    },
+    /// Take an entry out of the count for good (a new entry records it, with the reason).
+    Void {
+        #[arg(value_name = "ENTRY_ID")]
+        entry: String,
+        #[arg(long, value_name = "TEXT")]
+        reason: String,
+    },
+    /// Correct an entry's minutes (a new entry records it; it then waits for a decision).
+    Adjust {
+        #[arg(value_name = "ENTRY_ID")]
+        entry: String,
+        #[arg(long, value_name = "M")]
+        minutes: u32,
+        #[arg(long, value_name = "TEXT")]
+        reason: String,
+    },
+    /// Approve entries as a coordinator: all of them, or none when any cannot be.
+    Verify {
+        #[arg(value_name = "ENTRY_ID", required = true, num_args = 1..)]
+        entry: Vec<String>,
+        #[arg(long, value_name = "NAME")]
+        by: String,
+    },
+    /// Reject entries as a coordinator: all of them, or none when any cannot be.
+    Reject {
+        #[arg(value_name = "ENTRY_ID", required = true, num_args = 1..)]
+        entry: Vec<String>,
+        #[arg(long, value_name = "NAME")]
+        by: String,
+    },
+    /// Import a sign-in sheet: participant_id,organisation,date,minutes,activity. All of it
+    /// or nothing; every problem is reported with its line.
+    Import {
+        #[arg(value_name = "FILE.csv")]
+        file: PathBuf,
+        /// The supervisor who signed the sheet: every entry is verified at once.
+        #[arg(long, value_name = "NAME")]
+        verified_by: Option<String>,
+        #[arg(long)]
+        allow_duplicate: bool,
+    },
+    /// Each participant's verified and pending minutes and the milestones reached.
+    Summary {
+        #[command(flatten)]
+        target: WaveArg,
+        /// One JSON array: participant_id, verified_minutes, pending_minutes, milestones.
+        #[arg(long)]
+        json: bool,
+    },
+    /// A participant's milestones and every entry with its history.
+    Show {
+        #[arg(long, value_name = "ID")]
+        participant: String,
+    },
+    /// The wave's entries waiting for a coordinator.
+    Queue {
+        #[command(flatten)]
+        target: WaveArg,
+    },
+    /// Write a report of the wave's hours as CSV, or XLSX when FILE ends in .xlsx.
+    Export {
+        #[command(flatten)]
+        target: WaveArg,
+        #[arg(long, value_enum, default_value = "participant")]
+        by: ReportKindArg,
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// What verified minutes unlock in a programme.
+    #[command(subcommand)]
+    Milestones(MilestonesCommand),
+    /// The organisations young people volunteer at, with contact and address.
+    Orgs,
+    /// Add an organisation, or change the contact and address of the one with that name.
+    Org {
+        #[arg(long, value_name = "NAME")]
+        name: String,
+        #[arg(long, value_name = "TEXT", default_value = "")]
+        contact: String,
+        #[arg(long, value_name = "TEXT", default_value = "")]
+        address: String,
+    },
+    /// Place a participant with an organisation and name their supervisor there.
+    Place {
+        #[arg(long, value_name = "ID")]
+        participant: String,
+        #[arg(long, value_name = "NAME")]
+        org: String,
+        #[arg(long, value_name = "NAME")]
+        supervisor: String,
+        /// The placement's first day.
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        starts: Option<chrono::NaiveDate>,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum ReportKindArg {
+    /// One row per participant.
+    Participant,
+    /// One row per organisation.
+    Organisation,
+    /// Every entry.
+    Entry,
+}
+
+/// Each prints the programme's milestones as they stand afterwards.
+#[derive(Subcommand)]
+pub enum MilestonesCommand {
+    List {
+        #[arg(long, value_name = "NAME")]
+        programme: String,
+    },
+    Add {
+        #[arg(long, value_name = "NAME")]
+        programme: String,
+        #[arg(long, value_name = "NAME")]
+        name: String,
+        /// Verified minutes needed.
+        #[arg(long, value_name = "M")]
+        minutes: u32,
+        /// Calendar months from the first volunteering day (none: no deadline).
+        #[arg(long, value_name = "N")]
+        within_months: Option<u32>,
+    },
+    Remove {
+        #[arg(long, value_name = "NAME")]
+        programme: String,
+        #[arg(long, value_name = "NAME")]
+        name: String,
+    },
+}
+
+impl MilestonesCommand {
+    fn programme(&self) -> &str {
+        match self {
+            MilestonesCommand::List { programme }
+            | MilestonesCommand::Add { programme, .. }
+            | MilestonesCommand::Remove { programme, .. } => programme,
+        }
+    }
 }

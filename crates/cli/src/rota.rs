@@ -2,15 +2,15 @@
 //! saved team set, written as `session,group,role,participant_id`, with a summary of every
 //! fairness rule.
 
+use clap::Args;
 use std::collections::HashMap;
 use std::fmt::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use mixwell_rota::{plan, Attribute, Breach, FairnessReport, Names, Role, RotaProblem};
 use mixwell_store::Store;
 
 use crate::commands::{CliError, CliResult};
-use crate::PlanArgs;
 
 /// The most sessions a plan may have: a long residential has a few a day for a month.
 const MOST_SESSIONS: usize = 500;
@@ -316,4 +316,39 @@ impl Names for FileNames<'_> {
     fn session(&self, session: usize) -> String {
         format!("session {}", session + 1)
     }
+}
+
+#[derive(Args)]
+#[command(group(clap::ArgGroup::new("source").required(true).args(["teams", "wave"])))]
+pub struct PlanArgs {
+    /// Teams as `groups form` writes them (participant_id,group).
+    #[arg(long, value_name = "TEAMS.csv")]
+    teams: Option<PathBuf>,
+    /// A wave in the database: its latest saved team set, or the one --team-set names.
+    #[arg(long, value_name = "NAME")]
+    wave: Option<String>,
+    /// The wave's programme, when two have a wave of that name.
+    #[arg(long, value_name = "NAME", requires = "wave")]
+    programme: Option<String>,
+    /// Which saved team set of the wave.
+    #[arg(long, value_name = "NAME", requires = "wave")]
+    team_set: Option<String>,
+    /// The roles, in the order they are filled (a team with fewer people fills the first).
+    #[arg(long, value_name = "ROLE,...", value_delimiter = ',', required = true)]
+    roles: Vec<String>,
+    /// Roles that count as leading [default: Team Leader if among the roles, else the first].
+    #[arg(long, value_name = "ROLE,...", value_delimiter = ',')]
+    leading: Option<Vec<String>>,
+    /// How many sessions to plan.
+    #[arg(long, value_name = "N")]
+    sessions: usize,
+    /// Who is away when (session,participant_id; sessions from 1).
+    #[arg(long, value_name = "ABSENCES.csv")]
+    absences: Option<PathBuf>,
+    /// The same seed gives the same rota.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Where to write the rota (session,group,role,participant_id).
+    #[arg(long, value_name = "ROTA.csv")]
+    out: PathBuf,
 }

@@ -2,13 +2,13 @@
 //! calls as the app's "Roles and sessions" dialog. Every command prints the list as it
 //! stands afterwards.
 
+use clap::Subcommand;
 use std::fmt::Write as _;
 
 use mixwell_domain::Id;
 use mixwell_store::{ProgrammeRole, ProgrammeSession, Store};
 
 use crate::commands::{CliError, CliResult};
-use crate::{RolesCommand, SessionsCommand};
 
 fn programme_id(store: &Store, name: &str) -> Result<Id, CliError> {
     Ok(store.find_programme(name)?.id)
@@ -162,4 +162,119 @@ pub fn sessions(store: &mut Store, command: SessionsCommand) -> CliResult {
         describe_sessions(&store.sessions(programme)?, &store.roles(programme)?)
     );
     Ok(())
+}
+
+/// Each prints the programme's roles as they stand afterwards.
+#[derive(Subcommand)]
+pub enum RolesCommand {
+    /// List the roles.
+    List {
+        #[arg(long, value_name = "NAME")]
+        programme: String,
+    },
+    /// Add a role after the others (sessions that use every role use it too).
+    Add {
+        #[arg(long, value_name = "NAME")]
+        programme: String,
+        name: String,
+        /// Holding it counts as leading.
+        #[arg(long)]
+        leading: bool,
+    },
+    /// Rename a role; turns already planned keep it.
+    Rename {
+        #[arg(long, value_name = "NAME")]
+        programme: String,
+        role: String,
+        #[arg(long, value_name = "NEW NAME")]
+        to: String,
+    },
+    /// Mark a role as leading (or not, with --off; one role must always lead).
+    Lead {
+        #[arg(long, value_name = "NAME")]
+        programme: String,
+        role: String,
+        #[arg(long)]
+        off: bool,
+    },
+    /// Move a role one place later in the order sessions fill (earlier with --earlier).
+    Move {
+        #[arg(long, value_name = "NAME")]
+        programme: String,
+        role: String,
+        #[arg(long)]
+        earlier: bool,
+    },
+    /// Stop using a role from now on; turns already taken keep it.
+    Remove {
+        #[arg(long, value_name = "NAME")]
+        programme: String,
+        role: String,
+    },
+}
+
+impl RolesCommand {
+    fn programme(&self) -> &str {
+        match self {
+            RolesCommand::List { programme }
+            | RolesCommand::Add { programme, .. }
+            | RolesCommand::Rename { programme, .. }
+            | RolesCommand::Lead { programme, .. }
+            | RolesCommand::Move { programme, .. }
+            | RolesCommand::Remove { programme, .. } => programme,
+        }
+    }
+}
+
+/// Each prints the programme's sessions, with the roles each uses, as they stand afterwards.
+#[derive(Subcommand)]
+pub enum SessionsCommand {
+    /// List the sessions.
+    List {
+        #[arg(long, value_name = "NAME")]
+        programme: String,
+    },
+    /// Add a session after the others.
+    Add {
+        #[arg(long, value_name = "NAME")]
+        programme: String,
+        name: String,
+        /// Only these roles [default: every role].
+        #[arg(long, value_name = "ROLE,...", value_delimiter = ',')]
+        roles: Option<Vec<String>>,
+    },
+    /// Rename a session.
+    Rename {
+        #[arg(long, value_name = "NAME")]
+        programme: String,
+        session: String,
+        #[arg(long, value_name = "NEW NAME")]
+        to: String,
+    },
+    /// Choose the roles a session uses (every role without --roles).
+    Use {
+        #[arg(long, value_name = "NAME")]
+        programme: String,
+        session: String,
+        #[arg(long, value_name = "ROLE,...", value_delimiter = ',')]
+        roles: Option<Vec<String>>,
+    },
+    /// Delete a session with its planned turns (not one with turns done).
+    Remove {
+        #[arg(long, value_name = "NAME")]
+        programme: String,
+        session: String,
+    },
+}
+
+impl SessionsCommand {
+    fn programme(&self) -> &str {
+        match self {
+            SessionsCommand::List { programme }
+            | SessionsCommand::Add { programme, .. }
+            | SessionsCommand::Rename { programme, .. }
+            | SessionsCommand::Use { programme, .. }
+            | SessionsCommand::Remove { programme, .. } => programme,
+        }
+    }
 }

@@ -2,6 +2,9 @@
 //! the same calls the app's Rota tab makes.
 
 use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use clap::Subcommand;
 
 use mixwell_actions::rota::{self, Rota};
 use mixwell_domain::{Id, Participant, Wave};
@@ -10,7 +13,7 @@ use mixwell_store::Store;
 use crate::commands::{CliError, CliResult};
 use crate::rota::quote;
 use crate::rota_setup::named;
-use crate::{RotaCommand, WaveArg};
+use crate::{PlanArgs, RolesCommand, SessionsCommand, WaveArg};
 
 struct Context {
     wave: Wave,
@@ -216,4 +219,77 @@ pub fn run(store: &mut Store, command: RotaCommand) -> CliResult {
             Ok(())
         }
     }
+}
+
+#[derive(Subcommand)]
+pub enum RotaCommand {
+    /// Plan who holds each role, for every team and session: everyone leads once before
+    /// anyone leads twice, roles are shared evenly, absences are made up.
+    Plan(Box<PlanArgs>),
+    /// The wave's kept rota (as in the app): every turn as
+    /// session,group,role,participant_id,done,set_by_hand, then the fairness check.
+    Show {
+        #[command(flatten)]
+        target: WaveArg,
+        /// The whole rota as JSON instead.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Plan the wave's kept rota again from the first session not begun (keeping turns done
+    /// and set by hand), for its team set or the one --team-set names.
+    Replan {
+        #[command(flatten)]
+        target: WaveArg,
+        #[arg(long, value_name = "NAME")]
+        team_set: Option<String>,
+    },
+    /// Mark someone away for a session (or back with --back); the plan from that session
+    /// on changes so they catch up first.
+    Away {
+        #[command(flatten)]
+        target: WaveArg,
+        #[arg(long, value_name = "NAME")]
+        session: String,
+        /// The participant's roster id.
+        #[arg(long, value_name = "ID")]
+        participant: String,
+        #[arg(long)]
+        back: bool,
+    },
+    /// Mark the turn someone holds in a session as done (or not, with --undo).
+    Done {
+        #[command(flatten)]
+        target: WaveArg,
+        #[arg(long, value_name = "NAME")]
+        session: String,
+        #[arg(long, value_name = "ID")]
+        participant: String,
+        #[arg(long)]
+        undo: bool,
+    },
+    /// Set a turn by hand: the participant holds the role for their team in the session
+    /// (later plans keep it); prints what it breaks.
+    Set {
+        #[command(flatten)]
+        target: WaveArg,
+        #[arg(long, value_name = "NAME")]
+        session: String,
+        #[arg(long, value_name = "NAME")]
+        role: String,
+        #[arg(long, value_name = "ID")]
+        participant: String,
+    },
+    /// Print the rota sheets (PDF, one team to a sheet).
+    Print {
+        #[command(flatten)]
+        target: WaveArg,
+        #[arg(long, value_name = "FILE.pdf")]
+        out: PathBuf,
+    },
+    /// A programme's roles, in the order sessions fill them, and which count as leading.
+    #[command(subcommand)]
+    Roles(RolesCommand),
+    /// A programme's sessions and the roles each one uses.
+    #[command(subcommand)]
+    Sessions(SessionsCommand),
 }
