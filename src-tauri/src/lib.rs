@@ -158,3 +158,40 @@ pub fn run() {
         .run(tauri::generate_context!())
         .expect("the Mixwell window could not be opened");
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use mixwell_domain::ErrorCode;
+    use mixwell_store::StoreError;
+
+    #[test]
+    fn a_panic_inside_a_command_is_an_internal_error_and_keeps_nothing_of_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = AppState::open(&dir.path().join("mixwell.sqlite"));
+        let failed = tauri::async_runtime::block_on(state.run(|store, _| {
+            store.atomically(|s| {
+                s.create_programme("Half made")?;
+                panic!("a fault in the middle of an action");
+                #[allow(unreachable_code)]
+                Ok::<(), StoreError>(())
+            })
+        }))
+        .unwrap_err();
+        assert_eq!(failed.code, ErrorCode::Internal);
+        assert!(
+            failed.message.contains("nothing was changed"),
+            "{}",
+            failed.message
+        );
+
+        // The app goes on: the next command works, and the half-made action left nothing.
+        let programmes =
+            tauri::async_runtime::block_on(state.run(|store, _| store.programmes(true))).unwrap();
+        assert!(programmes.is_empty());
+        let made =
+            tauri::async_runtime::block_on(state.run(|store, _| store.create_programme("Whole")))
+                .unwrap();
+        assert_eq!(made.name, "Whole");
+    }
+}

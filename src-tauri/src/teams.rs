@@ -37,7 +37,9 @@ pub async fn form_teams(
         .await?;
     let forming = state.forming.clone();
     tauri::async_runtime::spawn_blocking(move || {
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| search.run(&forming)))
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            search.run(&forming).map(|judged| judged.formed())
+        }))
     })
     .await
     .map_err(|e| AppError::internal(&e.to_string()))?

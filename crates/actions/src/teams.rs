@@ -234,19 +234,12 @@ impl Forming {
     }
 }
 
-/// The wave's participants and the problem of forming their teams as asked, read inside
-/// one transaction so people and earlier team sets agree.
-fn wave_teams_problem(
+/// The wave's participants and its saved team sets, read in one transaction so they agree.
+fn people_and_earlier(
     store: &mut Store,
     wave_id: Id,
-    request: &TeamRequest,
-    pins: &HashMap<Id, u32>,
-) -> ActionResult<(Vec<Participant>, Problem)> {
-    let (people, earlier) = store
-        .atomically(|s| Ok::<_, ActionError>((s.participants(wave_id)?, s.team_sets(wave_id)?)))?;
-    let members = members_of(&people, pins);
-    let problem = wave_problem(&members, &request.options(&earlier, &people))?;
-    Ok((people, problem))
+) -> ActionResult<(Vec<Participant>, Vec<TeamSet>)> {
+    store.atomically(|s| Ok((s.participants(wave_id)?, s.team_sets(wave_id)?)))
 }
 
 /// A report in the ids and words staff see.
@@ -279,9 +272,9 @@ fn pins_of(placements: &[Placement]) -> HashMap<Id, u32> {
         .collect()
 }
 
-/// Forming teams for a wave, in two steps so that the search (seconds to minutes) holds
-/// no lock on the database: [`TeamSearch::prepare`] reads the wave, [`TeamSearch::run`]
-/// searches.
+/// Forming teams, in two steps so that the search (seconds to minutes) holds no lock on
+/// the database: [`TeamSearch::prepare`] reads a wave (or [`TeamSearch::new`] takes people
+/// from anywhere, such as a roster file), [`TeamSearch::run`] searches.
 pub struct TeamSearch {
     people: Vec<Participant>,
     problem: Problem,
@@ -290,7 +283,36 @@ pub struct TeamSearch {
 }
 
 impl TeamSearch {
-    /// The search for the wave's teams as asked, keeping pinned people where they are.
+    /// The search for `people`'s teams under `options`, keeping pinned people (`pins`,
+    /// person to team) where they are, for at most `seconds` (above 0).
+    pub fn new(
+        people: Vec<Participant>,
+        options: &TeamOptions,
+        pins: HashMap<Id, u32>,
+        seed: u64,
+        seconds: f64,
+    ) -> ActionResult<TeamSearch> {
+        if !(seconds.is_finite() && seconds > 0.0) {
+            return Err(ActionError::Invalid(
+                "the time limit must be a number of seconds above 0".into(),
+            ));
+        }
+        let problem = wave_problem(&members_of(&people, &pins), options)?;
+        Ok(TeamSearch {
+            people,
+            problem,
+            pins,
+            settings: Settings {
+                seed,
+                time_limit: Duration::from_secs_f64(seconds),
+                ..Settings::default()
+            },
+        })
+    }
+
+    /// The search for the wave's teams as asked, keeping pinned people where they are; the
+    /// wave's people and earlier team sets are read in one transaction. The app's searches
+    /// take at most ten minutes.
     pub fn prepare(
         store: &mut Store,
         wave_id: Id,
@@ -302,50 +324,71 @@ impl TeamSearch {
                 "the time limit must be from 0 to 600 seconds".into(),
             ));
         }
-        let pins = pins_of(pinned);
-        let (people, problem) = wave_teams_problem(store, wave_id, request, &pins)?;
-        Ok(TeamSearch {
+        let (people, earlier) = people_and_earlier(store, wave_id)?;
+        let options = request.options(&earlier, &people);
+        TeamSearch::new(
             people,
-            problem,
-            pins,
-            settings: Settings {
-                seed: u64::from(request.seed),
-                time_limit: Duration::from_secs_f64(request.seconds),
-                ..Settings::default()
-            },
-        })
+            &options,
+            pins_of(pinned),
+            u64::from(request.seed),
+            request.seconds,
+        )
     }
 
     /// Searches until the time limit, a settled result or `forming` is cancelled.
-    pub fn run(self, forming: &Forming) -> ActionResult<FormedTeams> {
+    pub fn run(self, forming: &Forming) -> ActionResult<Judged> {
         forming.start(self.settings.time_limit);
         let outcome = mixwell_grouping::form_teams(&self.problem, &self.settings, forming);
         forming.finish();
         let outcome = outcome?;
-        Ok(FormedTeams {
-            teams: self.problem.teams() as u32,
-            placements: self
-                .people
-                .iter()
-                .zip(&outcome.team)
-                .map(|(p, &team)| Placement {
-                    participant_id: p.id,
-                    team,
-                    pinned: self.pins.contains_key(&p.id),
-                })
-                .collect(),
-            check: team_check(&outcome.report, &self.people, &outcome.team),
+        Ok(Judged {
+            people: self.people,
+            problem: self.problem,
+            team: outcome.team,
+            report: outcome.report,
+            pins: self.pins,
         })
     }
 }
 
-/// A team set as staff arranged it, judged: the wave's people and problem, each person's
-/// team (in the people's order) and the report.
+/// A team set judged against the rules: formed by the search or arranged by staff. The
+/// people and the problem, each person's team (in the people's order), the report, and who
+/// is pinned where.
 pub struct Judged {
     pub people: Vec<Participant>,
     pub problem: Problem,
     pub team: Vec<u32>,
     pub report: Report,
+    pub pins: HashMap<Id, u32>,
+}
+
+impl Judged {
+    /// Each person's place, as a team set keeps it.
+    pub fn placements(&self) -> Vec<Placement> {
+        self.people
+            .iter()
+            .zip(&self.team)
+            .map(|(p, &team)| Placement {
+                participant_id: p.id,
+                team,
+                pinned: self.pins.contains_key(&p.id),
+            })
+            .collect()
+    }
+
+    /// The rules and the balance in the ids and words staff see.
+    pub fn check(&self) -> TeamCheck {
+        team_check(&self.report, &self.people, &self.team)
+    }
+
+    /// What the Teams screen shows after forming.
+    pub fn formed(&self) -> FormedTeams {
+        FormedTeams {
+            teams: self.problem.teams() as u32,
+            placements: self.placements(),
+            check: self.check(),
+        }
+    }
 }
 
 /// Judges a team set as staff arranged it against the rules asked for.
@@ -355,7 +398,12 @@ pub fn judge(
     request: &TeamRequest,
     placements: &[Placement],
 ) -> ActionResult<Judged> {
-    let (people, problem) = wave_teams_problem(store, wave_id, request, &pins_of(placements))?;
+    let pins = pins_of(placements);
+    let (people, earlier) = people_and_earlier(store, wave_id)?;
+    let problem = wave_problem(
+        &members_of(&people, &pins),
+        &request.options(&earlier, &people),
+    )?;
     let by_person: HashMap<Id, u32> = placements
         .iter()
         .map(|p| (p.participant_id, p.team))
@@ -373,6 +421,7 @@ pub fn judge(
         problem,
         team,
         report,
+        pins,
     })
 }
 
@@ -384,8 +433,7 @@ pub fn check(
     request: &TeamRequest,
     placements: &[Placement],
 ) -> ActionResult<TeamCheck> {
-    let judged = judge(store, wave_id, request, placements)?;
-    Ok(team_check(&judged.report, &judged.people, &judged.team))
+    Ok(judge(store, wave_id, request, placements)?.check())
 }
 
 /// Saves a team set under a name unique in the wave, with the options it was formed with.

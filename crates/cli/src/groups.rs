@@ -6,11 +6,9 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use mixwell_actions::teams::{self, TeamRequest};
+use mixwell_actions::teams::{self, Forming, TeamRequest, TeamSearch};
 use mixwell_domain::{normalise_header, Id, Participant};
-use mixwell_grouping::{
-    form_teams, members_of, wave_problem, Breach, Problem, Report, Settings, SizeRule, TeamOptions,
-};
+use mixwell_grouping::{Breach, Problem, Report, SizeRule, TeamOptions};
 use mixwell_store::{Placement, Store};
 
 use crate::commands::{read_roster, CliError, CliResult};
@@ -131,29 +129,30 @@ pub fn form(db: &Path, args: FormArgs) -> CliResult {
         options.previous.push(read_team_set(file)?);
     }
     options.previous.extend(saved);
-    let members = members_of(&people, &HashMap::new());
-    let problem = wave_problem(&members, &options)?;
-    let settings = Settings {
-        seed: args.seed,
-        time_limit: Duration::from_secs_f64(args.seconds),
-        ..Settings::default()
-    };
-    let outcome = form_teams(&problem, &settings, &|| false)?;
-    let ids: Vec<&str> = people
+    let search = TeamSearch::new(people, &options, HashMap::new(), args.seed, args.seconds)?;
+    let formed = search.run(&Forming::default())?;
+    let ids: Vec<&str> = formed
+        .people
         .iter()
         .map(|p| p.record.external_id.as_str())
         .collect();
-    write_teams(&args.out, &ids, &outcome.team)?;
+    write_teams(&args.out, &ids, &formed.team)?;
     print!(
         "{}",
-        summary(&problem, &options, &outcome.report, &outcome.team, &ids)
+        summary(
+            &formed.problem,
+            &options,
+            &formed.report,
+            &formed.team,
+            &ids
+        )
     );
     println!("wrote {}", args.out.display());
     if let Some(name) = &args.save {
-        save(db, &args, name, &options, &people, &outcome.team)?;
+        save(db, &args, name, &options, &formed.placements())?;
         println!("saved the team set {name:?}");
     }
-    if outcome.report.valid() {
+    if formed.report.valid() {
         Ok(())
     } else {
         Err(CliError::RulesBroken)
@@ -166,24 +165,14 @@ fn save(
     args: &FormArgs,
     name: &str,
     options: &TeamOptions,
-    people: &[Participant],
-    team: &[u32],
+    placements: &[Placement],
 ) -> CliResult {
     let mut store = Store::open(db)?;
     let wave_name = args.wave.as_deref().unwrap_or_default();
     let wave = store.find_wave(args.programme.as_deref(), wave_name)?;
     let seed = u32::try_from(args.seed).expect("checked before the search");
     let request = TeamRequest::from_options(options, args.avoid_saved, seed, args.seconds);
-    let placements: Vec<Placement> = people
-        .iter()
-        .zip(team)
-        .map(|(p, &team)| Placement {
-            participant_id: p.id,
-            team,
-            pinned: false,
-        })
-        .collect();
-    teams::save(&mut store, wave.id, name, &request, &placements)?;
+    teams::save(&mut store, wave.id, name, &request, placements)?;
     Ok(())
 }
 
