@@ -5,32 +5,14 @@
 #[path = "../../store/tests/common/mod.rs"]
 mod common;
 
-use common::{store, wave, SAMPLE};
+use common::{store, wave_in_teams};
 use mixwell_actions::rota;
 use mixwell_domain::{ErrorCode, Id};
-use mixwell_store::{Placement, Store};
+use mixwell_store::Store;
 
 /// A wave of 120 in 10 teams with its rota planned.
 fn planned(store: &mut Store) -> (Id, rota::Rota) {
-    let wave = wave(store);
-    let text = std::fs::read(SAMPLE).unwrap();
-    store
-        .import_roster(wave.id, mixwell_roster::parse(&text), &mut |_, _| {})
-        .unwrap();
-    let placements: Vec<Placement> = store
-        .participants(wave.id)
-        .unwrap()
-        .iter()
-        .enumerate()
-        .map(|(i, p)| Placement {
-            participant_id: p.id,
-            team: (i % 10) as u32,
-            pinned: false,
-        })
-        .collect();
-    store
-        .save_team_set(wave.id, "Day 1", "{}", &placements)
-        .unwrap();
+    let wave = wave_in_teams(store, "Day 1", 10);
     let planned = rota::plan(store, wave.id, None).unwrap();
     (wave.id, planned)
 }

@@ -5,7 +5,7 @@
 #[path = "../../store/tests/common/mod.rs"]
 mod common;
 
-use common::{store, wave, SAMPLE};
+use common::{save_dealt_teams, store, wave, wave_in_teams};
 use mixwell_actions::rota::{self, Rota, RotaRule};
 use mixwell_domain::ErrorCode;
 use mixwell_domain::{Id, Wave};
@@ -13,31 +13,7 @@ use mixwell_store::{Placement, Store, StoreError};
 
 /// A wave of 120 from the sample roster in 10 teams of 12, saved as a team set.
 fn wave_with_teams(store: &mut Store) -> Wave {
-    let wave = wave(store);
-    let text = std::fs::read(SAMPLE).unwrap();
-    store
-        .import_roster(wave.id, mixwell_roster::parse(&text), &mut |_, _| {})
-        .unwrap();
-    save_teams(store, &wave, "Day 1", 10);
-    wave
-}
-
-/// Saves the wave's people dealt round `teams` teams as a team set.
-fn save_teams(store: &mut Store, wave: &Wave, name: &str, teams: usize) -> mixwell_store::TeamSet {
-    let placements: Vec<Placement> = store
-        .participants(wave.id)
-        .unwrap()
-        .iter()
-        .enumerate()
-        .map(|(i, p)| Placement {
-            participant_id: p.id,
-            team: (i % teams) as u32,
-            pinned: false,
-        })
-        .collect();
-    store
-        .save_team_set(wave.id, name, "{}", &placements)
-        .unwrap()
+    wave_in_teams(store, "Day 1", 10)
 }
 
 fn holder(rota: &Rota, session: Id, team: u32, role: Id) -> Option<Id> {
@@ -289,7 +265,7 @@ fn a_later_team_set_keeps_everyones_turns_so_far() {
     for turn in rota.turns.iter().filter(|t| t.session_id == first) {
         rota::set_turn_done(&mut store, turn.id, true).unwrap();
     }
-    let set = save_teams(&mut store, &wave, "Day 2", 8);
+    let set = save_dealt_teams(&mut store, &wave, "Day 2", 8);
     let moved = rota::plan(&mut store, wave.id, Some(set.id)).unwrap();
     assert_eq!(moved.teams.len(), 8);
     assert_eq!(moved.team_set_name.as_deref(), Some("Day 2"));

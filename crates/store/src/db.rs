@@ -77,6 +77,8 @@ fn open_with(
         .map_err(not_a_database)?;
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
+    // Savepoints (every write inside an action) keep their rollback data in memory.
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
 
     let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;

@@ -32,3 +32,38 @@ pub fn wave(store: &mut Store) -> Wave {
 pub fn outbox_len(store: &Store) -> usize {
     store.pending_changes().unwrap().len()
 }
+
+/// A wave of 120 from the sample roster, dealt round `teams` teams saved as the team set
+/// `name`.
+pub fn wave_in_teams(store: &mut Store, name: &str, teams: usize) -> Wave {
+    let wave = wave(store);
+    let text = std::fs::read(SAMPLE).unwrap();
+    store
+        .import_roster(wave.id, mixwell_roster::parse(&text), &mut |_, _| {})
+        .unwrap();
+    save_dealt_teams(store, &wave, name, teams);
+    wave
+}
+
+/// Saves the wave's people dealt round `teams` teams as the team set `name`.
+pub fn save_dealt_teams(
+    store: &mut Store,
+    wave: &Wave,
+    name: &str,
+    teams: usize,
+) -> mixwell_store::TeamSet {
+    let placements: Vec<mixwell_store::Placement> = store
+        .participants(wave.id)
+        .unwrap()
+        .iter()
+        .enumerate()
+        .map(|(i, p)| mixwell_store::Placement {
+            participant_id: p.id,
+            team: (i % teams) as u32,
+            pinned: false,
+        })
+        .collect();
+    store
+        .save_team_set(wave.id, name, "{}", &placements)
+        .unwrap()
+}
