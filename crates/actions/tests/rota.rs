@@ -9,7 +9,7 @@ use common::{save_dealt_teams, store, wave, wave_in_teams};
 use mixwell_actions::rota::{self, Rota, RotaRule};
 use mixwell_domain::ErrorCode;
 use mixwell_domain::{Id, Wave};
-use mixwell_store::{Placement, Store, StoreError};
+use mixwell_store::{Store, StoreError};
 
 /// A wave of 120 from the sample roster in 10 teams of 12, saved as a team set.
 fn wave_with_teams(store: &mut Store) -> Wave {
