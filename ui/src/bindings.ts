@@ -1041,7 +1041,10 @@ export type Verification_Deserialize = {
 	decision: Decision,
 	method: VerifyMethod,
 	by: string,
-	/**  The supervisor's signature as drawn (SVG path data), when there is one. */
+	/**
+	 *  The supervisor's signature, when there is one: SVG path data as drawn in a 300 × 100
+	 *  box, or `typed:` and the name they typed from the keyboard.
+	 */
 	signature?: string | null,
 	device_id: string,
 	at: string,
@@ -1054,7 +1057,10 @@ export type Verification_Serialize = {
 	decision: Decision,
 	method: VerifyMethod,
 	by: string,
-	/**  The supervisor's signature as drawn (SVG path data), when there is one. */
+	/**
+	 *  The supervisor's signature, when there is one: SVG path data as drawn in a 300 × 100
+	 *  box, or `typed:` and the name they typed from the keyboard.
+	 */
 	signature: string | null,
 	device_id: string,
 	at: string,

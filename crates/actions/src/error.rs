@@ -87,3 +87,35 @@ fn is_disk_full(error: &std::io::Error) -> bool {
 pub(crate) fn invalid_rota(message: impl Into<String>) -> ActionError {
     ActionError::Store(StoreError::InvalidRota(message.into()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::{Error, ErrorKind};
+
+    #[test]
+    fn files_pdfs_and_corrupt_rows_have_codes_of_their_own() {
+        let path = std::path::Path::new("/media/usb/teams.pdf");
+        assert_eq!(
+            ActionError::file(path, Error::from(ErrorKind::StorageFull)).code(),
+            ErrorCode::DiskFull
+        );
+        let denied = ActionError::file(path, Error::from(ErrorKind::PermissionDenied));
+        assert_eq!(denied.code(), ErrorCode::Io);
+        assert!(
+            denied.to_string().starts_with("/media/usb/teams.pdf: "),
+            "{denied}"
+        );
+        let pdf = ActionError::from(mixwell_print::PrintError::Pdf("no font".into()));
+        assert_eq!(pdf.code(), ErrorCode::Pdf);
+        let corrupt = ActionError::from(StoreError::Corrupt {
+            what: "row id",
+            detail: "\"x\" is not an id".into(),
+        });
+        assert_eq!(corrupt.code(), ErrorCode::CorruptData);
+        assert_eq!(
+            ActionError::Invalid("no".into()).code(),
+            ErrorCode::InvalidRequest
+        );
+    }
+}

@@ -449,3 +449,15 @@ fn an_action_that_fails_keeps_none_of_its_writes() {
     assert_eq!(err.code(), "name_taken");
     assert!(store.programmes(true).unwrap().is_empty());
 }
+
+#[test]
+fn a_row_that_cannot_be_read_back_is_corrupt_data_not_missing() {
+    let (dir, mut store) = common::store();
+    store.create_programme("NCS Summer 2027").unwrap();
+    let conn = rusqlite::Connection::open(dir.path().join("mixwell.sqlite")).unwrap();
+    // Damage as a faulty disk or a hand edit would leave it, past the schema's checks.
+    conn.execute_batch("PRAGMA foreign_keys = OFF; UPDATE programme SET id = 'not-an-id';")
+        .unwrap();
+    let err = store.programmes(true).unwrap_err();
+    assert_eq!(err.code(), "corrupt_data", "{err}");
+}
