@@ -19,9 +19,16 @@ import {
 const OUT = path.join(ROOT, "tests/e2e/artifacts/screens");
 mkdirSync(OUT, { recursive: true });
 
+/** A screenshot once the page has painted what it shows: WebKit's snapshot can lag the
+ * DOM by a frame (a dialog just opened, a preview just rendered). */
+async function screenshot(browser, name) {
+  await browser.executeAsync((done) => requestAnimationFrame(() => requestAnimationFrame(() => done())));
+  await browser.saveScreenshot(path.join(OUT, `${name}.png`));
+}
+
 const app = await launch(freshDataHome());
 const b = app.browser;
-const shot = (name) => b.saveScreenshot(path.join(OUT, `${name}.png`));
+const shot = (name) => screenshot(b, name);
 try {
   await (await byTestId(b, "open-demo")).waitForDisplayed();
   await shot("1-empty");
@@ -55,7 +62,7 @@ try {
 const demo = await launch(freshDataHome());
 try {
   const b = demo.browser;
-  const shot = (name) => b.saveScreenshot(path.join(OUT, `${name}.png`));
+  const shot = (name) => screenshot(b, name);
   await formDemoTeams(b);
   await shot("9-teams");
   await (await byTestId(b, "team-set-name")).setValue("Day 1 teams");
@@ -79,7 +86,7 @@ try {
 const hours = await launch(freshDataHome());
 try {
   const b = hours.browser;
-  const shot = (name) => b.saveScreenshot(path.join(OUT, `${name}.png`));
+  const shot = (name) => screenshot(b, name);
   await openHoursDemo(b);
   await (await byTestId(b, "log-who")).waitForDisplayed();
   await shot("13-hours-log");
