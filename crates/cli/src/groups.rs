@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use mixwell_actions::teams::{self, Forming, TeamRequest, TeamSearch};
 use mixwell_domain::{normalise_header, Id, Participant};
-use mixwell_grouping::{Breach, Problem, Report, SizeRule, TeamOptions};
+use mixwell_grouping::{Problem, Report, SizeRule, TeamOptions, TeamRule};
 use mixwell_store::{Placement, Store};
 
 use crate::commands::{read_roster, CliError, CliResult};
@@ -216,24 +216,29 @@ fn summary(
         problem.people
     );
     let mark = |ok: bool| if ok { "met   " } else { "BROKEN" };
-    let broken =
-        |f: &dyn Fn(&Breach) -> bool| report.breaches.iter().filter(|b| f(b)).collect::<Vec<_>>();
+    let broken = |rule: TeamRule| {
+        report
+            .breaches
+            .iter()
+            .filter(|b| b.rule() == rule)
+            .collect::<Vec<_>>()
+    };
     let name = |i: u32| ids[i as usize];
-    let together = broken(&|b| matches!(b, Breach::KeptTogetherSplit { .. }));
+    let together = broken(TeamRule::KeepTogether);
     let _ = writeln!(
         out,
         "  {} keep-together pairs share a team ({} pairs)",
         mark(together.is_empty()),
         problem.together.len()
     );
-    let apart = broken(&|b| matches!(b, Breach::Together { .. }));
+    let apart = broken(TeamRule::Apart);
     let _ = writeln!(
         out,
         "  {} friends and keep-apart pairs in different teams ({} pairs)",
         mark(apart.is_empty()),
         problem.apart.len()
     );
-    let isolated = broken(&|b| matches!(b, Breach::Isolated { .. }));
+    let isolated = broken(TeamRule::Isolation);
     let protected = if options.no_isolation.is_empty() {
         "no attribute chosen".to_owned()
     } else {
@@ -245,7 +250,7 @@ fn summary(
         mark(isolated.is_empty()),
         protected
     );
-    let needs = broken(&|b| matches!(b, Breach::Needs { .. }));
+    let needs = broken(TeamRule::Needs);
     let _ = writeln!(
         out,
         "  {} additional needs spread: at most {} per team",

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use mixwell_rota::{plan, Attribute, Breach, FairnessReport, Names, Role, RotaProblem};
+use mixwell_rota::{plan, Attribute, Breach, FairnessReport, Names, Role, RotaProblem, RotaRule};
 use mixwell_store::Store;
 
 use crate::commands::{CliError, CliResult};
@@ -220,9 +220,6 @@ pub(crate) fn quote(field: &str) -> String {
     }
 }
 
-/// Whether a breach belongs to a rule of the summary.
-type RuleOf = fn(&Breach) -> bool;
-
 /// What staff read: each rule met or not, who is concerned, and turns by background.
 fn summary(problem: &RotaProblem, teams: &Teams, report: &FairnessReport) -> String {
     let mut out = String::new();
@@ -244,31 +241,32 @@ fn summary(problem: &RotaProblem, teams: &Teams, report: &FairnessReport) -> Str
         problem.sessions.len(),
         role_names.join(", ")
     );
-    let rules: [(&str, RuleOf); 5] = [
-        ("everyone leads once before anyone leads twice", |b| {
-            matches!(b, Breach::LedAgainFirst { .. })
-        }),
-        ("each role shared within one turn in every team", |b| {
-            matches!(b, Breach::UnevenRole { .. })
-        }),
+    let rules: [(&str, RotaRule); 5] = [
+        (
+            "everyone leads once before anyone leads twice",
+            RotaRule::LeadsInTurn,
+        ),
+        (
+            "each role shared within one turn in every team",
+            RotaRule::EvenRoles,
+        ),
         (
             "nobody holds a role two sessions running when a teammate could",
-            |b| matches!(b, Breach::TwoRunning { .. }),
+            RotaRule::NotTwoRunning,
         ),
         (
             "leading turns equal across backgrounds, up to rounding",
-            |b| matches!(b, Breach::UnequalStatus { .. }),
+            RotaRule::EqualStatus,
         ),
-        ("nobody away is given a role", |b| {
-            matches!(
-                b,
-                Breach::Absent { .. } | Breach::Misplaced { .. } | Breach::LockNotKept { .. }
-            )
-        }),
+        ("nobody away is given a role", RotaRule::Placement),
     ];
-    for (i, (rule, matches)) in rules.iter().enumerate() {
-        let broken: Vec<&Breach> = report.breaches.iter().filter(|b| matches(b)).collect();
-        let unchecked = i == 3 && problem.balance.is_empty();
+    for (rule, which) in rules {
+        let broken: Vec<&Breach> = report
+            .breaches
+            .iter()
+            .filter(|b| b.rule() == which)
+            .collect();
+        let unchecked = which == RotaRule::EqualStatus && problem.balance.is_empty();
         let mark = if unchecked {
             "n/a   "
         } else if broken.is_empty() {
