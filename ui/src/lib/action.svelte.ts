@@ -13,9 +13,13 @@ export class Action {
   /**
    * Runs `work`, clearing the last error first. Returns true when it succeeded; on failure
    * shows its message and returns false. `changes: false` for reads, which leave the count
-   * of changes waiting to sync alone.
+   * of changes waiting to sync alone. `explain` turns a failure into the message to show,
+   * or null when the screen shows it another way (a refused batch's problems by row).
    */
-  async run(work: () => Promise<unknown>, { changes = true }: { changes?: boolean } = {}): Promise<boolean> {
+  async run(
+    work: () => Promise<unknown>,
+    { changes = true, explain = messageOf }: { changes?: boolean; explain?: (e: unknown) => string | null } = {},
+  ): Promise<boolean> {
     this.busy = true;
     this.error = null;
     try {
@@ -23,7 +27,7 @@ export class Action {
       if (changes) void refreshStatus();
       return true;
     } catch (e) {
-      this.error = messageOf(e);
+      this.error = explain(e);
       return false;
     } finally {
       this.busy = false;

@@ -27,4 +27,18 @@ describe("Action", () => {
     expect(action.busy).toBe(false);
     expect(action.error).toBe('a programme called "X" already exists');
   });
+
+  it("lets a screen show a failure its own way", async () => {
+    const action = new Action();
+    let seen: unknown = null;
+    const ok = await action.run(
+      async () => {
+        throw new Error("2 problems");
+      },
+      { explain: (e) => ((seen = e), null) },
+    );
+    expect(ok).toBe(false);
+    expect((seen as Error).message).toBe("2 problems");
+    expect(action.error).toBeNull();
+  });
 });
