@@ -212,9 +212,6 @@ pub async fn export_hours(
     xlsx: bool,
 ) -> Reply<String> {
     state
-        .run(move |s, _| {
-            let report = hours::report(s, wave_id, kind, xlsx)?;
-            save_in_downloads(&report.name, report.extension, &report.bytes)
-        })
+        .run(move |s, _| save_in_downloads(hours::report(s, wave_id, kind, xlsx).map(|r| r.file)))
         .await
 }

@@ -169,9 +169,6 @@ pub async fn unlock_turn(state: State<'_, AppState>, turn_id: Id) -> Reply<Rota>
 #[specta::specta]
 pub async fn print_rota_sheets(state: State<'_, AppState>, wave_id: Id) -> Reply<String> {
     state
-        .run(move |s, _| {
-            let name = format!("{} rota", s.wave(wave_id)?.name);
-            save_in_downloads(&name, "pdf", &rota::sheets_pdf(s, wave_id)?)
-        })
+        .run(move |s, _| save_in_downloads(rota::sheets_pdf(s, wave_id)))
         .await
 }

@@ -2,7 +2,7 @@
 //! changed by hand, save or list team sets, and export them. Each is one call of
 //! `mixwell_actions::teams`.
 
-use mixwell_actions::export::{downloads_folder, save_new_file};
+use mixwell_actions::export::{downloads_folder, save_in_folder, ExportFile};
 use mixwell_actions::teams::{
     self, FormedTeams, FormingProgress, TeamCheck, TeamRequest, TeamSearch,
 };
@@ -15,9 +15,10 @@ use crate::{AppError, AppState};
 
 type Reply<T> = Result<T, AppError>;
 
-/// Saves an export in the Downloads folder under a name not yet taken there; the path.
-pub(crate) fn save_in_downloads(name: &str, extension: &str, bytes: &[u8]) -> ActionResult<String> {
-    let path = save_new_file(&downloads_folder()?, name, extension, bytes)?;
+/// Saves a file an action made in the Downloads folder, under a name not yet taken there,
+/// and returns the path.
+pub(crate) fn save_in_downloads(file: ActionResult<ExportFile>) -> ActionResult<String> {
+    let path = save_in_folder(&downloads_folder()?, &file?)?;
     Ok(path.display().to_string())
 }
 
@@ -105,10 +106,7 @@ pub async fn export_teams_csv(
     placements: Vec<Placement>,
 ) -> Reply<String> {
     state
-        .run(move |s, _| {
-            let text = teams::teams_csv(s, wave_id, &placements)?;
-            save_in_downloads(&name, "csv", text.as_bytes())
-        })
+        .run(move |s, _| save_in_downloads(teams::teams_csv(s, wave_id, &name, &placements)))
         .await
 }
 
@@ -123,9 +121,6 @@ pub async fn print_team_lists(
     placements: Vec<Placement>,
 ) -> Reply<String> {
     state
-        .run(move |s, _| {
-            let pdf = teams::team_lists_pdf(s, wave_id, &title, &placements)?;
-            save_in_downloads(&title, "pdf", &pdf)
-        })
+        .run(move |s, _| save_in_downloads(teams::team_lists_pdf(s, wave_id, &title, &placements)))
         .await
 }

@@ -4,6 +4,15 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{ActionError, ActionResult};
 
+/// A file an action made for staff: the name to save it under (without the extension), its
+/// extension and its bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportFile {
+    pub name: String,
+    pub extension: &'static str,
+    pub bytes: Vec<u8>,
+}
+
 /// Where the app saves exports: the Downloads folder, or home when there is none (a
 /// browser-style download does nothing in the web view, so files are written by Rust).
 pub fn downloads_folder() -> ActionResult<PathBuf> {
@@ -68,6 +77,11 @@ pub fn save_new_file(
             Err(e) => return Err(ActionError::file(&path, e)),
         }
     }
+}
+
+/// Saves `file` in `folder` under its name, or a numbered one when that is taken.
+pub fn save_in_folder(folder: &Path, file: &ExportFile) -> ActionResult<PathBuf> {
+    save_new_file(folder, &file.name, file.extension, &file.bytes)
 }
 
 /// Writes `bytes` to the path a script named, replacing what is there.

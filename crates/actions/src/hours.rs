@@ -7,6 +7,7 @@ use mixwell_domain::Id;
 use mixwell_store::{HoursReportKind, NewHours, Store};
 
 use crate::error::ActionResult;
+use crate::export::ExportFile;
 
 /// Who is at the keyboard, for "logged by": the app and the CLI name them the same way.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -90,13 +91,9 @@ pub fn decide_many(
     Ok(store.decide_many_hours(entry_ids, decision, method, by)?)
 }
 
-/// A report of the wave's hours as a file.
+/// A report of the wave's hours: the file, and how many rows it has below the heading.
 pub struct HoursReport {
-    /// The name to save it under, without the extension.
-    pub name: String,
-    pub extension: &'static str,
-    pub bytes: Vec<u8>,
-    /// Rows below the heading.
+    pub file: ExportFile,
     pub rows: usize,
 }
 
@@ -115,9 +112,11 @@ pub fn report(
         table.to_csv()?.into_bytes()
     };
     Ok(HoursReport {
-        name: format!("{} {}", wave.name, kind.file_stem()),
-        extension: if xlsx { "xlsx" } else { "csv" },
-        bytes,
+        file: ExportFile {
+            name: format!("{} {}", wave.name, kind.file_stem()),
+            extension: if xlsx { "xlsx" } else { "csv" },
+            bytes,
+        },
         rows: table.rows.len(),
     })
 }

@@ -16,6 +16,7 @@ use mixwell_store::{Placement, Store, TeamSet};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{ActionError, ActionResult};
+use crate::export::ExportFile;
 
 /// How team sizes were asked for.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -448,27 +449,14 @@ pub fn save(
     Ok(store.save_team_set(wave_id, name, &settings, placements)?)
 }
 
-/// The teams as `participant_id,group`, by roster id.
-pub fn teams_csv(store: &Store, wave_id: Id, placements: &[Placement]) -> ActionResult<String> {
-    let people = store.participants(wave_id)?;
-    let external: HashMap<Id, &str> = people
-        .iter()
-        .map(|p| (p.id, p.record.external_id.as_str()))
-        .collect();
-    let rows = placements
-        .iter()
-        .filter_map(|p| Some((*external.get(&p.participant_id)?, p.team)));
-    Ok(mixwell_roster::teams_to_csv(rows))
-}
-
-/// Team lists to print and pin on the wall (PDF): each team's members by surname, dated
-/// by the store's today.
+/// Team lists to print and pin on the wall (PDF) under `title`, which also names the file:
+/// each team's members by surname, dated by the store's today.
 pub fn team_lists_pdf(
     store: &Store,
     wave_id: Id,
     title: &str,
     placements: &[Placement],
-) -> ActionResult<Vec<u8>> {
+) -> ActionResult<ExportFile> {
     let wave = store.wave(wave_id)?;
     let people = store.participants(wave_id)?;
     let by_id: HashMap<Id, &Participant> = people.iter().map(|p| (p.id, p)).collect();
@@ -496,17 +484,45 @@ pub fn team_lists_pdf(
         subtitle: crate::print::printed_subtitle(store, &wave.site),
         teams: lists,
     };
-    Ok(mixwell_print::team_lists(&document)?)
+    Ok(ExportFile {
+        name: title.to_owned(),
+        extension: "pdf",
+        bytes: mixwell_print::team_lists(&document)?,
+    })
 }
 
-/// The team lists of a saved team set, titled as the app titles them ("Wave: set"), with
-/// that title.
-pub fn saved_team_lists_pdf(store: &Store, team_set_id: Id) -> ActionResult<(String, Vec<u8>)> {
+/// The team lists of a saved team set, titled as the app titles them ("Wave: set").
+pub fn saved_team_lists_pdf(store: &Store, team_set_id: Id) -> ActionResult<ExportFile> {
     let set = store.team_set(team_set_id)?;
     let wave = store.wave(set.wave_id)?;
-    let title = format!("{}: {}", wave.name, set.name);
-    let pdf = team_lists_pdf(store, wave.id, &title, &set.placements)?;
-    Ok((title, pdf))
+    team_lists_pdf(
+        store,
+        wave.id,
+        &format!("{}: {}", wave.name, set.name),
+        &set.placements,
+    )
+}
+
+/// The teams as `participant_id,group` (by roster id), named `name`.
+pub fn teams_csv(
+    store: &Store,
+    wave_id: Id,
+    name: &str,
+    placements: &[Placement],
+) -> ActionResult<ExportFile> {
+    let people = store.participants(wave_id)?;
+    let external: HashMap<Id, &str> = people
+        .iter()
+        .map(|p| (p.id, p.record.external_id.as_str()))
+        .collect();
+    let rows = placements
+        .iter()
+        .filter_map(|p| Some((*external.get(&p.participant_id)?, p.team)));
+    Ok(ExportFile {
+        name: name.to_owned(),
+        extension: "csv",
+        bytes: mixwell_roster::teams_to_csv(rows).into_bytes(),
+    })
 }
 
 /// A saved team set of the wave by its name (case aside), or what the wave has.

@@ -363,8 +363,8 @@ pub fn check(store: &mut Store, args: CheckArgs) -> CliResult {
 pub fn print(store: &Store, target: &WaveArg, team_set: &str, out: &Path) -> CliResult {
     let wave = store.find_wave(target.programme.as_deref(), &target.wave)?;
     let set = teams::team_set_named(store, wave.id, team_set)?;
-    let (_, pdf) = teams::saved_team_lists_pdf(store, set.id)?;
-    mixwell_actions::export::write_file(out, &pdf)?;
+    let lists = teams::saved_team_lists_pdf(store, set.id)?;
+    mixwell_actions::export::write_file(out, &lists.bytes)?;
     println!("wrote {}", out.display());
     Ok(())
 }

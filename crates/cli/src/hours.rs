@@ -164,7 +164,7 @@ pub fn run(store: &mut Store, operator: &Operator, command: HoursCommand) -> Cli
                 .extension()
                 .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
             let report = act::report(store, wave.id, kind, xlsx)?;
-            mixwell_actions::export::write_file(&out, &report.bytes)?;
+            mixwell_actions::export::write_file(&out, &report.file.bytes)?;
             println!("wrote {} rows to {}", report.rows, out.display());
             Ok(())
         }

@@ -213,8 +213,8 @@ pub fn run(store: &mut Store, command: RotaCommand) -> CliResult {
         }
         RotaCommand::Print { target, out } => {
             let context = Context::load(store, &target)?;
-            let pdf = rota::sheets_pdf(store, context.wave.id)?;
-            mixwell_actions::export::write_file(&out, &pdf)?;
+            let sheets = rota::sheets_pdf(store, context.wave.id)?;
+            mixwell_actions::export::write_file(&out, &sheets.bytes)?;
             println!("wrote {}", out.display());
             Ok(())
         }

@@ -13,6 +13,7 @@ use mixwell_store::{Absence, ProgrammeRole, ProgrammeSession, RotaBasis, Store, 
 use serde::{Deserialize, Serialize};
 
 use crate::error::{invalid_rota, ActionResult};
+use crate::export::ExportFile;
 pub use loaded::status_attributes;
 use loaded::Loaded;
 
@@ -292,7 +293,12 @@ pub fn sheets(store: &Store, wave_id: Id) -> ActionResult<mixwell_print::RotaShe
     })
 }
 
-/// The rota sheets as a PDF.
-pub fn sheets_pdf(store: &Store, wave_id: Id) -> ActionResult<Vec<u8>> {
-    Ok(mixwell_print::rota_sheets(&sheets(store, wave_id)?)?)
+/// The rota sheets as a PDF, named "WAVE rota".
+pub fn sheets_pdf(store: &Store, wave_id: Id) -> ActionResult<ExportFile> {
+    let document = sheets(store, wave_id)?;
+    Ok(ExportFile {
+        name: format!("{} rota", document.title),
+        extension: "pdf",
+        bytes: mixwell_print::rota_sheets(&document)?,
+    })
 }
