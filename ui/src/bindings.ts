@@ -422,8 +422,17 @@ export type LedgerEntry_Deserialize = {
 	reason: string,
 	logged_by: string,
 	device_id: string,
-	/**  When it was recorded (UTC). */
+	/**
+	 *  When it was recorded (UTC), by the recording laptop's clock: shown to staff, never
+	 *  used to order the ledger.
+	 */
 	logged_at: string,
+	/**
+	 *  The hybrid logical clock stamp of its recording (`Hlc::to_sortable_string`): the
+	 *  ledger folds in this order, so a laptop whose clock is wrong cannot reorder
+	 *  corrections and decisions.
+	 */
+	hlc: string,
 };
 
 /**
@@ -443,8 +452,17 @@ export type LedgerEntry_Serialize = {
 	reason: string,
 	logged_by: string,
 	device_id: string,
-	/**  When it was recorded (UTC). */
+	/**
+	 *  When it was recorded (UTC), by the recording laptop's clock: shown to staff, never
+	 *  used to order the ledger.
+	 */
 	logged_at: string,
+	/**
+	 *  The hybrid logical clock stamp of its recording (`Hlc::to_sortable_string`): the
+	 *  ledger folds in this order, so a laptop whose clock is wrong cannot reorder
+	 *  corrections and decisions.
+	 */
+	hlc: string,
 };
 
 export type MilestoneProgress = MilestoneProgress_Serialize | MilestoneProgress_Deserialize;
@@ -1047,7 +1065,10 @@ export type Verification_Deserialize = {
 	 */
 	signature?: string | null,
 	device_id: string,
+	/**  When it was made (UTC), by the deciding laptop's clock: shown, never used to order. */
 	at: string,
+	/**  The hybrid logical clock stamp of its recording: the order the ledger folds in. */
+	hlc: string,
 };
 
 /**  A coordinator's or supervisor's word on an entry (its chain's original). */
@@ -1063,7 +1084,10 @@ export type Verification_Serialize = {
 	 */
 	signature: string | null,
 	device_id: string,
+	/**  When it was made (UTC), by the deciding laptop's clock: shown, never used to order. */
 	at: string,
+	/**  The hybrid logical clock stamp of its recording: the order the ledger folds in. */
+	hlc: string,
 };
 
 export type VerifyMethod = 

@@ -56,25 +56,45 @@ impl HlcClock {
             self.last.wall_ms = physical_ms;
             self.last.counter = 0;
         } else {
-            self.last.counter += 1;
+            self.advance(self.last.wall_ms, self.last.counter);
         }
         self.last
+    }
+
+    /// The stamp just after (`wall_ms`, `counter`): the counter goes up, and when it cannot
+    /// the wall part does (by a millisecond), so a stamp never wraps round to an earlier one.
+    fn advance(&mut self, wall_ms: u64, counter: u32) {
+        match counter.checked_add(1) {
+            Some(next) => {
+                self.last.wall_ms = wall_ms;
+                self.last.counter = next;
+            }
+            None => {
+                self.last.wall_ms = wall_ms.saturating_add(1);
+                self.last.counter = 0;
+            }
+        }
     }
 
     /// Merges a stamp received from another device, returning the stamp for the receipt.
     pub fn observe(&mut self, remote: Hlc, physical_ms: u64) -> Hlc {
         let wall = physical_ms.max(self.last.wall_ms).max(remote.wall_ms);
-        let counter = if wall == self.last.wall_ms && wall == remote.wall_ms {
-            self.last.counter.max(remote.counter) + 1
+        let after = if wall == self.last.wall_ms && wall == remote.wall_ms {
+            Some(self.last.counter.max(remote.counter))
         } else if wall == self.last.wall_ms {
-            self.last.counter + 1
+            Some(self.last.counter)
         } else if wall == remote.wall_ms {
-            remote.counter + 1
+            Some(remote.counter)
         } else {
-            0
+            None
         };
-        self.last.wall_ms = wall;
-        self.last.counter = counter;
+        match after {
+            Some(counter) => self.advance(wall, counter),
+            None => {
+                self.last.wall_ms = wall;
+                self.last.counter = 0;
+            }
+        }
         self.last
     }
 }
@@ -144,5 +164,25 @@ mod tests {
             prop_assert!(received > before);
             prop_assert!(clock.tick(now) > received);
         }
+    }
+
+    #[test]
+    fn a_full_counter_moves_the_wall_on_instead_of_wrapping() {
+        let mut clock = HlcClock::resume(Hlc {
+            wall_ms: 1_000,
+            counter: u32::MAX,
+            device: device(1),
+        });
+        let before = clock.last();
+        let next = clock.tick(500);
+        assert!(next > before);
+        assert_eq!((next.wall_ms, next.counter), (1_001, 0));
+        let remote = Hlc {
+            wall_ms: 1_001,
+            counter: u32::MAX,
+            device: device(2),
+        };
+        let merged = clock.observe(remote, 0);
+        assert!(merged > remote && merged > next);
     }
 }

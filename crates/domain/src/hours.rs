@@ -47,8 +47,13 @@ pub struct LedgerEntry {
     pub reason: String,
     pub logged_by: String,
     pub device_id: Id,
-    /// When it was recorded (UTC).
+    /// When it was recorded (UTC), by the recording laptop's clock: shown to staff, never
+    /// used to order the ledger.
     pub logged_at: DateTime<Utc>,
+    /// The hybrid logical clock stamp of its recording (`Hlc::to_sortable_string`): the
+    /// ledger folds in this order, so a laptop whose clock is wrong cannot reorder
+    /// corrections and decisions.
+    pub hlc: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -82,7 +87,10 @@ pub struct Verification {
     /// box, or `typed:` and the name they typed from the keyboard.
     pub signature: Option<String>,
     pub device_id: Id,
+    /// When it was made (UTC), by the deciding laptop's clock: shown, never used to order.
     pub at: DateTime<Utc>,
+    /// The hybrid logical clock stamp of its recording: the order the ledger folds in.
+    pub hlc: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -140,17 +148,17 @@ enum Event<'a> {
 }
 
 impl Event<'_> {
-    fn key(&self) -> (DateTime<Utc>, Id) {
+    fn key(&self) -> (&str, Id) {
         match self {
-            Event::Entry(e) => (e.logged_at, e.id),
-            Event::Decision(v) => (v.at, v.id),
+            Event::Entry(e) => (e.hlc.as_str(), e.id),
+            Event::Decision(v) => (v.hlc.as_str(), v.id),
         }
     }
 }
 
 /// Folds the ledger into one `Effective` per original entry, in the originals' order.
-/// Corrections and decisions apply in the order they were recorded (ties by id, which is
-/// time-ordered): an adjustment sets the minutes and makes the entry pending again, since
+/// Corrections and decisions apply in the order they were recorded, by their hybrid logical
+/// clock stamps (ties by id), never by a laptop's wall clock: an adjustment sets the minutes and makes the entry pending again, since
 /// changed minutes need a new decision; a decision sets the status; a void is final.
 /// Corrections of an entry that is not in `entries` are ignored.
 pub fn effective(entries: &[LedgerEntry], verifications: &[Verification]) -> Vec<Effective> {
@@ -179,7 +187,7 @@ pub fn effective(entries: &[LedgerEntry], verifications: &[Verification]) -> Vec
                 status: Status::Pending,
             };
             let mut chain = events.remove(&original.id).unwrap_or_default();
-            chain.sort_by_key(Event::key);
+            chain.sort_by(|a, b| a.key().cmp(&b.key()));
             for event in chain {
                 if state.status == Status::Voided {
                     break;

@@ -1,11 +1,13 @@
 //! The ledger's arithmetic on random histories: corrections and decisions in any order,
-//! voids, adjustments and re-verifications, never counting a minute twice.
+//! voids, adjustments and re-verifications, never counting a minute twice. Each event is
+//! recorded at step `at` of the hybrid logical clock while the laptop's wall clock runs
+//! backwards, so the fold is shown to follow the clock stamps, never the wall time.
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use mixwell_domain::hours::{
     effective, totals, Decision, EntryKind, LedgerEntry, Status, Verification, VerifyMethod,
 };
-use mixwell_domain::Id;
+use mixwell_domain::{Hlc, Id};
 use proptest::prelude::*;
 
 /// One correction or decision about original `of`, recorded at `at` seconds.
@@ -18,6 +20,21 @@ enum Step {
 
 fn instant(seconds: i64) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2027, 7, 1, 9, 0, 0).unwrap() + Duration::seconds(seconds)
+}
+
+/// The wall time a laptop whose clock runs backwards gives the event recorded at `at`.
+fn wall(at: i64) -> DateTime<Utc> {
+    instant(1_000 - at)
+}
+
+/// The hybrid logical clock stamp of the event recorded at `at`.
+fn stamp(at: i64) -> String {
+    Hlc {
+        wall_ms: u64::try_from(at).unwrap(),
+        counter: 0,
+        device: id(3_000),
+    }
+    .to_sortable_string()
 }
 
 fn id(n: u128) -> Id {
@@ -44,7 +61,8 @@ fn entry(
         reason: String::new(),
         logged_by: "staff".into(),
         device_id: id(3_000),
-        logged_at: instant(at),
+        logged_at: wall(at),
+        hlc: stamp(at),
     }
 }
 
@@ -108,7 +126,8 @@ fn build(originals: &[(u128, u32)], steps: &[Step]) -> (Vec<LedgerEntry>, Vec<Ve
                 by: "coordinator".into(),
                 signature: None,
                 device_id: id(3_000),
-                at: instant(at),
+                at: wall(at),
+                hlc: stamp(at),
             }),
         }
     }

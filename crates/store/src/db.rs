@@ -27,6 +27,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0004_hours",
         include_str!("../../../migrations/local/0004_hours.sql"),
     ),
+    (
+        "0005_ledger_hlc",
+        include_str!("../../../migrations/local/0005_ledger_hlc.sql"),
+    ),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -297,5 +301,60 @@ mod tests {
         drop(store);
         let again = crate::Store::open(&path).unwrap();
         assert_eq!(again.roles(programme).unwrap().len(), 5, "added once");
+    }
+
+    /// Hours logged before the ledger kept its stamps get the stamp their outbox entry
+    /// carries (or, without one, one made from their wall-clock time), and stay
+    /// append-only afterwards.
+    #[test]
+    fn a_fourth_schema_ledger_gains_the_stamps_its_outbox_entries_carry() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("m.sqlite");
+        let device = "0190f0f0-0000-7000-8000-000000000001";
+        let stamped = "001700000000000-0000000003-0190f0f0000070008000000000000001";
+        {
+            let conn = open_with(&path, &FixedClock, &MIGRATIONS[..4]).unwrap();
+            conn.execute_batch(&format!(
+                "INSERT INTO organisation (id, name) VALUES ('o1', 'Trust');
+                 INSERT INTO programme (id, organisation_id, name) VALUES ('p1', 'o1', 'HeadStart');
+                 INSERT INTO wave (id, programme_id, name) VALUES ('w1', 'p1', 'Sheffield');
+                 INSERT INTO participant (id, wave_id, external_id, first_name) VALUES ('x1', 'w1', 'H1', 'Ann');
+                 INSERT INTO volunteering_organisation (id, name) VALUES ('v1', 'Food Bank');
+                 INSERT INTO hour_entry (id, kind, participant_id, organisation_id, date, minutes,
+                     logged_by, device_id, logged_at)
+                 VALUES ('e1', 'original', 'x1', 'v1', '2027-07-10', 60, 'Sam', '{device}',
+                     '2027-07-10T12:00:00.000Z'),
+                        ('e2', 'original', 'x1', 'v1', '2027-07-11', 30, 'Sam', '{device}',
+                     '2027-07-11T12:00:00.000Z');
+                 INSERT INTO hour_verification (id, entry_id, participant_id, decision, method,
+                     by_name, device_id, at)
+                 VALUES ('d1', 'e1', 'x1', 'verified', 'coordinator', 'Priya', '{device}',
+                     '2027-07-12T09:00:00.000Z');
+                 INSERT INTO outbox (id, hlc, device_id, entity, entity_id, op, payload)
+                 VALUES ('m1', '{stamped}', '{device}', 'hour_entry', 'e1', 'upsert', '{{}}'),
+                        ('m2', 'z-decision', '{device}', 'hour_verification', 'd1', 'upsert', '{{}}');"
+            ))
+            .unwrap();
+        }
+        let conn = open_with(&path, &FixedClock, MIGRATIONS).unwrap();
+        let hlc = |table: &str, id: &str| -> String {
+            conn.query_row(
+                &format!("SELECT hlc FROM {table} WHERE id = ?1"),
+                [id],
+                |r| r.get(0),
+            )
+            .unwrap()
+        };
+        assert_eq!(hlc("hour_entry", "e1"), stamped);
+        assert_eq!(hlc("hour_verification", "d1"), "z-decision");
+        // 2027-07-11T12:00:00Z is 1,815,307,200,000 ms after the epoch.
+        assert_eq!(
+            hlc("hour_entry", "e2"),
+            "001815307200000-0000000000-0190f0f0000070008000000000000001"
+        );
+        let refused = conn.execute("UPDATE hour_entry SET minutes = 90 WHERE id = 'e1'", []);
+        assert!(refused.is_err(), "the ledger must stay append-only");
+        let refused = conn.execute("UPDATE hour_verification SET by_name = 'X'", []);
+        assert!(refused.is_err(), "decisions must stay append-only");
     }
 }

@@ -1,6 +1,6 @@
 //! The outbox: every change to a synced table, written in the same transaction.
 
-use mixwell_domain::{HlcClock, Id};
+use mixwell_domain::{Hlc, HlcClock, Id};
 use rusqlite::{params, Connection, Savepoint};
 use serde::{Deserialize, Serialize};
 
@@ -38,7 +38,25 @@ impl<'a> Writer<'a> {
         op: Op,
         payload: &T,
     ) -> StoreResult<()> {
-        let stamp = self.clock.tick(self.wall.now_ms());
+        let stamp = self.stamp();
+        self.record_stamped(stamp, entity, entity_id, op, payload)
+    }
+
+    /// The next stamp of this device's clock, for a row that keeps the stamp it was
+    /// recorded with (the hour ledger) and the mutation that carries it.
+    pub(crate) fn stamp(&mut self) -> Hlc {
+        self.clock.tick(self.wall.now_ms())
+    }
+
+    /// Appends one mutation under `stamp`, which [`Writer::stamp`] gave.
+    pub(crate) fn record_stamped<T: Serialize>(
+        &mut self,
+        stamp: Hlc,
+        entity: &str,
+        entity_id: Id,
+        op: Op,
+        payload: &T,
+    ) -> StoreResult<()> {
         let mut statement = self.tx.prepare_cached(
             "INSERT INTO outbox (id, hlc, device_id, entity, entity_id, op, payload)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",

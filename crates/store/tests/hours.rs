@@ -506,3 +506,32 @@ fn ticked_entries_are_decided_together_or_not_at_all() {
     );
     assert_eq!(outbox_len(&store), before + 2);
 }
+
+/// Regression: the ledger folded by each laptop's wall clock, so a correction made after
+/// the clock went back sorted before the decision it followed and kept it verified.
+#[test]
+fn a_correction_made_after_the_clock_went_back_still_needs_a_new_decision() {
+    let (_dir, mut store, clock, _wave) = setup();
+    let entry = store
+        .log_hours(&[hours("H1", "Food Bank", "2027-07-10", 60)], "Sam", false)
+        .unwrap()
+        .remove(0);
+    verify(&mut store, entry.id);
+    // The laptop's clock is set back two hours (a flat battery, a wrong time zone).
+    clock.at(2027, 7, 21, 10);
+    let adjusted = store
+        .adjust_hours(entry.id, 90, "they stayed longer", "Sam")
+        .unwrap();
+    assert!(
+        adjusted.logged_at
+            < store.hours_timeline(entry.participant_id).unwrap().entries[0].decisions[0].at
+    );
+    let totals = store
+        .participant_hours(entry.participant_id)
+        .unwrap()
+        .totals;
+    assert_eq!((totals.verified_minutes, totals.pending_minutes), (0, 90));
+    let timeline = store.hours_timeline(entry.participant_id).unwrap();
+    assert_eq!(timeline.entries[0].effective.status, Status::Pending);
+    assert!(timeline.entries[0].decisions[0].hlc < timeline.entries[0].corrections[0].hlc);
+}

@@ -89,8 +89,7 @@ impl Store {
                 logged_at: store.instant_now(),
                 ..original
             };
-            store.write(|w| insert_entry(w, &entry))?;
-            Ok(entry)
+            store.write(|w| insert_entry(w, &entry))
         })
     }
 
@@ -145,9 +144,9 @@ impl Store {
                 signature,
                 device_id: store.device_id(),
                 at: store.instant_now(),
+                hlc: String::new(),
             };
-            store.write(|w| insert_decision(w, &verification, original.participant_id))?;
-            Ok(verification)
+            store.write(|w| insert_decision(w, &verification, original.participant_id))
         })
     }
 

@@ -4,7 +4,7 @@ use super::*;
 
 pub(super) const ENTRY_COLUMNS: &str =
     "e.id, e.kind, e.corrects, e.participant_id, e.organisation_id, \
-    e.date, e.minutes, e.activity, e.reason, e.logged_by, e.device_id, e.logged_at";
+    e.date, e.minutes, e.activity, e.reason, e.logged_by, e.device_id, e.logged_at, e.hlc";
 
 pub(super) type EntryRow = (
     String,
@@ -14,6 +14,7 @@ pub(super) type EntryRow = (
     String,
     NaiveDate,
     u32,
+    String,
     String,
     String,
     String,
@@ -42,11 +43,12 @@ pub(super) fn to_entry(row: EntryRow) -> StoreResult<LedgerEntry> {
         logged_by: row.9,
         device_id: parse_id(&row.10)?,
         logged_at: instant(&row.11)?,
+        hlc: row.12,
     })
 }
 
 pub(super) const DECISION_COLUMNS: &str =
-    "v.id, v.entry_id, v.decision, v.method, v.by_name, v.signature, v.device_id, v.at";
+    "v.id, v.entry_id, v.decision, v.method, v.by_name, v.signature, v.device_id, v.at, v.hlc";
 
 pub(super) type DecisionRow = (
     String,
@@ -57,10 +59,11 @@ pub(super) type DecisionRow = (
     Option<String>,
     String,
     String,
+    String,
 );
 
 pub(super) fn to_decision(
-    (id, entry, decision, method, by, signature, device, at): DecisionRow,
+    (id, entry, decision, method, by, signature, device, at, hlc): DecisionRow,
 ) -> StoreResult<Verification> {
     Ok(Verification {
         id: parse_id(&id)?,
@@ -79,6 +82,7 @@ pub(super) fn to_decision(
         signature,
         device_id: parse_id(&device)?,
         at: instant(&at)?,
+        hlc,
     })
 }
 
@@ -130,12 +134,19 @@ impl Ledger {
     }
 }
 
-pub(super) fn insert_entry(w: &mut Writer<'_>, e: &LedgerEntry) -> StoreResult<()> {
+/// Appends an entry stamped with the next HLC stamp (whatever `hlc` it came with), and
+/// returns it as stored.
+pub(super) fn insert_entry(w: &mut Writer<'_>, e: &LedgerEntry) -> StoreResult<LedgerEntry> {
+    let hlc = w.stamp();
+    let e = &LedgerEntry {
+        hlc: hlc.to_sortable_string(),
+        ..e.clone()
+    };
     w.tx()
         .prepare_cached(
             "INSERT INTO hour_entry (id, kind, corrects, participant_id, organisation_id, date,
-                 minutes, activity, reason, logged_by, device_id, logged_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                 minutes, activity, reason, logged_by, device_id, logged_at, hlc)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
         )?
         .execute(params![
             e.id.to_string(),
@@ -154,21 +165,29 @@ pub(super) fn insert_entry(w: &mut Writer<'_>, e: &LedgerEntry) -> StoreResult<(
             e.logged_by,
             e.device_id.to_string(),
             stamp(e.logged_at),
+            e.hlc,
         ])?;
-    w.record("hour_entry", e.id, Op::Upsert, e)
+    w.record_stamped(hlc, "hour_entry", e.id, Op::Upsert, e)?;
+    Ok(e.clone())
 }
 
-/// Records a decision on an entry of `participant`.
+/// Records a decision on an entry of `participant`, stamped with the next HLC stamp, and
+/// returns it as stored.
 pub(super) fn insert_decision(
     w: &mut Writer<'_>,
     v: &Verification,
     participant: Id,
-) -> StoreResult<()> {
+) -> StoreResult<Verification> {
+    let hlc = w.stamp();
+    let v = &Verification {
+        hlc: hlc.to_sortable_string(),
+        ..v.clone()
+    };
     w.tx()
         .prepare_cached(
             "INSERT INTO hour_verification (id, entry_id, participant_id, decision, method,
-                 by_name, signature, device_id, at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                 by_name, signature, device_id, at, hlc)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         )?
         .execute(params![
             v.id.to_string(),
@@ -186,6 +205,8 @@ pub(super) fn insert_decision(
             v.signature,
             v.device_id.to_string(),
             stamp(v.at),
+            v.hlc,
         ])?;
-    w.record("hour_verification", v.id, Op::Upsert, v)
+    w.record_stamped(hlc, "hour_verification", v.id, Op::Upsert, v)?;
+    Ok(v.clone())
 }

@@ -249,8 +249,9 @@ impl Store {
                         logged_by: logged_by.clone(),
                         device_id: device,
                         logged_at: at,
+                        hlc: String::new(),
                     };
-                    insert_entry(w, &entry)?;
+                    let entry = insert_entry(w, &entry)?;
                     if let Some(s) = &hours.supervision {
                         insert_decision(
                             w,
@@ -263,6 +264,7 @@ impl Store {
                                 signature: s.signature.clone(),
                                 device_id: device,
                                 at,
+                                hlc: String::new(),
                             },
                             who.participant,
                         )?;

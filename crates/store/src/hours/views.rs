@@ -53,14 +53,14 @@ impl Store {
                             .entries
                             .iter()
                             .filter(|e| e.corrects == Some(original.id)),
-                        |e| (e.logged_at, e.id),
+                        |e| (e.hlc.clone(), e.id),
                     ),
                     decisions: in_order(
                         ledger
                             .decisions
                             .iter()
                             .filter(|d| d.entry_id == original.id),
-                        |d| (d.at, d.id),
+                        |d| (d.hlc.clone(), d.id),
                     ),
                     original: original.clone(),
                     effective: state,
@@ -68,7 +68,7 @@ impl Store {
             })
             .collect();
         entries.sort_by(|a, b| {
-            (b.original.date, b.original.logged_at).cmp(&(a.original.date, a.original.logged_at))
+            (b.original.date, &b.original.hlc).cmp(&(a.original.date, &a.original.hlc))
         });
         Ok(HoursTimeline { hours, entries })
     }
@@ -127,10 +127,10 @@ impl Store {
     }
 }
 
-/// What happened to an entry, in the order it was recorded.
+/// What happened to an entry, in the order it was recorded: by HLC stamp (`key`), then id.
 pub(super) fn in_order<'a, T: Clone + 'a>(
     items: impl Iterator<Item = &'a T>,
-    key: impl Fn(&T) -> (DateTime<Utc>, Id),
+    key: impl Fn(&T) -> (String, Id),
 ) -> Vec<T> {
     let mut items: Vec<T> = items.cloned().collect();
     items.sort_by_key(key);
