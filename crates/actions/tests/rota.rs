@@ -289,3 +289,36 @@ fn a_later_team_set_keeps_everyones_turns_so_far() {
         );
     }
 }
+
+/// A rota cell's id is its natural key (wave, session, team, role), so the same cell
+/// planned on two laptops is one row once they sync; so is an absence.
+#[test]
+fn rota_cells_and_absences_have_the_ids_of_their_natural_keys() {
+    let (_dir, mut store) = store();
+    let wave = wave_with_teams(&mut store);
+    let rota = rota::plan(&mut store, wave.id, None).unwrap();
+    for turn in &rota.turns {
+        assert_eq!(
+            turn.id,
+            mixwell_store::Turn::cell_id(wave.id, turn.session_id, turn.team, turn.role_id)
+        );
+    }
+    let (session, person) = (rota.sessions[1].id, rota.teams[0][0]);
+    rota::set_absent(&mut store, wave.id, session, person, true).unwrap();
+    let absence_id = store
+        .pending_changes()
+        .unwrap()
+        .into_iter()
+        .rfind(|c| c.entity == "rota_absence")
+        .unwrap()
+        .entity_id;
+    let expected = mixwell_domain::natural_id(
+        "rota_absence",
+        &[
+            &wave.id.to_string(),
+            &session.to_string(),
+            &person.to_string(),
+        ],
+    );
+    assert_eq!(absence_id, expected.to_string());
+}

@@ -188,7 +188,11 @@ impl Store {
                 for (done, (row, change)) in rows.iter().zip(&preview.changes).enumerate() {
                     match change.status {
                         RowStatus::New => {
-                            let id = Id::now_v7();
+                            // The same on every laptop that imports this roster.
+                            let id = mixwell_domain::natural_id(
+                                "participant",
+                                &[&wave_id.to_string(), &row.record.external_id],
+                            );
                             save_participant(w, id, wave_id, &row.record)?;
                             ids.insert(row.record.external_id.clone(), id);
                         }

@@ -67,7 +67,10 @@ pub(crate) fn add_default_milestones(w: &mut Writer<'_>, programme_id: Id) -> St
         save_milestone(
             w,
             &ProgrammeMilestone {
-                id: Id::now_v7(),
+                id: mixwell_domain::natural_id(
+                    "default_milestone",
+                    &[&programme_id.to_string(), &m.name],
+                ),
                 programme_id,
                 name: m.name,
                 minutes: m.minutes,

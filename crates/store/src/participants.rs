@@ -116,7 +116,14 @@ pub(crate) fn add_relationship(
     wave_id: Id,
     relationship: Relationship,
 ) -> StoreResult<bool> {
-    let id = Id::now_v7();
+    let id = mixwell_domain::natural_id(
+        "relationship",
+        &[
+            &relationship.a.to_string(),
+            &relationship.b.to_string(),
+            relationship.kind.as_str(),
+        ],
+    );
     let added = w
         .tx()
         .prepare_cached(

@@ -35,6 +35,22 @@ pub struct Absence {
     pub participant_id: Id,
 }
 
+impl Turn {
+    /// The id of the cell (a team's role in a session of a wave): the same on every
+    /// laptop, so a cell planned on two laptops is one row once they sync.
+    pub fn cell_id(wave_id: Id, session_id: Id, team: u32, role_id: Id) -> Id {
+        mixwell_domain::natural_id(
+            "rota_turn",
+            &[
+                &wave_id.to_string(),
+                &session_id.to_string(),
+                &team.to_string(),
+                &role_id.to_string(),
+            ],
+        )
+    }
+}
+
 /// The team set a wave's rota follows and the seed its plans are drawn with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RotaBasis {
@@ -151,7 +167,7 @@ impl Store {
         to_turn(row)
     }
 
-    /// Who is away for which session of the wave, in the order it was recorded.
+    /// Who is away for which session of the wave.
     pub fn absences(&self, wave_id: Id) -> StoreResult<Vec<Absence>> {
         self.conn()
             .prepare(
@@ -188,7 +204,14 @@ impl Store {
                 .optional()?;
             match (absent, existing) {
                 (true, None) => {
-                    let id = Id::now_v7();
+                    let id = mixwell_domain::natural_id(
+                        "rota_absence",
+                        &[
+                            &wave_id.to_string(),
+                            &absence.session_id.to_string(),
+                            &absence.participant_id.to_string(),
+                        ],
+                    );
                     w.tx().execute(
                         "INSERT INTO rota_absence (id, wave_id, session_id, participant_id) VALUES (?1, ?2, ?3, ?4)",
                         params![

@@ -168,7 +168,8 @@ pub(crate) fn add_default_roles(w: &mut Writer<'_>, programme_id: Id) -> StoreRe
         save_role(
             w,
             &ProgrammeRole {
-                id: Id::now_v7(),
+                // The same on every laptop, so a programme arriving by sync has one set.
+                id: mixwell_domain::natural_id("default_role", &[&programme_id.to_string(), name]),
                 programme_id,
                 name: (*name).to_owned(),
                 leading: position == 0,
@@ -186,7 +187,10 @@ pub(crate) fn add_default_sessions(w: &mut Writer<'_>, programme_id: Id) -> Stor
         save_session(
             w,
             &ProgrammeSession {
-                id: Id::now_v7(),
+                id: mixwell_domain::natural_id(
+                    "default_session",
+                    &[&programme_id.to_string(), name],
+                ),
                 programme_id,
                 name: (*name).to_owned(),
                 position: position as u32,

@@ -461,3 +461,87 @@ fn a_row_that_cannot_be_read_back_is_corrupt_data_not_missing() {
     let err = store.programmes(true).unwrap_err();
     assert_eq!(err.code(), "corrupt_data", "{err}");
 }
+
+/// A laptop holding the programme and wave another laptop made (as sync will bring them),
+/// with `roster` imported into that wave.
+fn laptop_with_shared_wave(roster: &[u8]) -> (tempfile::TempDir, Store, mixwell_domain::Id) {
+    let (org, programme, wave) = (
+        "0190f0f0-0000-7000-8000-0000000000a1",
+        "0190f0f0-0000-7000-8000-0000000000a2",
+        "0190f0f0-0000-7000-8000-0000000000a3",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("mixwell.sqlite");
+    drop(Store::open(&path).unwrap());
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute_batch(&format!(
+            "INSERT INTO organisation (id, name) VALUES ('{org}', 'Trust');
+             INSERT INTO programme (id, organisation_id, name) VALUES ('{programme}', '{org}', 'NCS');
+             INSERT INTO wave (id, programme_id, name) VALUES ('{wave}', '{programme}', 'Wave 1');"
+        ))
+        .unwrap();
+    // Opening again gives the programme its defaults, as it would on arrival.
+    let mut store = Store::open(&path).unwrap();
+    let wave: mixwell_domain::Id = wave.parse().unwrap();
+    store
+        .import_roster(wave, mixwell_roster::parse(roster), &mut |_, _| {})
+        .unwrap();
+    (dir, store, wave)
+}
+
+/// Two laptops importing the same roster into the same wave hold one record per young
+/// person between them: the same ids for the participants, their friendships, and the
+/// programme's default roles, sessions and milestones.
+#[test]
+fn two_laptops_importing_the_same_roster_make_the_same_ids() {
+    let roster = std::fs::read(SAMPLE).unwrap();
+    let (_a_dir, a, wave) = laptop_with_shared_wave(&roster);
+    let (_b_dir, b, _) = laptop_with_shared_wave(&roster);
+    assert_ne!(a.device_id(), b.device_id());
+    let ids = |s: &Store| {
+        let people = s.participants(wave).unwrap();
+        let friends: Vec<_> = people.iter().flat_map(|p| p.friends.clone()).collect();
+        (people.iter().map(|p| p.id).collect::<Vec<_>>(), friends)
+    };
+    let (people, friends) = ids(&a);
+    assert_eq!(people.len(), 120);
+    assert!(!friends.is_empty());
+    assert_eq!(ids(&b), (people, friends));
+    let programme = a.wave(wave).unwrap().programme_id;
+    let setup = |s: &Store| {
+        (
+            s.roles(programme)
+                .unwrap()
+                .iter()
+                .map(|r| r.id)
+                .collect::<Vec<_>>(),
+            s.sessions(programme)
+                .unwrap()
+                .iter()
+                .map(|r| r.id)
+                .collect::<Vec<_>>(),
+            s.milestones(programme)
+                .unwrap()
+                .iter()
+                .map(|r| r.id)
+                .collect::<Vec<_>>(),
+        )
+    };
+    let (roles, sessions, milestones) = setup(&a);
+    assert_eq!((roles.len(), sessions.len(), milestones.len()), (5, 8, 2));
+    assert_eq!(setup(&b), (roles, sessions, milestones));
+    // The relationship rows themselves, not only whom they name.
+    let relationship_ids = |s: &Store| {
+        let mut ids: Vec<String> = s
+            .pending_changes()
+            .unwrap()
+            .into_iter()
+            .filter(|c| c.entity == "relationship")
+            .map(|c| c.entity_id)
+            .collect();
+        ids.sort();
+        ids
+    };
+    assert_eq!(relationship_ids(&a), relationship_ids(&b));
+}

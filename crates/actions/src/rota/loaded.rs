@@ -305,7 +305,7 @@ pub(super) fn plan_changes(
                 ..old.clone()
             }),
             None => save.push(Turn {
-                id: Id::now_v7(),
+                id: Turn::cell_id(loaded.wave.id, cell.0, cell.1, cell.2),
                 wave_id: loaded.wave.id,
                 session_id: cell.0,
                 team: cell.1,

@@ -264,7 +264,7 @@ pub fn assign_turn(
                 ..cell.clone()
             },
             None => Turn {
-                id: Id::now_v7(),
+                id: Turn::cell_id(wave_id, session_id, team, role_id),
                 wave_id,
                 session_id,
                 team,

@@ -110,7 +110,12 @@ impl Store {
                     .as_deref()
                     .map(parse_id)
                     .transpose()?
-                    .unwrap_or_else(Id::now_v7),
+                    .unwrap_or_else(|| {
+                        mixwell_domain::natural_id(
+                            "volunteering_placement",
+                            &[&participant_id.to_string(), &organisation_id.to_string()],
+                        )
+                    }),
                 participant_id,
                 organisation_id,
                 supervisor: supervisor.trim().to_owned(),
