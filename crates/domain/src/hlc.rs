@@ -77,14 +77,26 @@ impl HlcClock {
     }
 
     /// Merges a stamp received from another device, returning the stamp for the receipt.
-    pub fn observe(&mut self, remote: Hlc, physical_ms: u64) -> Hlc {
-        let wall = physical_ms.max(self.last.wall_ms).max(remote.wall_ms);
-        let after = if wall == self.last.wall_ms && wall == remote.wall_ms {
-            Some(self.last.counter.max(remote.counter))
+    ///
+    /// A remote stamp more than [`MAX_AHEAD_MS`] ahead of this laptop's clock (a laptop
+    /// whose clock is set years ahead) does not drag this clock along: it is clamped to that
+    /// bound and the receipt says so (`clamped`), for the change to be flagged to staff.
+    /// Then the receipt may sort before the remote stamp; otherwise it always sorts after.
+    pub fn observe(&mut self, remote: Hlc, physical_ms: u64) -> Observed {
+        let bound = physical_ms.saturating_add(MAX_AHEAD_MS);
+        let clamped = remote.wall_ms > bound;
+        let (remote_wall, remote_counter) = if clamped {
+            (bound, 0)
+        } else {
+            (remote.wall_ms, remote.counter)
+        };
+        let wall = physical_ms.max(self.last.wall_ms).max(remote_wall);
+        let after = if wall == self.last.wall_ms && wall == remote_wall {
+            Some(self.last.counter.max(remote_counter))
         } else if wall == self.last.wall_ms {
             Some(self.last.counter)
-        } else if wall == remote.wall_ms {
-            Some(remote.counter)
+        } else if wall == remote_wall {
+            Some(remote_counter)
         } else {
             None
         };
@@ -95,8 +107,23 @@ impl HlcClock {
                 self.last.counter = 0;
             }
         }
-        self.last
+        Observed {
+            stamp: self.last,
+            clamped,
+        }
     }
+}
+
+/// How far ahead of this laptop's clock a remote stamp may be before it is clamped: a day,
+/// so laptops whose clocks are wrong by hours still sync in their true order.
+pub const MAX_AHEAD_MS: u64 = 24 * 60 * 60 * 1000;
+
+/// The receipt of a remote stamp: this clock's stamp for it, and whether the remote stamp
+/// was too far in the future to follow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Observed {
+    pub stamp: Hlc,
+    pub clamped: bool,
 }
 
 #[cfg(test)]
@@ -160,9 +187,30 @@ mod tests {
             let before = clock.last();
             let remote = Hlc { wall_ms: remote_wall, counter: remote_counter, device: device(2) };
             let received = clock.observe(remote, now);
-            prop_assert!(received > remote);
-            prop_assert!(received > before);
-            prop_assert!(clock.tick(now) > received);
+            prop_assert!(!received.clamped);
+            prop_assert!(received.stamp > remote);
+            prop_assert!(received.stamp > before);
+            prop_assert!(clock.tick(now) > received.stamp);
+        }
+
+        #[test]
+        fn a_stamp_far_ahead_never_drags_the_clock_past_the_bound(
+            local in proptest::collection::vec(0u64..10_000, 0..50),
+            ahead in 0u64..(3 * MAX_AHEAD_MS),
+            remote_counter in any::<u32>(),
+            now in 0u64..10_000,
+        ) {
+            let mut clock = HlcClock::new(device(1));
+            for t in local { clock.tick(t); }
+            let before = clock.last();
+            let remote = Hlc { wall_ms: now + ahead, counter: remote_counter, device: device(2) };
+            let received = clock.observe(remote, now);
+            prop_assert_eq!(received.clamped, ahead > MAX_AHEAD_MS);
+            prop_assert!(received.stamp > before);
+            prop_assert!(received.stamp.wall_ms <= (now + MAX_AHEAD_MS).max(before.wall_ms) + 1);
+            if !received.clamped {
+                prop_assert!(received.stamp > remote);
+            }
         }
     }
 
@@ -182,7 +230,7 @@ mod tests {
             counter: u32::MAX,
             device: device(2),
         };
-        let merged = clock.observe(remote, 0);
+        let merged = clock.observe(remote, 1_000).stamp;
         assert!(merged > remote && merged > next);
     }
 }

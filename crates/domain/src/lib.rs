@@ -12,7 +12,7 @@ pub mod programme;
 
 pub use attributes::{attribute_counts, AttributeCount, ValueCount};
 pub use error_code::ErrorCode;
-pub use hlc::{Hlc, HlcClock};
+pub use hlc::{Hlc, HlcClock, Observed};
 pub use participant::{
     normalise_header, Participant, ParticipantRecord, Relationship, RelationshipKind, StandardField,
 };
