@@ -322,3 +322,36 @@ fn rota_cells_and_absences_have_the_ids_of_their_natural_keys() {
     );
     assert_eq!(absence_id, expected.to_string());
 }
+
+/// Every removal reaches the outbox in one shape, whatever the table: the id alone.
+#[test]
+fn every_removal_is_one_tombstone_shape() {
+    let (_dir, mut store) = store();
+    let wave = wave_with_teams(&mut store);
+    let rota = rota::plan(&mut store, wave.id, None).unwrap();
+    let (session, person) = (rota.sessions[1].id, rota.teams[0][0]);
+    rota::set_absent(&mut store, wave.id, session, person, true).unwrap();
+    rota::set_absent(&mut store, wave.id, session, person, false).unwrap();
+    rota::set_absent(&mut store, wave.id, rota.sessions[2].id, person, true).unwrap();
+    store.remove_session(rota.sessions[2].id).unwrap();
+    let removals: Vec<_> = store
+        .pending_changes()
+        .unwrap()
+        .into_iter()
+        .filter(|c| c.op == "delete")
+        .collect();
+    let entities: std::collections::BTreeSet<&str> =
+        removals.iter().map(|c| c.entity.as_str()).collect();
+    assert_eq!(
+        entities,
+        ["programme_session", "rota_absence", "rota_turn"].into()
+    );
+    for removal in &removals {
+        let payload: serde_json::Value = serde_json::from_str(&removal.payload).unwrap();
+        assert_eq!(
+            payload,
+            serde_json::json!({ "id": removal.entity_id }),
+            "{removal:?}"
+        );
+    }
+}

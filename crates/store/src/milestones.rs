@@ -9,7 +9,7 @@ use rusqlite::{params, OptionalExtension};
 use crate::db::parse_id;
 use crate::error::{StoreError, StoreResult};
 use crate::hours::ProgrammeMilestone;
-use crate::outbox::{Op, Writer};
+use crate::outbox::{Entity, Writer};
 use crate::Store;
 
 fn save_milestone(w: &mut Writer<'_>, m: &ProgrammeMilestone, removed: bool) -> StoreResult<()> {
@@ -50,10 +50,9 @@ fn save_milestone(w: &mut Writer<'_>, m: &ProgrammeMilestone, removed: bool) -> 
         milestone: &'a ProgrammeMilestone,
         removed: bool,
     }
-    w.record(
-        "programme_milestone",
+    w.upsert(
+        Entity::ProgrammeMilestone,
         m.id,
-        Op::Upsert,
         &Row {
             milestone: m,
             removed,

@@ -15,8 +15,57 @@ pub struct Writer<'a> {
     wall: &'a dyn Clock,
 }
 
+/// What a change in the outbox is about: one per synced table, so a change can only name
+/// a table that exists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Op {
+pub enum Entity {
+    Organisation,
+    Programme,
+    Wave,
+    Participant,
+    Relationship,
+    StaffMember,
+    TeamSet,
+    ProgrammeRole,
+    ProgrammeSession,
+    ProgrammeMilestone,
+    Rota,
+    RotaTurn,
+    RotaAbsence,
+    VolunteeringOrganisation,
+    VolunteeringPlacement,
+    HourEntry,
+    HourVerification,
+}
+
+impl Entity {
+    /// The name it is stored and shipped under (the table's).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Entity::Organisation => "organisation",
+            Entity::Programme => "programme",
+            Entity::Wave => "wave",
+            Entity::Participant => "participant",
+            Entity::Relationship => "relationship",
+            Entity::StaffMember => "staff_member",
+            Entity::TeamSet => "team_set",
+            Entity::ProgrammeRole => "programme_role",
+            Entity::ProgrammeSession => "programme_session",
+            Entity::ProgrammeMilestone => "programme_milestone",
+            Entity::Rota => "rota",
+            Entity::RotaTurn => "rota_turn",
+            Entity::RotaAbsence => "rota_absence",
+            Entity::VolunteeringOrganisation => "volunteering_organisation",
+            Entity::VolunteeringPlacement => "volunteering_placement",
+            Entity::HourEntry => "hour_entry",
+            Entity::HourVerification => "hour_verification",
+        }
+    }
+}
+
+/// Whether a change writes a row or removes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Op {
     Upsert,
     Delete,
 }
@@ -30,16 +79,22 @@ impl<'a> Writer<'a> {
         &self.tx
     }
 
-    /// Appends one mutation; `payload` is the row's whole new state (or its key on delete).
-    pub fn record<T: Serialize>(
+    /// Appends the change that writes a row; `payload` is the row's new state.
+    pub fn upsert<T: Serialize>(
         &mut self,
-        entity: &str,
+        entity: Entity,
         entity_id: Id,
-        op: Op,
         payload: &T,
     ) -> StoreResult<()> {
         let stamp = self.stamp();
-        self.record_stamped(stamp, entity, entity_id, op, payload)
+        self.record_stamped(stamp, entity, entity_id, Op::Upsert, payload)
+    }
+
+    /// Appends the change that removes a row: one shape for every table, the id alone.
+    pub fn tombstone(&mut self, entity: Entity, entity_id: Id) -> StoreResult<()> {
+        let stamp = self.stamp();
+        let payload = serde_json::json!({ "id": entity_id });
+        self.record_stamped(stamp, entity, entity_id, Op::Delete, &payload)
     }
 
     /// The next stamp of this device's clock, for a row that keeps the stamp it was
@@ -48,11 +103,21 @@ impl<'a> Writer<'a> {
         self.clock.tick(self.wall.now_ms())
     }
 
-    /// Appends one mutation under `stamp`, which [`Writer::stamp`] gave.
-    pub(crate) fn record_stamped<T: Serialize>(
+    /// Appends the change that writes a row, under `stamp`, which [`Writer::stamp`] gave.
+    pub(crate) fn upsert_stamped<T: Serialize>(
         &mut self,
         stamp: Hlc,
-        entity: &str,
+        entity: Entity,
+        entity_id: Id,
+        payload: &T,
+    ) -> StoreResult<()> {
+        self.record_stamped(stamp, entity, entity_id, Op::Upsert, payload)
+    }
+
+    fn record_stamped<T: Serialize>(
+        &mut self,
+        stamp: Hlc,
+        entity: Entity,
         entity_id: Id,
         op: Op,
         payload: &T,
@@ -65,7 +130,7 @@ impl<'a> Writer<'a> {
             Id::now_v7().to_string(),
             stamp.to_sortable_string(),
             stamp.device.to_string(),
-            entity,
+            entity.as_str(),
             entity_id.to_string(),
             match op {
                 Op::Upsert => "upsert",

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::db::parse_id;
 use crate::error::{StoreError, StoreResult};
-use crate::outbox::{Op, Writer};
+use crate::outbox::{Entity, Writer};
 use crate::Store;
 
 /// What staff can change about a participant: the record and the people they are related
@@ -90,10 +90,9 @@ pub(crate) fn save_participant(
         serde_json::to_string(&record.custom)?,
     ])?;
     drop(statement);
-    w.record(
-        "participant",
+    w.upsert(
+        Entity::Participant,
         id,
-        Op::Upsert,
         &ParticipantRow {
             id,
             wave_id,
@@ -138,10 +137,9 @@ pub(crate) fn add_relationship(
             relationship.kind.as_str()
         ])?;
     if added == 1 {
-        w.record(
-            "relationship",
+        w.upsert(
+            Entity::Relationship,
             id,
-            Op::Upsert,
             &RelationshipRow {
                 id,
                 wave_id,
@@ -167,12 +165,7 @@ fn remove_relationship(w: &mut Writer<'_>, relationship: Relationship) -> StoreR
         .optional()?;
     if let Some(id) = id {
         let id = parse_id(&id)?;
-        w.record(
-            "relationship",
-            id,
-            Op::Delete,
-            &serde_json::json!({ "id": id }),
-        )?;
+        w.tombstone(Entity::Relationship, id)?;
     }
     Ok(())
 }

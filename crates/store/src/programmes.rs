@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::db::parse_id;
 use crate::error::{StoreError, StoreResult};
-use crate::outbox::{Op, Writer};
+use crate::outbox::{Entity, Writer};
 use crate::Store;
 
 /// The organisation a laptop works for until the hub sync names it.
@@ -88,11 +88,11 @@ fn to_wave(
 }
 
 fn record_programme(w: &mut Writer<'_>, p: &Programme) -> StoreResult<()> {
-    w.record("programme", p.id, Op::Upsert, p)
+    w.upsert(Entity::Programme, p.id, p)
 }
 
 fn record_wave(w: &mut Writer<'_>, wave: &Wave) -> StoreResult<()> {
-    w.record("wave", wave.id, Op::Upsert, wave)
+    w.upsert(Entity::Wave, wave.id, wave)
 }
 
 fn save_programme(w: &mut Writer<'_>, p: &Programme) -> StoreResult<()> {
@@ -194,7 +194,7 @@ impl Store {
                     "INSERT INTO organisation (id, name) VALUES (?1, ?2)",
                     params![organisation.id.to_string(), organisation.name],
                 )?;
-                w.record("organisation", organisation.id, Op::Upsert, &organisation)
+                w.upsert(Entity::Organisation, organisation.id, &organisation)
             })?;
             Ok(organisation)
         })

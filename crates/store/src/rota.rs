@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::db::parse_id;
 use crate::error::{StoreError, StoreResult};
-use crate::outbox::{Op, Writer};
+use crate::outbox::{Entity, Writer};
 use crate::Store;
 
 /// One person holding one role for one team in one session.
@@ -94,13 +94,13 @@ fn save_turn(w: &mut Writer<'_>, turn: &Turn) -> StoreResult<()> {
             turn.done
         ],
     )?;
-    w.record("rota_turn", turn.id, Op::Upsert, turn)
+    w.upsert(Entity::RotaTurn, turn.id, turn)
 }
 
 fn delete_turn(w: &mut Writer<'_>, turn: &Turn) -> StoreResult<()> {
     w.tx()
         .execute("DELETE FROM rota_turn WHERE id = ?1", [turn.id.to_string()])?;
-    w.record("rota_turn", turn.id, Op::Delete, &turn.id)
+    w.tombstone(Entity::RotaTurn, turn.id)
 }
 
 impl Store {
@@ -131,10 +131,9 @@ impl Store {
                  ON CONFLICT (wave_id) DO UPDATE SET team_set_id = excluded.team_set_id",
                 params![wave_id.to_string(), basis.team_set_id.to_string()],
             )?;
-            w.record(
-                "rota",
+            w.upsert(
+                Entity::Rota,
                 wave_id,
-                Op::Upsert,
                 &serde_json::json!({ "wave_id": wave_id, "team_set_id": basis.team_set_id, "seed": basis.seed }),
             )
         })
@@ -221,17 +220,16 @@ impl Store {
                             absence.participant_id.to_string()
                         ],
                     )?;
-                    w.record(
-                        "rota_absence",
+                    w.upsert(
+                        Entity::RotaAbsence,
                         id,
-                        Op::Upsert,
                         &serde_json::json!({ "wave_id": wave_id, "session_id": absence.session_id, "participant_id": absence.participant_id }),
                     )
                 }
                 (false, Some(id)) => {
                     w.tx()
                         .execute("DELETE FROM rota_absence WHERE id = ?1", [&id])?;
-                    w.record("rota_absence", parse_id(&id)?, Op::Delete, &id)
+                    w.tombstone(Entity::RotaAbsence, parse_id(&id)?)
                 }
                 _ => Ok(()),
             }

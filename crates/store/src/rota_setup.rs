@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::db::parse_id;
 use crate::error::{StoreError, StoreResult};
-use crate::outbox::{Op, Writer};
+use crate::outbox::{Entity, Writer};
 use crate::Store;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -106,7 +106,7 @@ fn save_role(w: &mut Writer<'_>, role: &ProgrammeRole) -> StoreResult<()> {
             role.removed
         ],
     )?;
-    w.record("programme_role", role.id, Op::Upsert, role)
+    w.upsert(Entity::ProgrammeRole, role.id, role)
 }
 
 /// The stored form of a session's roles: NULL for every role.
@@ -159,7 +159,7 @@ fn save_session(w: &mut Writer<'_>, session: &ProgrammeSession) -> StoreResult<(
             roles
         ],
     )?;
-    w.record("programme_session", session.id, Op::Upsert, &row)
+    w.upsert(Entity::ProgrammeSession, session.id, &row)
 }
 
 /// The default roles of a programme, written with the programme.
@@ -511,14 +511,17 @@ impl Store {
                 )));
             }
             store.write(|w| {
-                for table in ["rota_turn", "rota_absence"] {
+                for (table, entity) in [
+                    ("rota_turn", Entity::RotaTurn),
+                    ("rota_absence", Entity::RotaAbsence),
+                ] {
                     let ids: Vec<String> = w
                         .tx()
                         .prepare(&format!("SELECT id FROM {table} WHERE session_id = ?1"))?
                         .query_map([id.to_string()], |r| r.get(0))?
                         .collect::<Result<_, _>>()?;
                     for row in ids {
-                        w.record(table, parse_id(&row)?, Op::Delete, &row)?;
+                        w.tombstone(entity, parse_id(&row)?)?;
                     }
                     w.tx().execute(
                         &format!("DELETE FROM {table} WHERE session_id = ?1"),
@@ -529,7 +532,7 @@ impl Store {
                     "DELETE FROM programme_session WHERE id = ?1",
                     [id.to_string()],
                 )?;
-                w.record("programme_session", id, Op::Delete, &id)
+                w.tombstone(Entity::ProgrammeSession, id)
             })
         })
     }

@@ -6,7 +6,7 @@ use rusqlite::params;
 
 use crate::db::parse_id;
 use crate::error::StoreResult;
-use crate::outbox::Op;
+use crate::outbox::Entity;
 use crate::Store;
 
 impl Store {
@@ -36,7 +36,7 @@ impl Store {
                         member.role.as_str()
                     ],
                 )?;
-                w.record("staff_member", member.id, Op::Upsert, &member)
+                w.upsert(Entity::StaffMember, member.id, &member)
             })?;
             Ok(member)
         })

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::db::parse_id;
 use crate::error::{StoreError, StoreResult};
-use crate::outbox::Op;
+use crate::outbox::Entity;
 use crate::Store;
 
 /// One participant's place in a team set.
@@ -107,7 +107,7 @@ impl Store {
                     params![set.id.to_string(), p.participant_id.to_string(), p.team, p.pinned],
                 )?;
             }
-            w.record("team_set", set.id, Op::Upsert, &set)
+            w.upsert(Entity::TeamSet, set.id, &set)
         })?;
         Ok(set)
     }

@@ -167,7 +167,7 @@ pub(super) fn insert_entry(w: &mut Writer<'_>, e: &LedgerEntry) -> StoreResult<L
             stamp(e.logged_at),
             e.hlc,
         ])?;
-    w.record_stamped(hlc, "hour_entry", e.id, Op::Upsert, e)?;
+    w.upsert_stamped(hlc, Entity::HourEntry, e.id, e)?;
     Ok(e.clone())
 }
 
@@ -207,6 +207,6 @@ pub(super) fn insert_decision(
             stamp(v.at),
             v.hlc,
         ])?;
-    w.record_stamped(hlc, "hour_verification", v.id, Op::Upsert, v)?;
+    w.upsert_stamped(hlc, Entity::HourVerification, v.id, v)?;
     Ok(v.clone())
 }

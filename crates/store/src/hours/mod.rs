@@ -24,7 +24,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::db::parse_id;
 use crate::error::{StoreError, StoreResult};
-use crate::outbox::{Op, Writer};
+use crate::outbox::{Entity, Writer};
 use crate::Store;
 
 pub(crate) use ledger::Ledger;

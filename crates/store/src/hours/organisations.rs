@@ -23,7 +23,7 @@ pub(super) fn save_organisation(
              address = excluded.address",
         params![o.id.to_string(), o.name, o.contact, o.address],
     )?;
-    w.record("volunteering_organisation", o.id, Op::Upsert, o)
+    w.upsert(Entity::VolunteeringOrganisation, o.id, o)
 }
 
 impl Store {
@@ -134,7 +134,7 @@ impl Store {
                         placement.starts_on
                     ],
                 )?;
-                w.record("volunteering_placement", placement.id, Op::Upsert, &placement)
+                w.upsert(Entity::VolunteeringPlacement, placement.id, &placement)
             })?;
             Ok(placement)
         })
