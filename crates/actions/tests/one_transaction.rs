@@ -112,3 +112,36 @@ fn the_store_keeps_working_after_a_failed_action() {
         .all(|t| !(t.session_id == first && t.participant_id == away)));
     assert_eq!(absences(&path), 1);
 }
+
+/// The sequence numbers a device's changes ship with run 1, 2, 3… without a gap, even
+/// when an action fails part-way and its changes are rolled back.
+#[test]
+fn a_failed_action_leaves_no_gap_in_the_devices_sequence() {
+    let (dir, mut store) = store();
+    let path = dir.path().join("mixwell.sqlite");
+    let (wave_id, before) = planned(&mut store);
+    let first = before.sessions[0].id;
+    let away = before.teams[0][0];
+    break_turn_writes(&path);
+    rota::set_absent(&mut store, wave_id, first, away, true).unwrap_err();
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute_batch("DROP TRIGGER injected_insert; DROP TRIGGER injected_update;")
+        .unwrap();
+    rota::set_absent(&mut store, wave_id, first, away, true).unwrap();
+
+    let mut seqs: Vec<u64> = store
+        .pending_changes()
+        .unwrap()
+        .iter()
+        .map(|c| c.device_seq)
+        .collect();
+    seqs.sort_unstable();
+    let expected: Vec<u64> = (1..=seqs.len() as u64).collect();
+    assert_eq!(seqs, expected);
+    assert!(store
+        .pending_changes()
+        .unwrap()
+        .iter()
+        .all(|c| c.schema_version == mixwell_store::SCHEMA_VERSION as u32));
+}

@@ -31,6 +31,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0005_ledger_hlc",
         include_str!("../../../migrations/local/0005_ledger_hlc.sql"),
     ),
+    (
+        "0006_outbox_sequence",
+        include_str!("../../../migrations/local/0006_outbox_sequence.sql"),
+    ),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -352,6 +356,15 @@ mod tests {
             hlc("hour_entry", "e2"),
             "001815307200000-0000000000-0190f0f0000070008000000000000001"
         );
+        // Changes written before the sequence shipped are numbered in the order written.
+        let seqs: Vec<(String, i64)> = conn
+            .prepare("SELECT id, device_seq FROM outbox ORDER BY seq")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(seqs, vec![("m1".to_owned(), 1), ("m2".to_owned(), 2)]);
         let refused = conn.execute("UPDATE hour_entry SET minutes = 90 WHERE id = 'e1'", []);
         assert!(refused.is_err(), "the ledger must stay append-only");
         let refused = conn.execute("UPDATE hour_verification SET by_name = 'X'", []);

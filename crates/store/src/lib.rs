@@ -129,7 +129,7 @@ impl Store {
             let savepoint = store.conn.savepoint()?;
             let last = db::last_stamp(&savepoint, device)?;
             let mut writer =
-                outbox::Writer::new(savepoint, HlcClock::resume(last), store.clock.as_ref());
+                outbox::Writer::new(savepoint, HlcClock::resume(last), store.clock.as_ref())?;
             let result = change(&mut writer)?;
             writer.commit()?;
             Ok(result)

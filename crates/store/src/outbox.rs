@@ -11,6 +11,8 @@ use crate::Store;
 /// A write (a savepoint inside an action's transaction) that records what it changes.
 pub struct Writer<'a> {
     tx: Savepoint<'a>,
+    /// The sequence number the next change of this device takes.
+    next_seq: i64,
     clock: HlcClock,
     wall: &'a dyn Clock,
 }
@@ -71,8 +73,24 @@ enum Op {
 }
 
 impl<'a> Writer<'a> {
-    pub(crate) fn new(tx: Savepoint<'a>, clock: HlcClock, wall: &'a dyn Clock) -> Self {
-        Self { tx, clock, wall }
+    pub(crate) fn new(
+        tx: Savepoint<'a>,
+        clock: HlcClock,
+        wall: &'a dyn Clock,
+    ) -> StoreResult<Self> {
+        // Inside the action's transaction: a change rolled back gives its number back, so
+        // the numbers that ship have no gaps.
+        let next_seq = tx.query_row(
+            "SELECT coalesce(max(device_seq), 0) + 1 FROM outbox WHERE device_id = ?1",
+            [clock.last().device.to_string()],
+            |r| r.get(0),
+        )?;
+        Ok(Self {
+            tx,
+            next_seq,
+            clock,
+            wall,
+        })
     }
 
     pub fn tx(&self) -> &Connection {
@@ -123,8 +141,9 @@ impl<'a> Writer<'a> {
         payload: &T,
     ) -> StoreResult<()> {
         let mut statement = self.tx.prepare_cached(
-            "INSERT INTO outbox (id, hlc, device_id, entity, entity_id, op, payload)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            "INSERT INTO outbox (id, hlc, device_id, entity, entity_id, op, payload, device_seq,
+                 schema_version)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         )?;
         statement.execute(params![
             Id::now_v7().to_string(),
@@ -137,7 +156,10 @@ impl<'a> Writer<'a> {
                 Op::Delete => "delete",
             },
             serde_json::to_string(payload)?,
+            self.next_seq,
+            crate::db::SCHEMA_VERSION,
         ])?;
+        self.next_seq += 1;
         Ok(())
     }
 
@@ -158,6 +180,10 @@ impl<'a> Writer<'a> {
 /// One pending change, as the sync will ship it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OutboxEntry {
+    /// This device's gap-free sequence number of the change, from 1.
+    pub device_seq: u64,
+    /// The schema version the change was written under.
+    pub schema_version: u32,
     pub hlc: String,
     pub entity: String,
     pub entity_id: String,
@@ -169,15 +195,18 @@ impl Store {
     /// Changes not yet shipped to the hub, in HLC order.
     pub fn pending_changes(&self) -> StoreResult<Vec<OutboxEntry>> {
         let mut statement = self.conn().prepare(
-            "SELECT hlc, entity, entity_id, op, payload FROM outbox WHERE shipped = 0 ORDER BY hlc",
+            "SELECT device_seq, schema_version, hlc, entity, entity_id, op, payload
+             FROM outbox WHERE shipped = 0 ORDER BY hlc",
         )?;
         let rows = statement.query_map([], |r| {
             Ok(OutboxEntry {
-                hlc: r.get(0)?,
-                entity: r.get(1)?,
-                entity_id: r.get(2)?,
-                op: r.get(3)?,
-                payload: r.get(4)?,
+                device_seq: u64::try_from(r.get::<_, i64>(0)?).unwrap_or(0),
+                schema_version: r.get(1)?,
+                hlc: r.get(2)?,
+                entity: r.get(3)?,
+                entity_id: r.get(4)?,
+                op: r.get(5)?,
+                payload: r.get(6)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
