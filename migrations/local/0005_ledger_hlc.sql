@@ -10,17 +10,23 @@ ALTER TABLE hour_verification ADD COLUMN hlc TEXT NOT NULL DEFAULT '';
 DROP TRIGGER hour_entry_never_changes;
 DROP TRIGGER hour_verification_never_changes;
 
-UPDATE hour_entry SET hlc = coalesce(
-    (SELECT min(o.hlc) FROM outbox o WHERE o.entity = 'hour_entry' AND o.entity_id = hour_entry.id),
-    printf('%015d-%010d-%s',
+-- Each table is joined once to its stamps, grouped, rather than searching the outbox row by row.
+UPDATE hour_entry SET hlc = stamps.hlc
+FROM (SELECT entity_id, min(hlc) AS hlc FROM outbox WHERE entity = 'hour_entry' GROUP BY entity_id)
+    AS stamps
+WHERE stamps.entity_id = hour_entry.id;
+UPDATE hour_entry SET hlc = printf('%015d-%010d-%s',
         CAST(round((julianday(logged_at) - 2440587.5) * 86400000) AS INTEGER), 0,
-        replace(device_id, '-', '')));
-UPDATE hour_verification SET hlc = coalesce(
-    (SELECT min(o.hlc) FROM outbox o
-     WHERE o.entity = 'hour_verification' AND o.entity_id = hour_verification.id),
-    printf('%015d-%010d-%s',
+        replace(device_id, '-', ''))
+WHERE hlc = '';
+UPDATE hour_verification SET hlc = stamps.hlc
+FROM (SELECT entity_id, min(hlc) AS hlc FROM outbox WHERE entity = 'hour_verification'
+      GROUP BY entity_id) AS stamps
+WHERE stamps.entity_id = hour_verification.id;
+UPDATE hour_verification SET hlc = printf('%015d-%010d-%s',
         CAST(round((julianday(at) - 2440587.5) * 86400000) AS INTEGER), 0,
-        replace(device_id, '-', '')));
+        replace(device_id, '-', ''))
+WHERE hlc = '';
 
 CREATE TRIGGER hour_entry_never_changes BEFORE UPDATE ON hour_entry
 BEGIN

@@ -3,9 +3,10 @@
 ALTER TABLE outbox ADD COLUMN device_seq INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE outbox ADD COLUMN schema_version INTEGER NOT NULL DEFAULT 5;
 
--- Changes written before this version are numbered in the order they were written.
-UPDATE outbox SET device_seq = (
-    SELECT count(*) FROM outbox earlier
-    WHERE earlier.device_id = outbox.device_id AND earlier.seq <= outbox.seq
-);
+-- Changes written before this version are numbered in the order they were written (one
+-- pass over the outbox, however long it has grown).
+UPDATE outbox SET device_seq = numbered.n
+FROM (SELECT seq, row_number() OVER (PARTITION BY device_id ORDER BY seq) AS n FROM outbox)
+    AS numbered
+WHERE outbox.seq = numbered.seq;
 CREATE UNIQUE INDEX outbox_device_seq ON outbox (device_id, device_seq);
