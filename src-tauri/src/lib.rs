@@ -46,20 +46,33 @@ impl AppState {
     {
         let store = Arc::clone(&self.store);
         let operator = self.operator.clone();
-        let outcome = tauri::async_runtime::spawn_blocking(move || {
+        off_runtime(move || {
             // A panic in another command must not lock staff out of their data.
             let mut guard = store.lock().unwrap_or_else(|p| p.into_inner());
             match guard.as_mut() {
-                Ok(store) => std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    action(store, &operator).map_err(Into::into)
-                }))
-                .unwrap_or_else(|panic| Err(AppError::internal(&panic_message(&*panic)))),
+                Ok(store) => action(store, &operator).map_err(Into::into),
                 Err(reason) => Err(AppError::database_unavailable(reason)),
             }
         })
-        .await;
-        outcome.unwrap_or_else(|e| Err(AppError::internal(&e.to_string())))
+        .await
     }
+}
+
+/// Runs `work` on a blocking thread, so SQLite and the planners never hold up the async
+/// runtime; a panic inside it becomes an `internal` error instead of ending the app.
+pub(crate) async fn off_runtime<T, E>(
+    work: impl FnOnce() -> Result<T, E> + Send + 'static,
+) -> Result<T, AppError>
+where
+    T: Send + 'static,
+    E: Into<AppError>,
+{
+    let outcome = tauri::async_runtime::spawn_blocking(move || {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work().map_err(Into::into)))
+            .unwrap_or_else(|panic| Err(AppError::internal(&panic_message(&*panic))))
+    })
+    .await;
+    outcome.unwrap_or_else(|e| Err(AppError::internal(&e.to_string())))
 }
 
 fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {

@@ -37,15 +37,7 @@ pub async fn form_teams(
         .run(move |s, _| TeamSearch::prepare(s, wave_id, &request, &pinned))
         .await?;
     let forming = state.forming.clone();
-    tauri::async_runtime::spawn_blocking(move || {
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            search.run(&forming).map(|judged| judged.formed())
-        }))
-    })
-    .await
-    .map_err(|e| AppError::internal(&e.to_string()))?
-    .map_err(|_| AppError::internal("the team search stopped"))?
-    .map_err(AppError::from)
+    crate::off_runtime(move || search.run(&forming).map(|judged| judged.formed())).await
 }
 
 #[tauri::command]
