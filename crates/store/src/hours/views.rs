@@ -53,14 +53,14 @@ impl Store {
                             .entries
                             .iter()
                             .filter(|e| e.corrects == Some(original.id)),
-                        |e| (e.hlc.clone(), e.id),
+                        |e| (e.hlc.as_str(), e.id),
                     ),
                     decisions: in_order(
                         ledger
                             .decisions
                             .iter()
                             .filter(|d| d.entry_id == original.id),
-                        |d| (d.hlc.clone(), d.id),
+                        |d| (d.hlc.as_str(), d.id),
                     ),
                     original: original.clone(),
                     effective: state,
@@ -130,10 +130,10 @@ impl Store {
 /// What happened to an entry, in the order it was recorded: by HLC stamp (`key`), then id.
 pub(super) fn in_order<'a, T: Clone + 'a>(
     items: impl Iterator<Item = &'a T>,
-    key: impl Fn(&T) -> (String, Id),
+    key: impl Fn(&T) -> (&str, Id),
 ) -> Vec<T> {
     let mut items: Vec<T> = items.cloned().collect();
-    items.sort_by_key(key);
+    items.sort_by(|a, b| key(a).cmp(&key(b)));
     items
 }
 
