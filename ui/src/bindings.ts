@@ -209,7 +209,9 @@ export type ErrorCode =
 /**  A team request the wave cannot satisfy as asked (sizes, unknown attributes). */
 "invalid_teams" | 
 /**  Input from the UI or a script that cannot be used as it is. */
-"invalid_request" | "newer_database" | "not_a_database" | 
+"invalid_request" | "newer_database" | 
+/**  A change from another device written by a newer version of Mixwell. */
+"newer_change" | "not_a_database" | 
 /**  A row the database holds cannot be read back. */
 "corrupt_data" | 
 /**  A file could not be read or written. */

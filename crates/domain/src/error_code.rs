@@ -29,6 +29,8 @@ pub enum ErrorCode {
     /// Input from the UI or a script that cannot be used as it is.
     InvalidRequest,
     NewerDatabase,
+    /// A change from another device written by a newer version of Mixwell.
+    NewerChange,
     NotADatabase,
     /// A row the database holds cannot be read back.
     CorruptData,
@@ -48,7 +50,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, for checks that must see each one.
-    pub const ALL: [ErrorCode; 23] = [
+    pub const ALL: [ErrorCode; 24] = [
         ErrorCode::NotFound,
         ErrorCode::NoSuchName,
         ErrorCode::AmbiguousName,
@@ -63,6 +65,7 @@ impl ErrorCode {
         ErrorCode::InvalidTeams,
         ErrorCode::InvalidRequest,
         ErrorCode::NewerDatabase,
+        ErrorCode::NewerChange,
         ErrorCode::NotADatabase,
         ErrorCode::CorruptData,
         ErrorCode::Io,
@@ -91,6 +94,7 @@ impl ErrorCode {
             ErrorCode::InvalidTeams => "invalid_teams",
             ErrorCode::InvalidRequest => "invalid_request",
             ErrorCode::NewerDatabase => "newer_database",
+            ErrorCode::NewerChange => "newer_change",
             ErrorCode::NotADatabase => "not_a_database",
             ErrorCode::CorruptData => "corrupt_data",
             ErrorCode::Io => "io",

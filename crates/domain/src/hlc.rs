@@ -24,6 +24,20 @@ impl Hlc {
             self.device.as_simple()
         )
     }
+
+    /// Reads back [`Hlc::to_sortable_string`]'s form; `None` for anything else.
+    pub fn parse_sortable(text: &str) -> Option<Hlc> {
+        let mut parts = text.splitn(3, '-');
+        let (wall, counter, device) = (parts.next()?, parts.next()?, parts.next()?);
+        if wall.len() != 15 || counter.len() != 10 || device.len() != 32 {
+            return None;
+        }
+        Some(Hlc {
+            wall_ms: wall.parse().ok()?,
+            counter: counter.parse().ok()?,
+            device: Uuid::try_parse(device).ok()?,
+        })
+    }
 }
 
 /// The clock state of one device.
@@ -232,5 +246,25 @@ mod tests {
         };
         let merged = clock.observe(remote, 1_000).stamp;
         assert!(merged > remote && merged > next);
+    }
+
+    proptest! {
+        #[test]
+        fn a_stamp_reads_back_from_its_sortable_text(wall in 0u64..999_999_999_999_999, counter: u32, d: u128) {
+            let stamp = Hlc { wall_ms: wall, counter, device: device(d) };
+            prop_assert_eq!(Hlc::parse_sortable(&stamp.to_sortable_string()), Some(stamp));
+        }
+    }
+
+    #[test]
+    fn text_that_is_not_a_stamp_is_not_read_as_one() {
+        for text in [
+            "",
+            "1-2-3",
+            "000000000000001-0000000001-zz",
+            "000000000000001-0000000001",
+        ] {
+            assert_eq!(Hlc::parse_sortable(text), None, "{text}");
+        }
     }
 }

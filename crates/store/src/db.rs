@@ -35,6 +35,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0006_outbox_sequence",
         include_str!("../../../migrations/local/0006_outbox_sequence.sql"),
     ),
+    (
+        "0007_replica",
+        include_str!("../../../migrations/local/0007_replica.sql"),
+    ),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -301,7 +305,8 @@ mod tests {
         assert!(roles[0].leading);
         assert_eq!(store.sessions(programme).unwrap().len(), 8);
         assert_eq!(store.milestones(programme).unwrap().len(), 2);
-        assert_eq!(store.pending_change_count().unwrap(), 15);
+        // The organisation and the programme as they were, then what was added.
+        assert_eq!(store.pending_change_count().unwrap(), 2 + 15);
         drop(store);
         let again = crate::Store::open(&path).unwrap();
         assert_eq!(again.roles(programme).unwrap().len(), 5, "added once");
@@ -340,7 +345,7 @@ mod tests {
             ))
             .unwrap();
         }
-        let conn = open_with(&path, &FixedClock, MIGRATIONS).unwrap();
+        let conn = open_with(&path, &FixedClock, &MIGRATIONS[..6]).unwrap();
         let hlc = |table: &str, id: &str| -> String {
             conn.query_row(
                 &format!("SELECT hlc FROM {table} WHERE id = ?1"),
@@ -369,5 +374,62 @@ mod tests {
         assert!(refused.is_err(), "the ledger must stay append-only");
         let refused = conn.execute("UPDATE hour_verification SET by_name = 'X'", []);
         assert!(refused.is_err(), "decisions must stay append-only");
+    }
+
+    /// A database from before changes could travel enters the outbox as it stands: one
+    /// insert per row, parents first, the ledger under its own stamps.
+    #[test]
+    fn a_sixth_schema_database_enters_the_outbox_as_inserts() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("m.sqlite");
+        let [org, programme, wave, person, place, entry] =
+            std::array::from_fn(|i| Id::from_u128(i as u128 + 1).to_string());
+        let stamped = "001700000000000-0000000003-0190f0f0000070008000000000000001";
+        {
+            let conn = open_with(&path, &FixedClock, &MIGRATIONS[..6]).unwrap();
+            conn.execute_batch(&format!(
+                "INSERT INTO organisation (id, name) VALUES ('{org}', 'Trust');
+                 INSERT INTO programme (id, organisation_id, name) VALUES ('{programme}', '{org}', 'HeadStart');
+                 INSERT INTO wave (id, programme_id, name) VALUES ('{wave}', '{programme}', 'Sheffield');
+                 INSERT INTO participant (id, wave_id, external_id, first_name) VALUES ('{person}', '{wave}', 'H1', 'Ann');
+                 INSERT INTO volunteering_organisation (id, name) VALUES ('{place}', 'Food Bank');
+                 INSERT INTO hour_entry (id, kind, participant_id, organisation_id, date, minutes,
+                     logged_by, device_id, logged_at, hlc)
+                 VALUES ('{entry}', 'original', '{person}', '{place}', '2027-07-10', 60, 'Sam',
+                     '{org}', '2027-07-10T12:00:00.000Z', '{stamped}');"
+            ))
+            .unwrap();
+        }
+        let store = crate::Store::open(&path).unwrap();
+        let changes = store.pending_changes().unwrap();
+        let shipped: Vec<(&str, &str)> = changes
+            .iter()
+            .filter(|c| !c.entity.as_str().starts_with("programme_"))
+            .map(|c| (c.entity.as_str(), c.entity_id.as_str()))
+            .collect();
+        assert_eq!(
+            shipped,
+            [
+                ("organisation", org.as_str()),
+                ("programme", &programme),
+                ("wave", &wave),
+                ("participant", &person),
+                ("volunteering_organisation", &place),
+                ("hour_entry", &entry),
+            ]
+        );
+        assert!(changes
+            .iter()
+            .all(|c| c.op == mixwell_domain::ChangeOp::Insert));
+        let entry_change = changes.iter().find(|c| c.entity_id == entry).unwrap();
+        assert_eq!(entry_change.hlc, stamped);
+        assert_eq!(changes[3].fields["first_name"], "Ann");
+        assert_eq!(
+            changes.iter().map(|c| c.device_seq).collect::<Vec<_>>(),
+            (1..=changes.len() as u64).collect::<Vec<_>>()
+        );
+        drop(store);
+        let again = crate::Store::open(&path).unwrap();
+        assert_eq!(again.pending_changes().unwrap(), changes, "entered once");
     }
 }

@@ -34,6 +34,8 @@ pub enum StoreError {
     RosterHasErrors { count: usize },
     #[error("this database was written by a newer version of Mixwell (schema {found}, this version knows up to {supported}); update Mixwell to open it")]
     NewerDatabase { found: i64, supported: i64 },
+    #[error("a change from another device was written by a newer version of Mixwell (schema {found}, this version knows up to {supported}); update Mixwell to take it")]
+    NewerChange { found: u32, supported: u32 },
     #[error("the database file {path} is not a Mixwell database: {detail}")]
     NotADatabase { path: String, detail: String },
     #[error("the database holds a {what} that cannot be read ({detail}); restore a backup or ask for help")]
@@ -62,6 +64,7 @@ impl StoreError {
             StoreError::InvalidMilestone(_) => ErrorCode::InvalidMilestone,
             StoreError::RosterHasErrors { .. } => ErrorCode::RosterHasErrors,
             StoreError::NewerDatabase { .. } => ErrorCode::NewerDatabase,
+            StoreError::NewerChange { .. } => ErrorCode::NewerChange,
             StoreError::NotADatabase { .. } => ErrorCode::NotADatabase,
             StoreError::Corrupt { .. } => ErrorCode::CorruptData,
             StoreError::Io(_) => ErrorCode::Io,

@@ -16,6 +16,7 @@ mod milestones;
 mod outbox;
 mod participants;
 mod programmes;
+mod replica;
 mod rota;
 mod rota_setup;
 mod staff;
@@ -31,9 +32,9 @@ pub use hours::{
 };
 pub use hours_report::{Cell, HoursReportKind, Table};
 pub use import::{ImportPreview, ImportSummary, RowChange, RowStatus, UpdatedParticipant};
-pub use outbox::OutboxEntry;
 pub use participants::ParticipantUpdate;
 pub use programmes::{NewWave, WaveSummary, WaveUpdate};
+pub use replica::Applied;
 pub use rota::{Absence, RotaBasis, Turn};
 pub use rota_setup::{ProgrammeRole, ProgrammeSession};
 pub use team_sets::{Placement, TeamSet};
@@ -43,6 +44,7 @@ use rusqlite::Connection;
 
 pub struct Store {
     conn: Connection,
+    schema: replica::Schema,
     clock: Box<dyn Clock>,
     device: Id,
     /// An action's transaction is open (see [`Store::atomically`]).
@@ -59,12 +61,15 @@ impl Store {
     pub fn open_with_clock(path: &std::path::Path, clock: Box<dyn Clock>) -> StoreResult<Store> {
         let conn = db::open(path, clock.as_ref())?;
         let device = db::device_id(&conn)?;
+        let schema = replica::Schema::read(&conn)?;
         let mut store = Store {
             conn,
+            schema,
             clock,
             device,
             in_action: false,
         };
+        store.seed_replica()?;
         store.add_missing_rota_setup()?;
         store.add_missing_milestones()?;
         Ok(store)
@@ -128,8 +133,12 @@ impl Store {
             let device = store.device;
             let savepoint = store.conn.savepoint()?;
             let last = db::last_stamp(&savepoint, device)?;
-            let mut writer =
-                outbox::Writer::new(savepoint, HlcClock::resume(last), store.clock.as_ref())?;
+            let mut writer = outbox::Writer::new(
+                savepoint,
+                &store.schema,
+                HlcClock::resume(last),
+                store.clock.as_ref(),
+            )?;
             let result = change(&mut writer)?;
             writer.commit()?;
             Ok(result)

@@ -9,8 +9,9 @@ use rusqlite::{params, OptionalExtension};
 use crate::db::parse_id;
 use crate::error::{StoreError, StoreResult};
 use crate::hours::ProgrammeMilestone;
-use crate::outbox::{Entity, Writer};
+use crate::outbox::Writer;
 use crate::Store;
+use mixwell_domain::Entity;
 
 fn save_milestone(w: &mut Writer<'_>, m: &ProgrammeMilestone, removed: bool) -> StoreResult<()> {
     let taken: Option<String> = w
@@ -44,20 +45,7 @@ fn save_milestone(w: &mut Writer<'_>, m: &ProgrammeMilestone, removed: bool) -> 
             removed
         ],
     )?;
-    #[derive(serde::Serialize)]
-    struct Row<'a> {
-        #[serde(flatten)]
-        milestone: &'a ProgrammeMilestone,
-        removed: bool,
-    }
-    w.upsert(
-        Entity::ProgrammeMilestone,
-        m.id,
-        &Row {
-            milestone: m,
-            removed,
-        },
-    )
+    w.record(Entity::ProgrammeMilestone, m.id)
 }
 
 /// HeadStart's milestones, written with a new programme.

@@ -1,92 +1,41 @@
-//! The outbox: every change to a synced table, written in the same transaction.
+//! The outbox: every change this device makes to a synced table, written in the same
+//! transaction, numbered without gaps, for the hub to take in order.
 
-use mixwell_domain::{Hlc, HlcClock, Id};
+use mixwell_domain::{Change, ChangeOp, Entity, Fields, Hlc, HlcClock, Id};
 use rusqlite::{params, Connection, Savepoint};
-use serde::{Deserialize, Serialize};
 
 use crate::clock::Clock;
-use crate::error::StoreResult;
+use crate::error::{StoreError, StoreResult};
+use crate::replica::Schema;
 use crate::Store;
 
 /// A write (a savepoint inside an action's transaction) that records what it changes.
 pub struct Writer<'a> {
     tx: Savepoint<'a>,
+    schema: &'a Schema,
     /// The sequence number the next change of this device takes.
     next_seq: i64,
     clock: HlcClock,
     wall: &'a dyn Clock,
 }
 
-/// What a change in the outbox is about: one per synced table, so a change can only name
-/// a table that exists.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Entity {
-    Organisation,
-    Programme,
-    Wave,
-    Participant,
-    Relationship,
-    StaffMember,
-    TeamSet,
-    ProgrammeRole,
-    ProgrammeSession,
-    ProgrammeMilestone,
-    Rota,
-    RotaTurn,
-    RotaAbsence,
-    VolunteeringOrganisation,
-    VolunteeringPlacement,
-    HourEntry,
-    HourVerification,
-}
-
-impl Entity {
-    /// The name it is stored and shipped under (the table's).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Entity::Organisation => "organisation",
-            Entity::Programme => "programme",
-            Entity::Wave => "wave",
-            Entity::Participant => "participant",
-            Entity::Relationship => "relationship",
-            Entity::StaffMember => "staff_member",
-            Entity::TeamSet => "team_set",
-            Entity::ProgrammeRole => "programme_role",
-            Entity::ProgrammeSession => "programme_session",
-            Entity::ProgrammeMilestone => "programme_milestone",
-            Entity::Rota => "rota",
-            Entity::RotaTurn => "rota_turn",
-            Entity::RotaAbsence => "rota_absence",
-            Entity::VolunteeringOrganisation => "volunteering_organisation",
-            Entity::VolunteeringPlacement => "volunteering_placement",
-            Entity::HourEntry => "hour_entry",
-            Entity::HourVerification => "hour_verification",
-        }
-    }
-}
-
-/// Whether a change writes a row or removes it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Op {
-    Upsert,
-    Delete,
-}
-
 impl<'a> Writer<'a> {
     pub(crate) fn new(
         tx: Savepoint<'a>,
+        schema: &'a Schema,
         clock: HlcClock,
         wall: &'a dyn Clock,
     ) -> StoreResult<Self> {
         // Inside the action's transaction: a change rolled back gives its number back, so
         // the numbers that ship have no gaps.
         let next_seq = tx.query_row(
-            "SELECT coalesce(max(device_seq), 0) + 1 FROM outbox WHERE device_id = ?1",
-            [clock.last().device.to_string()],
+            "SELECT coalesce(max(device_seq), 0) + 1 FROM outbox",
+            [],
             |r| r.get(0),
         )?;
         Ok(Self {
             tx,
+            schema,
             next_seq,
             clock,
             wall,
@@ -97,68 +46,48 @@ impl<'a> Writer<'a> {
         &self.tx
     }
 
-    /// Appends the change that writes a row; `payload` is the row's new state.
-    pub fn upsert<T: Serialize>(
-        &mut self,
-        entity: Entity,
-        entity_id: Id,
-        payload: &T,
-    ) -> StoreResult<()> {
-        let stamp = self.stamp();
-        self.record_stamped(stamp, entity, entity_id, Op::Upsert, payload)
+    pub(crate) fn schema(&self) -> &'a Schema {
+        self.schema
     }
 
-    /// Appends the change that removes a row: one shape for every table, the id alone.
-    pub fn tombstone(&mut self, entity: Entity, entity_id: Id) -> StoreResult<()> {
-        let stamp = self.stamp();
-        let payload = serde_json::json!({ "id": entity_id });
-        self.record_stamped(stamp, entity, entity_id, Op::Delete, &payload)
+    pub(crate) fn device(&self) -> Id {
+        self.clock.last().device
     }
 
     /// The next stamp of this device's clock, for a row that keeps the stamp it was
-    /// recorded with (the hour ledger) and the mutation that carries it.
+    /// recorded with (the hour ledger) and the change that carries it.
     pub(crate) fn stamp(&mut self) -> Hlc {
         self.clock.tick(self.wall.now_ms())
     }
 
-    /// Appends the change that writes a row, under `stamp`, which [`Writer::stamp`] gave.
-    pub(crate) fn upsert_stamped<T: Serialize>(
-        &mut self,
-        stamp: Hlc,
-        entity: Entity,
-        entity_id: Id,
-        payload: &T,
-    ) -> StoreResult<()> {
-        self.record_stamped(stamp, entity, entity_id, Op::Upsert, payload)
+    /// Moves this device's clock past a stamp received from another; true when the stamp
+    /// was too far ahead to follow (see [`HlcClock::observe`]).
+    pub(crate) fn observe(&mut self, remote: Hlc) -> bool {
+        self.clock.observe(remote, self.wall.now_ms()).clamped
     }
 
-    fn record_stamped<T: Serialize>(
+    pub(crate) fn append(
         &mut self,
         stamp: Hlc,
         entity: Entity,
-        entity_id: Id,
-        op: Op,
-        payload: &T,
+        entity_id: &str,
+        op: ChangeOp,
+        fields: &Fields,
     ) -> StoreResult<()> {
-        let mut statement = self.tx.prepare_cached(
-            "INSERT INTO outbox (id, hlc, device_id, entity, entity_id, op, payload, device_seq,
-                 schema_version)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        )?;
-        statement.execute(params![
-            Id::now_v7().to_string(),
-            stamp.to_sortable_string(),
-            stamp.device.to_string(),
-            entity.as_str(),
-            entity_id.to_string(),
-            match op {
-                Op::Upsert => "upsert",
-                Op::Delete => "delete",
-            },
-            serde_json::to_string(payload)?,
-            self.next_seq,
-            crate::db::SCHEMA_VERSION,
-        ])?;
+        self.tx
+            .prepare_cached(
+                "INSERT INTO outbox (device_seq, hlc, schema_version, entity, entity_id, op, fields)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?
+            .execute(params![
+                self.next_seq,
+                stamp.to_sortable_string(),
+                crate::db::SCHEMA_VERSION,
+                entity.as_str(),
+                entity_id,
+                op.as_str(),
+                serde_json::to_string(fields)?,
+            ])?;
         self.next_seq += 1;
         Ok(())
     }
@@ -177,46 +106,76 @@ impl<'a> Writer<'a> {
     }
 }
 
-/// One pending change, as the sync will ship it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OutboxEntry {
-    /// This device's gap-free sequence number of the change, from 1.
-    pub device_seq: u64,
-    /// The schema version the change was written under.
-    pub schema_version: u32,
-    pub hlc: String,
-    pub entity: String,
-    pub entity_id: String,
-    pub op: String,
-    pub payload: String,
-}
-
 impl Store {
-    /// Changes not yet shipped to the hub, in HLC order.
-    pub fn pending_changes(&self) -> StoreResult<Vec<OutboxEntry>> {
-        let mut statement = self.conn().prepare(
-            "SELECT device_seq, schema_version, hlc, entity, entity_id, op, payload
-             FROM outbox WHERE shipped = 0 ORDER BY hlc",
+    /// This device's changes the hub has not acknowledged, in sequence.
+    pub fn pending_changes(&self) -> StoreResult<Vec<Change>> {
+        self.changes_after(self.acknowledged_seq()?)
+    }
+
+    /// This device's changes after sequence number `seq`, in sequence.
+    pub fn changes_after(&self, seq: u64) -> StoreResult<Vec<Change>> {
+        let device = self.device_id();
+        let mut statement = self.conn().prepare_cached(
+            "SELECT device_seq, hlc, schema_version, entity, entity_id, op, fields
+             FROM outbox WHERE device_seq > ?1 ORDER BY device_seq",
         )?;
-        let rows = statement.query_map([], |r| {
-            Ok(OutboxEntry {
-                device_seq: u64::try_from(r.get::<_, i64>(0)?).unwrap_or(0),
-                schema_version: r.get(1)?,
-                hlc: r.get(2)?,
-                entity: r.get(3)?,
-                entity_id: r.get(4)?,
-                op: r.get(5)?,
-                payload: r.get(6)?,
-            })
+        let rows = statement.query_map([i64::try_from(seq).unwrap_or(i64::MAX)], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, u32>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, String>(5)?,
+                r.get::<_, String>(6)?,
+            ))
         })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        rows.map(|row| {
+            let (seq, hlc, schema_version, entity, entity_id, op, fields) = row?;
+            let corrupt = |detail: String| StoreError::Corrupt {
+                what: "outbox change",
+                detail,
+            };
+            Ok(Change {
+                device,
+                device_seq: u64::try_from(seq).unwrap_or(0),
+                hlc,
+                schema_version,
+                entity: Entity::parse(&entity)
+                    .ok_or_else(|| corrupt(format!("{entity:?} is not a synced table")))?,
+                entity_id,
+                op: ChangeOp::parse(&op)
+                    .ok_or_else(|| corrupt(format!("{op:?} is not a change")))?,
+                fields: serde_json::from_str(&fields)?,
+            })
+        })
+        .collect()
     }
 
     pub fn pending_change_count(&self) -> StoreResult<u32> {
-        Ok(self
+        Ok(self.conn().query_row(
+            "SELECT count(*) FROM outbox WHERE device_seq > (SELECT acked_seq FROM sync_state)",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// The last of this device's changes the hub has acknowledged (0: none).
+    pub fn acknowledged_seq(&self) -> StoreResult<u64> {
+        let seq: i64 = self
             .conn()
-            .query_row("SELECT count(*) FROM outbox WHERE shipped = 0", [], |r| {
-                r.get(0)
-            })?)
+            .query_row("SELECT acked_seq FROM sync_state", [], |r| r.get(0))?;
+        Ok(u64::try_from(seq).unwrap_or(0))
+    }
+
+    /// The hub holds this device's changes up to `seq`. The position only moves forward.
+    pub fn acknowledge(&mut self, seq: u64) -> StoreResult<()> {
+        self.atomically(|store| {
+            store.conn().execute(
+                "UPDATE sync_state SET acked_seq = max(acked_seq, ?1)",
+                [i64::try_from(seq).unwrap_or(i64::MAX)],
+            )?;
+            Ok(())
+        })
     }
 }

@@ -8,8 +8,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::db::parse_id;
 use crate::error::{StoreError, StoreResult};
-use crate::outbox::{Entity, Writer};
+use crate::outbox::Writer;
 use crate::Store;
+use mixwell_domain::Entity;
 
 /// What staff can change about a participant: the record and the people they are related
 /// to, by external id.
@@ -47,15 +48,6 @@ fn read_row(row: &Row<'_>) -> rusqlite::Result<(String, String, ParticipantRecor
     ))
 }
 
-/// The state of a participant row as the outbox ships it.
-#[derive(Serialize)]
-struct ParticipantRow<'a> {
-    id: Id,
-    wave_id: Id,
-    #[serde(flatten)]
-    record: &'a ParticipantRecord,
-}
-
 pub(crate) fn save_participant(
     w: &mut Writer<'_>,
     id: Id,
@@ -90,23 +82,7 @@ pub(crate) fn save_participant(
         serde_json::to_string(&record.custom)?,
     ])?;
     drop(statement);
-    w.upsert(
-        Entity::Participant,
-        id,
-        &ParticipantRow {
-            id,
-            wave_id,
-            record,
-        },
-    )
-}
-
-#[derive(Serialize)]
-struct RelationshipRow {
-    id: Id,
-    wave_id: Id,
-    #[serde(flatten)]
-    relationship: Relationship,
+    w.record(Entity::Participant, id)
 }
 
 /// Adds the relationship unless it is already there; true when it was added.
@@ -137,15 +113,7 @@ pub(crate) fn add_relationship(
             relationship.kind.as_str()
         ])?;
     if added == 1 {
-        w.upsert(
-            Entity::Relationship,
-            id,
-            &RelationshipRow {
-                id,
-                wave_id,
-                relationship,
-            },
-        )?;
+        w.record(Entity::Relationship, id)?;
     }
     Ok(added == 1)
 }
@@ -165,7 +133,7 @@ fn remove_relationship(w: &mut Writer<'_>, relationship: Relationship) -> StoreR
         .optional()?;
     if let Some(id) = id {
         let id = parse_id(&id)?;
-        w.tombstone(Entity::Relationship, id)?;
+        w.record(Entity::Relationship, id)?;
     }
     Ok(())
 }

@@ -8,8 +8,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::db::parse_id;
 use crate::error::{StoreError, StoreResult};
-use crate::outbox::{Entity, Writer};
+use crate::outbox::Writer;
 use crate::Store;
+use mixwell_domain::Entity;
 
 /// The organisation a laptop works for until the hub sync names it.
 pub(crate) const DEFAULT_ORGANISATION: &str = "My organisation";
@@ -88,11 +89,11 @@ fn to_wave(
 }
 
 fn record_programme(w: &mut Writer<'_>, p: &Programme) -> StoreResult<()> {
-    w.upsert(Entity::Programme, p.id, p)
+    w.record(Entity::Programme, p.id)
 }
 
 fn record_wave(w: &mut Writer<'_>, wave: &Wave) -> StoreResult<()> {
-    w.upsert(Entity::Wave, wave.id, wave)
+    w.record(Entity::Wave, wave.id)
 }
 
 fn save_programme(w: &mut Writer<'_>, p: &Programme) -> StoreResult<()> {
@@ -185,8 +186,10 @@ impl Store {
             if let Some(existing) = store.organisation()? {
                 return Ok(existing);
             }
+            // Until the laptop is enrolled with a hub, every laptop's organisation is the
+            // same row, so what they share by USB or sync belongs to one organisation.
             let organisation = Organisation {
-                id: Id::now_v7(),
+                id: mixwell_domain::natural_id("organisation", &["not yet enrolled"]),
                 name: validate_name("organisation", name)?,
             };
             store.write(|w| {
@@ -194,7 +197,7 @@ impl Store {
                     "INSERT INTO organisation (id, name) VALUES (?1, ?2)",
                     params![organisation.id.to_string(), organisation.name],
                 )?;
-                w.upsert(Entity::Organisation, organisation.id, &organisation)
+                w.record(Entity::Organisation, organisation.id)
             })?;
             Ok(organisation)
         })
@@ -203,10 +206,11 @@ impl Store {
     pub fn create_programme(&mut self, name: &str) -> StoreResult<Programme> {
         self.atomically(|store| {
             let organisation = store.ensure_organisation(DEFAULT_ORGANISATION)?;
+            let name = validate_name("programme", name)?;
             let programme = Programme {
-                id: Id::now_v7(),
+                id: crate::replica::id_for_name(store.conn(), Entity::Programme, &[], &name)?,
                 organisation_id: organisation.id,
-                name: validate_name("programme", name)?,
+                name,
                 archived: false,
             };
             store.write(|w| {
@@ -278,10 +282,16 @@ impl Store {
         self.atomically(|store| {
             store.programme(programme_id)?;
             validate_wave_dates(new.starts_on, new.ends_on)?;
+            let name = validate_name("wave", &new.name)?;
             let wave = Wave {
-                id: Id::now_v7(),
+                id: crate::replica::id_for_name(
+                    store.conn(),
+                    Entity::Wave,
+                    &[&programme_id.to_string()],
+                    &name,
+                )?,
                 programme_id,
-                name: validate_name("wave", &new.name)?,
+                name,
                 site: new.site.trim().to_owned(),
                 starts_on: new.starts_on,
                 ends_on: new.ends_on,

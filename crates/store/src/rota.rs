@@ -8,8 +8,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::db::parse_id;
 use crate::error::{StoreError, StoreResult};
-use crate::outbox::{Entity, Writer};
+use crate::outbox::Writer;
 use crate::Store;
+use mixwell_domain::Entity;
 
 /// One person holding one role for one team in one session.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -94,13 +95,13 @@ fn save_turn(w: &mut Writer<'_>, turn: &Turn) -> StoreResult<()> {
             turn.done
         ],
     )?;
-    w.upsert(Entity::RotaTurn, turn.id, turn)
+    w.record(Entity::RotaTurn, turn.id)
 }
 
 fn delete_turn(w: &mut Writer<'_>, turn: &Turn) -> StoreResult<()> {
     w.tx()
         .execute("DELETE FROM rota_turn WHERE id = ?1", [turn.id.to_string()])?;
-    w.tombstone(Entity::RotaTurn, turn.id)
+    w.record(Entity::RotaTurn, turn.id)
 }
 
 impl Store {
@@ -131,11 +132,7 @@ impl Store {
                  ON CONFLICT (wave_id) DO UPDATE SET team_set_id = excluded.team_set_id",
                 params![wave_id.to_string(), basis.team_set_id.to_string()],
             )?;
-            w.upsert(
-                Entity::Rota,
-                wave_id,
-                &serde_json::json!({ "wave_id": wave_id, "team_set_id": basis.team_set_id, "seed": basis.seed }),
-            )
+            w.record(Entity::Rota, wave_id)
         })
     }
 
@@ -220,16 +217,12 @@ impl Store {
                             absence.participant_id.to_string()
                         ],
                     )?;
-                    w.upsert(
-                        Entity::RotaAbsence,
-                        id,
-                        &serde_json::json!({ "wave_id": wave_id, "session_id": absence.session_id, "participant_id": absence.participant_id }),
-                    )
+                    w.record(Entity::RotaAbsence, id)
                 }
                 (false, Some(id)) => {
                     w.tx()
                         .execute("DELETE FROM rota_absence WHERE id = ?1", [&id])?;
-                    w.tombstone(Entity::RotaAbsence, parse_id(&id)?)
+                    w.record(Entity::RotaAbsence, parse_id(&id)?)
                 }
                 _ => Ok(()),
             }

@@ -8,8 +8,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::db::parse_id;
 use crate::error::{StoreError, StoreResult};
-use crate::outbox::{Entity, Writer};
+use crate::outbox::Writer;
 use crate::Store;
+use mixwell_domain::Entity;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -106,17 +107,7 @@ fn save_role(w: &mut Writer<'_>, role: &ProgrammeRole) -> StoreResult<()> {
             role.removed
         ],
     )?;
-    w.upsert(Entity::ProgrammeRole, role.id, role)
-}
-
-/// The stored form of a session's roles: NULL for every role.
-#[derive(Serialize)]
-struct SessionRow<'a> {
-    id: Id,
-    programme_id: Id,
-    name: &'a str,
-    position: u32,
-    roles: Option<&'a [Id]>,
+    w.record(Entity::ProgrammeRole, role.id)
 }
 
 fn save_session(w: &mut Writer<'_>, session: &ProgrammeSession) -> StoreResult<()> {
@@ -138,14 +129,10 @@ fn save_session(w: &mut Writer<'_>, session: &ProgrammeSession) -> StoreResult<(
             name: session.name.clone(),
         });
     }
-    let row = SessionRow {
-        id: session.id,
-        programme_id: session.programme_id,
-        name: &session.name,
-        position: session.position,
-        roles: (!session.all_roles).then_some(session.roles.as_slice()),
-    };
-    let roles = row.roles.map(serde_json::to_string).transpose()?;
+    let roles = (!session.all_roles)
+        .then_some(session.roles.as_slice())
+        .map(serde_json::to_string)
+        .transpose()?;
     w.tx().execute(
         "INSERT INTO programme_session (id, programme_id, name, position, roles)
          VALUES (?1, ?2, ?3, ?4, ?5)
@@ -159,7 +146,7 @@ fn save_session(w: &mut Writer<'_>, session: &ProgrammeSession) -> StoreResult<(
             roles
         ],
     )?;
-    w.upsert(Entity::ProgrammeSession, session.id, &row)
+    w.record(Entity::ProgrammeSession, session.id)
 }
 
 /// The default roles of a programme, written with the programme.
@@ -520,19 +507,19 @@ impl Store {
                         .prepare(&format!("SELECT id FROM {table} WHERE session_id = ?1"))?
                         .query_map([id.to_string()], |r| r.get(0))?
                         .collect::<Result<_, _>>()?;
-                    for row in ids {
-                        w.tombstone(entity, parse_id(&row)?)?;
-                    }
                     w.tx().execute(
                         &format!("DELETE FROM {table} WHERE session_id = ?1"),
                         [id.to_string()],
                     )?;
+                    for row in ids {
+                        w.record(entity, parse_id(&row)?)?;
+                    }
                 }
                 w.tx().execute(
                     "DELETE FROM programme_session WHERE id = ?1",
                     [id.to_string()],
                 )?;
-                w.tombstone(Entity::ProgrammeSession, id)
+                w.record(Entity::ProgrammeSession, id)
             })
         })
     }

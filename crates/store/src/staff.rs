@@ -6,8 +6,8 @@ use rusqlite::params;
 
 use crate::db::parse_id;
 use crate::error::StoreResult;
-use crate::outbox::Entity;
 use crate::Store;
+use mixwell_domain::Entity;
 
 impl Store {
     pub fn add_staff_member(
@@ -36,7 +36,7 @@ impl Store {
                         member.role.as_str()
                     ],
                 )?;
-                w.upsert(Entity::StaffMember, member.id, &member)
+                w.record(Entity::StaffMember, member.id)
             })?;
             Ok(member)
         })

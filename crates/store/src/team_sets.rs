@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::db::parse_id;
 use crate::error::{StoreError, StoreResult};
-use crate::outbox::Entity;
 use crate::Store;
+use mixwell_domain::Entity;
 
 /// One participant's place in a team set.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -107,7 +107,14 @@ impl Store {
                     params![set.id.to_string(), p.participant_id.to_string(), p.team, p.pinned],
                 )?;
             }
-            w.upsert(Entity::TeamSet, set.id, &set)
+            w.record(Entity::TeamSet, set.id)?;
+            for p in &set.placements {
+                w.record_keyed(
+                    Entity::TeamMember,
+                    &[set.id.to_string(), p.participant_id.to_string()],
+                )?;
+            }
+            Ok(())
         })?;
         Ok(set)
     }

@@ -103,7 +103,7 @@ fn a_process_killed_while_logging_keeps_every_acknowledged_entry() {
         .pending_changes()
         .unwrap()
         .iter()
-        .filter(|c| c.entity == "hour_entry")
+        .filter(|c| c.entity == mixwell_domain::Entity::HourEntry)
         .count();
     assert_eq!(outbox, kept.len(), "every entry kept has its outbox change");
 }

@@ -3,7 +3,7 @@
 mod common;
 
 use common::*;
-use mixwell_domain::{RelationshipKind, StaffRole};
+use mixwell_domain::{Entity, RelationshipKind, StaffRole};
 use mixwell_store::{NewWave, ParticipantUpdate, RowStatus, Store, StoreError};
 
 fn import(store: &mut Store, wave: mixwell_domain::Id, text: &str) -> mixwell_store::ImportSummary {
@@ -97,7 +97,7 @@ fn programmes_and_waves_are_created_renamed_and_archived_through_the_outbox() {
     );
     let setup = changes
         .iter()
-        .filter(|c| c.entity.starts_with("programme_"))
+        .filter(|c| c.entity.as_str().starts_with("programme_"))
         .count();
     assert_eq!(
         setup,
@@ -337,7 +337,7 @@ fn staff_members_are_kept_with_their_role() {
         .pending_changes()
         .unwrap()
         .iter()
-        .any(|c| c.entity == "staff_member"));
+        .any(|c| c.entity == Entity::StaffMember));
 }
 
 #[test]
@@ -360,13 +360,8 @@ fn the_clock_going_backwards_does_not_reorder_the_outbox() {
     let changes = store.pending_changes().unwrap();
     let names: Vec<String> = changes
         .iter()
-        .filter(|c| c.entity == "programme")
-        .map(|c| {
-            serde_json::from_str::<serde_json::Value>(&c.payload).unwrap()["name"]
-                .as_str()
-                .unwrap()
-                .to_owned()
-        })
+        .filter(|c| c.entity == Entity::Programme)
+        .map(|c| c.fields["name"].as_str().unwrap().to_owned())
         .collect();
     assert_eq!(names, vec!["A", "B", "C", "D"]);
 }
@@ -537,7 +532,7 @@ fn two_laptops_importing_the_same_roster_make_the_same_ids() {
             .pending_changes()
             .unwrap()
             .into_iter()
-            .filter(|c| c.entity == "relationship")
+            .filter(|c| c.entity == Entity::Relationship)
             .map(|c| c.entity_id)
             .collect();
         ids.sort();

@@ -167,7 +167,7 @@ pub(super) fn insert_entry(w: &mut Writer<'_>, e: &LedgerEntry) -> StoreResult<L
             stamp(e.logged_at),
             e.hlc,
         ])?;
-    w.upsert_stamped(hlc, Entity::HourEntry, e.id, e)?;
+    w.record_at(hlc, Entity::HourEntry, e.id)?;
     Ok(e.clone())
 }
 
@@ -207,6 +207,6 @@ pub(super) fn insert_decision(
             stamp(v.at),
             v.hlc,
         ])?;
-    w.upsert_stamped(hlc, Entity::HourVerification, v.id, v)?;
+    w.record_at(hlc, Entity::HourVerification, v.id)?;
     Ok(v.clone())
 }

@@ -24,8 +24,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::db::parse_id;
 use crate::error::{StoreError, StoreResult};
-use crate::outbox::{Entity, Writer};
+use crate::outbox::Writer;
 use crate::Store;
+use mixwell_domain::Entity;
 
 pub(crate) use ledger::Ledger;
 

@@ -23,7 +23,7 @@ pub(super) fn save_organisation(
              address = excluded.address",
         params![o.id.to_string(), o.name, o.contact, o.address],
     )?;
-    w.upsert(Entity::VolunteeringOrganisation, o.id, o)
+    w.record(Entity::VolunteeringOrganisation, o.id)
 }
 
 impl Store {
@@ -78,7 +78,15 @@ impl Store {
                 None => None,
             };
             let organisation = VolunteeringOrganisation {
-                id: existing.as_ref().map_or_else(Id::now_v7, |o| o.id),
+                id: match &existing {
+                    Some(o) => o.id,
+                    None => crate::replica::id_for_name(
+                        store.conn(),
+                        Entity::VolunteeringOrganisation,
+                        &[],
+                        &name,
+                    )?,
+                },
                 name: existing.map_or(name, |o| o.name),
                 contact: contact.trim().to_owned(),
                 address: address.trim().to_owned(),
@@ -134,7 +142,7 @@ impl Store {
                         placement.starts_on
                     ],
                 )?;
-                w.upsert(Entity::VolunteeringPlacement, placement.id, &placement)
+                w.record(Entity::VolunteeringPlacement, placement.id)
             })?;
             Ok(placement)
         })
