@@ -31,17 +31,7 @@ A6,Femi,Adeyemi,2011-01-01,Male,Black or Black British,Muslim,Ash Academy,S3 6FF
 
 /// A programme, a wave and its roster, as a coordinator sets them up on any laptop.
 fn set_up(store: &mut Store) -> Id {
-    let programme = store.create_programme("NCS Summer").unwrap();
-    let wave = store
-        .create_wave(
-            programme.id,
-            &NewWave {
-                name: "Wave 1".into(),
-                site: "Castleton".into(),
-                ..Default::default()
-            },
-        )
-        .unwrap();
+    let wave = common::wave(store);
     let text = format!("{HEADER}{ROSTER}\n");
     store
         .import_roster(
@@ -51,6 +41,21 @@ fn set_up(store: &mut Store) -> Id {
         )
         .unwrap();
     wave.id
+}
+
+/// The wave's people dealt round `teams` teams, in roster order.
+fn deal(store: &Store, wave: Id, teams: u32) -> Vec<Placement> {
+    store
+        .participants(wave)
+        .unwrap()
+        .iter()
+        .enumerate()
+        .map(|(i, p)| Placement {
+            participant_id: p.id,
+            team: i as u32 % teams,
+            pinned: false,
+        })
+        .collect()
 }
 
 fn everything(store: &Store) -> Vec<Change> {
@@ -83,15 +88,8 @@ fn replaying_a_laptops_changes_into_an_empty_store_reproduces_it() {
     let mut a = laptop();
     let wave = set_up(&mut a.store);
     let people = a.store.participants(wave).unwrap();
-    let placements: Vec<Placement> = people
-        .iter()
-        .enumerate()
-        .map(|(i, p)| Placement {
-            participant_id: p.id,
-            team: (i % 2) as u32,
-            pinned: i == 0,
-        })
-        .collect();
+    let mut placements = deal(&a.store, wave, 2);
+    placements[0].pinned = true;
     let set = a
         .store
         .save_team_set(wave, "Day 1", "{}", &placements)
@@ -165,8 +163,8 @@ fn replaying_a_laptops_changes_into_an_empty_store_reproduces_it() {
 
     let again = b.store.apply_changes(&everything(&a.store)).unwrap();
     assert_eq!(
-        (again.applied, again.duplicates),
-        (0, again.duplicates.max(1))
+        (again.applied, again.duplicates as usize),
+        (0, everything(&a.store).len())
     );
     assert_eq!(
         b.store.synced_rows().unwrap(),
@@ -244,23 +242,11 @@ fn a_name_clash_is_settled_by_a_visible_rename_never_a_failed_sync() {
     let (mut a, mut b) = (laptop(), laptop());
     let wave = set_up(&mut a.store);
     deliver(&a.store, &mut b.store);
-    let people = a.store.participants(wave).unwrap();
-    let deal = |teams: u32| -> Vec<Placement> {
-        people
-            .iter()
-            .enumerate()
-            .map(|(i, p)| Placement {
-                participant_id: p.id,
-                team: i as u32 % teams,
-                pinned: false,
-            })
-            .collect()
-    };
     a.store
-        .save_team_set(wave, "Day 1", "{}", &deal(2))
+        .save_team_set(wave, "Day 1", "{}", &deal(&a.store, wave, 2))
         .unwrap();
     b.store
-        .save_team_set(wave, "day 1", "{}", &deal(3))
+        .save_team_set(wave, "day 1", "{}", &deal(&b.store, wave, 3))
         .unwrap();
     deliver(&a.store, &mut b.store);
     deliver(&b.store, &mut a.store);
@@ -407,17 +393,7 @@ fn take(store: &mut Store, wave: Id, step: &Step) {
             }
         }
         Step::TeamSet(n, teams) => {
-            let placements: Vec<Placement> = store
-                .participants(wave)
-                .unwrap()
-                .iter()
-                .enumerate()
-                .map(|(i, p)| Placement {
-                    participant_id: p.id,
-                    team: i as u32 % teams,
-                    pinned: false,
-                })
-                .collect();
+            let placements = deal(store, wave, *teams);
             store
                 .save_team_set(wave, NAMES[*n], "{}", &placements)
                 .map(|_| ())

@@ -107,25 +107,26 @@ impl<'a> Projector<'a> {
         Ok(true)
     }
 
+    /// The rows of other tables that refer to the row these values make: each referring
+    /// entity, its column, and the value it would hold.
+    fn referring(&self, entity: Entity, values: &Fields) -> Vec<(Entity, String, Json)> {
+        self.schema
+            .referrers(entity)
+            .iter()
+            .filter_map(|(child, reference)| {
+                let value = values.get(&reference.parent_column)?;
+                Some((*child, reference.column.clone(), value.clone()))
+            })
+            .collect()
+    }
+
     /// A row came into its table: the rows waiting for it follow.
     pub(crate) fn arrived(&mut self, entity: Entity, values: &Fields) -> StoreResult<()> {
-        for (child, column) in self.schema.referrers(entity).to_vec() {
-            let Some(reference) = self
-                .schema
-                .references(child)
-                .iter()
-                .find(|r| r.column == column && r.parent == entity)
-                .cloned()
-            else {
-                continue;
-            };
-            let Some(value) = values.get(&reference.parent_column) else {
-                continue;
-            };
+        for (child, column, value) in self.referring(entity, values) {
             if spec(child).append_only {
                 self.retry_parked = true;
             } else {
-                for id in shadow::ids_where(self.conn, child, &column, value)? {
+                for id in shadow::ids_where(self.conn, child, &column, &value)? {
                     self.project(child, &id)?;
                 }
             }
@@ -139,20 +140,8 @@ impl<'a> Projector<'a> {
         let Some(values) = row::read(self.conn, entity, key)? else {
             return Ok(());
         };
-        for (child, column) in self.schema.referrers(entity).to_vec() {
-            let Some(reference) = self
-                .schema
-                .references(child)
-                .iter()
-                .find(|r| r.column == column && r.parent == entity)
-                .cloned()
-            else {
-                continue;
-            };
-            let Some(value) = values.get(&reference.parent_column) else {
-                continue;
-            };
-            for child_key in row::keys_where(self.conn, child, &column, value)? {
+        for (child, column, value) in self.referring(entity, &values) {
+            for child_key in row::keys_where(self.conn, child, &column, &value)? {
                 if child == entity && child_key == key {
                     continue;
                 }

@@ -86,10 +86,10 @@ impl Writer<'_> {
                 shadow::set_shown_name(conn, entity, &id, None)?;
             }
             if op != ChangeOp::Delete {
-                projector.settle(name_group(
-                    entity,
-                    &shadow::load(conn, entity, &id)?.values(),
-                ));
+                // The record as it now stands, without reading it back.
+                let mut values = record.values();
+                values.extend(fields.clone());
+                projector.settle(name_group(entity, &values));
             }
             projector.finish()?;
         }

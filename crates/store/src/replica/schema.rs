@@ -94,8 +94,8 @@ pub(crate) struct Reference {
 pub(crate) struct Schema {
     columns: HashMap<Entity, Vec<String>>,
     references: HashMap<Entity, Vec<Reference>>,
-    /// For each entity, the (child entity, column) pairs that refer to it.
-    referrers: HashMap<Entity, Vec<(Entity, String)>>,
+    /// For each entity, the references to it, with the entity that holds each.
+    referrers: HashMap<Entity, Vec<(Entity, Reference)>>,
 }
 
 impl Schema {
@@ -135,7 +135,7 @@ impl Schema {
                     .referrers
                     .entry(reference.parent)
                     .or_default()
-                    .push((entity, reference.column.clone()));
+                    .push((entity, reference.clone()));
             }
             schema.columns.insert(entity, columns);
             schema.references.insert(entity, references);
@@ -151,7 +151,7 @@ impl Schema {
         self.references.get(&entity).map_or(&[], Vec::as_slice)
     }
 
-    pub(crate) fn referrers(&self, entity: Entity) -> &[(Entity, String)] {
+    pub(crate) fn referrers(&self, entity: Entity) -> &[(Entity, Reference)] {
         self.referrers.get(&entity).map_or(&[], Vec::as_slice)
     }
 }
