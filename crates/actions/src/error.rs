@@ -41,6 +41,8 @@ pub enum ActionError {
     /// Input that cannot be used as it is, with what is wrong.
     #[error("{0}")]
     Invalid(String),
+    #[error(transparent)]
+    Sync(#[from] mixwell_sync::SyncError),
 }
 
 impl ActionError {
@@ -53,6 +55,7 @@ impl ActionError {
             ActionError::File { .. } => ErrorCode::Io,
             ActionError::Invalid(_) => ErrorCode::InvalidRequest,
             ActionError::RosterRejected { .. } => ErrorCode::RosterHasErrors,
+            ActionError::Sync(e) => e.code(),
         }
     }
 

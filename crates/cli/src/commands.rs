@@ -79,8 +79,12 @@ pub fn run(db: &Path, command: Command) -> CliResult {
     {
         return crate::groups::bench_mdgp(&instance, seconds, seed, anneal);
     }
+    if let Command::Hub(command) = command {
+        return crate::hub::run(command);
+    }
     let mut store = Store::open(db)?;
     match command {
+        Command::Sync(command) => crate::sync::run(&mut store, command),
         Command::Rota(command) => crate::wave_rota::run(&mut store, command),
         Command::Hours(command) => crate::hours::run(
             &mut store,
@@ -95,7 +99,7 @@ pub fn run(db: &Path, command: Command) -> CliResult {
             team_set,
             out,
         }) => crate::groups::print(&store, &target, &team_set, &out),
-        Command::Groups(crate::GroupsCommand::Form(_)) | Command::Bench(_) => {
+        Command::Groups(crate::GroupsCommand::Form(_)) | Command::Bench(_) | Command::Hub(_) => {
             unreachable!("handled above")
         }
         Command::Roster(RosterCommand::Import {

@@ -3,8 +3,10 @@
 mod commands;
 mod groups;
 mod hours;
+mod hub;
 mod rota;
 mod rota_setup;
+mod sync;
 mod table;
 mod wave_rota;
 
@@ -62,6 +64,12 @@ enum Command {
     /// Volunteering hours: log, correct, verify, import, and see who reached what.
     #[command(subcommand)]
     Hours(HoursCommand),
+    /// Sync with the organisation's hub.
+    #[command(subcommand)]
+    Sync(sync::SyncCommand),
+    /// Run the organisation's hub and manage its devices.
+    #[command(subcommand)]
+    Hub(hub::HubCommand),
     /// Benchmarks of the search core.
     #[command(subcommand)]
     Bench(BenchCommand),

@@ -44,13 +44,22 @@ pub enum ErrorCode {
     Pdf,
     /// The app started without its database; the details carry why.
     DatabaseUnavailable,
+    /// This laptop is already enrolled with a hub.
+    AlreadyEnrolled,
+    /// Sync needs the laptop to be enrolled with a hub first.
+    NotEnrolled,
+    /// The hub could not be reached (offline is normal: sync tries again later).
+    HubUnreachable,
+    /// The hub refused the request (an unknown or used code, a revoked device); the
+    /// message says why.
+    HubRefused,
     /// A fault in Mixwell itself (a panic); nothing of the action was kept.
     Internal,
 }
 
 impl ErrorCode {
     /// Every code, for checks that must see each one.
-    pub const ALL: [ErrorCode; 24] = [
+    pub const ALL: [ErrorCode; 28] = [
         ErrorCode::NotFound,
         ErrorCode::NoSuchName,
         ErrorCode::AmbiguousName,
@@ -74,6 +83,10 @@ impl ErrorCode {
         ErrorCode::Encode,
         ErrorCode::Pdf,
         ErrorCode::DatabaseUnavailable,
+        ErrorCode::AlreadyEnrolled,
+        ErrorCode::NotEnrolled,
+        ErrorCode::HubUnreachable,
+        ErrorCode::HubRefused,
         ErrorCode::Internal,
     ];
 
@@ -103,6 +116,10 @@ impl ErrorCode {
             ErrorCode::Encode => "encode",
             ErrorCode::Pdf => "pdf",
             ErrorCode::DatabaseUnavailable => "database_unavailable",
+            ErrorCode::AlreadyEnrolled => "already_enrolled",
+            ErrorCode::NotEnrolled => "not_enrolled",
+            ErrorCode::HubUnreachable => "hub_unreachable",
+            ErrorCode::HubRefused => "hub_refused",
             ErrorCode::Internal => "internal",
         }
     }

@@ -39,6 +39,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0007_replica",
         include_str!("../../../migrations/local/0007_replica.sql"),
     ),
+    (
+        "0008_sync_link",
+        include_str!("../../../migrations/local/0008_sync_link.sql"),
+    ),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

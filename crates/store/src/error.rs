@@ -36,6 +36,8 @@ pub enum StoreError {
     NewerDatabase { found: i64, supported: i64 },
     #[error("a change from another device was written by a newer version of Mixwell (schema {found}, this version knows up to {supported}); update Mixwell to take it")]
     NewerChange { found: u32, supported: u32 },
+    #[error("this laptop is already enrolled with the hub at {hub}")]
+    AlreadyEnrolled { hub: String },
     #[error("the database file {path} is not a Mixwell database: {detail}")]
     NotADatabase { path: String, detail: String },
     #[error("the database holds a {what} that cannot be read ({detail}); restore a backup or ask for help")]
@@ -65,6 +67,7 @@ impl StoreError {
             StoreError::RosterHasErrors { .. } => ErrorCode::RosterHasErrors,
             StoreError::NewerDatabase { .. } => ErrorCode::NewerDatabase,
             StoreError::NewerChange { .. } => ErrorCode::NewerChange,
+            StoreError::AlreadyEnrolled { .. } => ErrorCode::AlreadyEnrolled,
             StoreError::NotADatabase { .. } => ErrorCode::NotADatabase,
             StoreError::Corrupt { .. } => ErrorCode::CorruptData,
             StoreError::Io(_) => ErrorCode::Io,

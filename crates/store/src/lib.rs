@@ -20,6 +20,7 @@ mod replica;
 mod rota;
 mod rota_setup;
 mod staff;
+mod sync_link;
 mod team_sets;
 
 pub use clock::{Clock, SystemClock};
@@ -37,6 +38,7 @@ pub use programmes::{NewWave, WaveSummary, WaveUpdate};
 pub use replica::Applied;
 pub use rota::{Absence, RotaBasis, Turn};
 pub use rota_setup::{ProgrammeRole, ProgrammeSession};
+pub use sync_link::{RefusedChange, SyncLink, SyncStatus};
 pub use team_sets::{Placement, TeamSet};
 
 use mixwell_domain::{HlcClock, Id};
@@ -147,6 +149,12 @@ impl Store {
 
     pub(crate) fn now_ms(&self) -> u64 {
         self.clock.now_ms()
+    }
+
+    /// The time by this laptop's clock (the one its changes are stamped with).
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        let ms = i64::try_from(self.now_ms()).unwrap_or(i64::MAX);
+        chrono::DateTime::from_timestamp_millis(ms).unwrap_or_default()
     }
 
     pub(crate) fn conn(&self) -> &Connection {

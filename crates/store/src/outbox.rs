@@ -114,12 +114,18 @@ impl Store {
 
     /// This device's changes after sequence number `seq`, in sequence.
     pub fn changes_after(&self, seq: u64) -> StoreResult<Vec<Change>> {
+        self.changes_page(seq, u32::MAX)
+    }
+
+    /// At most `limit` of this device's changes after sequence number `seq`, in sequence.
+    pub fn changes_page(&self, seq: u64, limit: u32) -> StoreResult<Vec<Change>> {
         let device = self.device_id();
         let mut statement = self.conn().prepare_cached(
             "SELECT device_seq, hlc, schema_version, entity, entity_id, op, fields
-             FROM outbox WHERE device_seq > ?1 ORDER BY device_seq",
+             FROM outbox WHERE device_seq > ?1 ORDER BY device_seq LIMIT ?2",
         )?;
-        let rows = statement.query_map([i64::try_from(seq).unwrap_or(i64::MAX)], |r| {
+        let seq = i64::try_from(seq).unwrap_or(i64::MAX);
+        let rows = statement.query_map(params![seq, limit], |r| {
             Ok((
                 r.get::<_, i64>(0)?,
                 r.get::<_, String>(1)?,

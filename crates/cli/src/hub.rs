@@ -1,0 +1,194 @@
+//! `mixwell hub …`: running the organisation's hub and managing its devices.
+
+use std::io::Write;
+use std::sync::Arc;
+
+use clap::{Args, Subcommand, ValueEnum};
+use mixwell_hub::{Hub, HubError, NewEnrolment};
+use mixwell_sync::wire::DeviceRole;
+
+use crate::commands::{CliError, CliResult};
+
+#[derive(Args)]
+pub struct HubDatabase {
+    /// The hub's database: a SQLite file path, or a postgres:// URL.
+    #[arg(long, value_name = "DB")]
+    database: String,
+}
+
+#[derive(Subcommand)]
+pub enum HubCommand {
+    /// Create the organisation and the hub's keys in a new hub database.
+    Init {
+        #[command(flatten)]
+        database: HubDatabase,
+        /// The organisation's name, as devices and certificates show it.
+        #[arg(long)]
+        org: String,
+    },
+    /// Serve the hub (HTTP; put HTTPS in front of it, see the README).
+    Serve {
+        #[command(flatten)]
+        database: HubDatabase,
+        /// The address to listen on.
+        #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8440")]
+        listen: String,
+    },
+    /// Make a one-time enrolment code for a device (single use, good for 24 hours),
+    /// printed as the last line.
+    EnrolDevice {
+        #[command(flatten)]
+        database: HubDatabase,
+        /// How the device is listed, such as "Peak District laptop 2".
+        #[arg(long, value_name = "LABEL")]
+        name: Option<String>,
+        #[arg(long, value_enum, default_value = "field_staff")]
+        role: Role,
+        /// A programme a field laptop may see and change (repeat for several).
+        #[arg(long = "programme", value_name = "NAME")]
+        programmes: Vec<String>,
+    },
+    /// The devices enrolled with the hub.
+    #[command(subcommand)]
+    Devices(DevicesCommand),
+}
+
+#[derive(Subcommand)]
+pub enum DevicesCommand {
+    /// Every device, with its role and when it was last seen.
+    List {
+        #[command(flatten)]
+        database: HubDatabase,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Revoke a device: it is refused from now on; what it synced stays.
+    Revoke {
+        #[command(flatten)]
+        database: HubDatabase,
+        /// The device's id, as `hub devices list` shows it.
+        device: mixwell_domain::Id,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum Role {
+    #[value(name = "field_staff")]
+    FieldStaff,
+    #[value(name = "coordinator")]
+    Coordinator,
+}
+
+impl From<Role> for DeviceRole {
+    fn from(role: Role) -> DeviceRole {
+        match role {
+            Role::FieldStaff => DeviceRole::FieldStaff,
+            Role::Coordinator => DeviceRole::Coordinator,
+        }
+    }
+}
+
+impl From<HubError> for CliError {
+    fn from(e: HubError) -> Self {
+        CliError::Input(e.to_string())
+    }
+}
+
+fn open(database: &HubDatabase) -> Result<Hub, CliError> {
+    Ok(Hub::open(&database.database)?)
+}
+
+pub fn run(command: HubCommand) -> CliResult {
+    match command {
+        HubCommand::Init { database, org } => {
+            let organisation = open(&database)?.init(&org)?;
+            println!(
+                "created the hub of {} (organisation {})",
+                organisation.name, organisation.id
+            );
+            Ok(())
+        }
+        HubCommand::Serve { database, listen } => serve(open(&database)?, &listen),
+        HubCommand::EnrolDevice {
+            database,
+            name,
+            role,
+            programmes,
+        } => {
+            let hub = open(&database)?;
+            let label = match name {
+                Some(name) if !name.trim().is_empty() => name.trim().to_string(),
+                _ => format!("Device {}", hub.devices()?.len() + 1),
+            };
+            let code = hub.create_enrolment(&NewEnrolment {
+                label: label.clone(),
+                role: role.into(),
+                programmes,
+            })?;
+            println!("enrolment code for {label}, single use, good for 24 hours:");
+            println!("{code}");
+            Ok(())
+        }
+        HubCommand::Devices(DevicesCommand::List { database, json }) => {
+            let devices = open(&database)?.devices()?;
+            if json {
+                let text = serde_json::to_string_pretty(&devices)
+                    .map_err(|e| CliError::Input(e.to_string()))?;
+                println!("{text}");
+                return Ok(());
+            }
+            if devices.is_empty() {
+                println!(
+                    "no devices are enrolled yet: make a code with `mixwell hub enrol-device`"
+                );
+            }
+            for device in devices {
+                let seen = device.last_seen.map_or("never synced".to_string(), |t| {
+                    format!("last seen {}", mixwell_domain::hours::london_date_time(t))
+                });
+                let state = if device.revoked_at.is_some() {
+                    "revoked"
+                } else {
+                    "active"
+                };
+                println!(
+                    "{}\t{}\t{}\t{}\t{}",
+                    device.id,
+                    device.label,
+                    device.role.as_str(),
+                    state,
+                    seen
+                );
+            }
+            Ok(())
+        }
+        HubCommand::Devices(DevicesCommand::Revoke { database, device }) => {
+            let revoked = open(&database)?.revoke(device)?;
+            println!("revoked {} ({})", revoked.label, revoked.id);
+            Ok(())
+        }
+    }
+}
+
+fn serve(hub: Hub, listen: &str) -> CliResult {
+    let organisation = hub.organisation()?;
+    let runtime = tokio::runtime::Runtime::new()
+        .map_err(|e| CliError::Input(format!("the hub could not start: {e}")))?;
+    runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind(listen)
+            .await
+            .map_err(|e| CliError::Input(format!("cannot listen on {listen}: {e}")))?;
+        let address = listener
+            .local_addr()
+            .map_err(|e| CliError::Input(e.to_string()))?;
+        println!(
+            "serving {} on http://{address} ({})",
+            organisation.name,
+            hub.backend_kind()
+        );
+        let _ = std::io::stdout().flush();
+        mixwell_hub::serve(Arc::new(hub), listener)
+            .await
+            .map_err(|e| CliError::Input(format!("the hub stopped: {e}")))
+    })
+}

@@ -1,0 +1,330 @@
+//! The organisation's record: the changes devices push, in the order the hub committed
+//! them, and the pages devices pull from it.
+//!
+//! A push is one transaction: the device's row is locked first (two hub processes taking
+//! the same retry cannot both apply it), duplicates are acknowledged without being applied
+//! again, and the device's last applied sequence number moves with the changes. Positions
+//! are taken from one counter row inside that transaction, so they follow commit order
+//! and a puller never skips a change that commits later under a lower number.
+
+use mixwell_domain::Change;
+use mixwell_sync::wire::{DeviceRole, HubErrorCode, Refusal};
+
+use crate::devices::Device;
+use crate::error::HubError;
+use crate::scope::{self, Known, ScopeRow};
+use crate::storage::{Tx, Value};
+use crate::{time_text, Hub};
+
+/// What a push did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pushed {
+    pub acked_seq: u64,
+    pub accepted: u32,
+    pub duplicates: u32,
+    pub refused: Vec<Refusal>,
+}
+
+/// A page of the record for one device.
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub changes: Vec<Change>,
+    pub cursor: u64,
+    pub more: bool,
+}
+
+/// The most changes one pull page carries.
+pub const MAX_PAGE: u32 = 10_000;
+/// Rows per multi-row `INSERT`: far below either database's parameter limit.
+const ROWS_PER_INSERT: usize = 200;
+
+fn seq(value: u64) -> Value {
+    Value::Int(i64::try_from(value).unwrap_or(i64::MAX))
+}
+
+fn bad(message: impl Into<String>) -> HubError {
+    HubError::refused(HubErrorCode::BadRequest, message)
+}
+
+/// Inserts `rows` into `table (columns)` a few hundred at a time, each statement ending
+/// with `tail` (a conflict clause).
+fn insert_rows(
+    tx: &mut dyn Tx,
+    table: &str,
+    columns: &[&str],
+    tail: &str,
+    rows: Vec<Vec<Value>>,
+) -> Result<(), HubError> {
+    for chunk in rows.chunks(ROWS_PER_INSERT) {
+        let mut sql = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
+        let mut params = Vec::with_capacity(chunk.len() * columns.len());
+        for (i, row) in chunk.iter().enumerate() {
+            if i > 0 {
+                sql.push_str(", ");
+            }
+            let marks: Vec<String> = (0..row.len())
+                .map(|j| format!("${}", params.len() + j + 1))
+                .collect();
+            sql.push('(');
+            sql.push_str(&marks.join(", "));
+            sql.push(')');
+            params.extend(row.iter().cloned());
+        }
+        sql.push(' ');
+        sql.push_str(tail);
+        tx.execute(&sql, &params)?;
+    }
+    Ok(())
+}
+
+fn load_scopes(tx: &mut dyn Tx, changes: &[Change], device: &Device) -> Result<Known, HubError> {
+    let mut known = Known::new();
+    loop {
+        let wanted = scope::missing(changes, device, &known);
+        if wanted.is_empty() {
+            return Ok(known);
+        }
+        for (entity, id) in wanted {
+            let rows = tx.query(
+                "SELECT programme_id, name_key FROM hub_scope WHERE entity = $1 AND entity_id = $2",
+                &[entity.as_str().into(), id.clone().into()],
+            )?;
+            let row = rows
+                .first()
+                .map(|r| {
+                    Ok::<_, HubError>(ScopeRow {
+                        programme_id: r.text(0)?,
+                        name_key: r.opt_text(1)?,
+                    })
+                })
+                .transpose()?;
+            known.insert((entity, id), row);
+        }
+    }
+}
+
+impl Hub {
+    /// Takes a batch of `device`'s changes into the record (see the module's comment).
+    pub fn push(&self, device: &Device, changes: &[Change]) -> Result<Pushed, HubError> {
+        if let Some(stranger) = changes.iter().find(|c| c.device != device.id) {
+            return Err(bad(format!(
+                "a push carries only the pushing device's own changes, not {}'s",
+                stranger.device
+            )));
+        }
+        if changes
+            .windows(2)
+            .any(|w| w[1].device_seq != w[0].device_seq + 1)
+        {
+            return Err(bad("a push carries changes in sequence with no gaps"));
+        }
+        let now = time_text(self.now());
+        self.backend.transaction(|tx| {
+            let locked = tx.query(
+                "UPDATE hub_device SET last_seen = $2 WHERE id = $1
+                 RETURNING acked_seq, revoked_at",
+                &[device.id.to_string().into(), now.clone().into()],
+            )?;
+            let row = locked
+                .first()
+                .ok_or_else(|| HubError::corrupt("a session of a device that is not enrolled"))?;
+            if row.opt_text(1)?.is_some() {
+                return Err(HubError::refused(
+                    HubErrorCode::DeviceRevoked,
+                    "this laptop was revoked at the hub",
+                ));
+            }
+            let acked = u64::try_from(row.int(0)?).unwrap_or(0);
+            let fresh: Vec<Change> = changes
+                .iter()
+                .filter(|c| c.device_seq > acked)
+                .cloned()
+                .collect();
+            let duplicates = u32::try_from(changes.len() - fresh.len()).unwrap_or(u32::MAX);
+            let Some(first) = fresh.first() else {
+                return Ok(Pushed {
+                    acked_seq: acked,
+                    accepted: 0,
+                    duplicates,
+                    refused: Vec::new(),
+                });
+            };
+            if first.device_seq != acked + 1 {
+                return Err(HubError::Refused {
+                    code: HubErrorCode::SequenceGap,
+                    message: format!(
+                        "the hub holds this laptop's changes up to {acked}; send from {}",
+                        acked + 1
+                    ),
+                    expected_seq: Some(acked + 1),
+                });
+            }
+            let last_seq = fresh.last().map_or(acked, |c| c.device_seq);
+            let known = load_scopes(tx, &fresh, device)?;
+            let decision = scope::decide(fresh, device, &known);
+            let accepted = decision.accepted.len();
+            if accepted > 0 {
+                let top = tx.query(
+                    "UPDATE hub_counter SET position = position + $1 RETURNING position",
+                    &[Value::Int(accepted as i64)],
+                )?;
+                let last = top
+                    .first()
+                    .ok_or_else(|| HubError::corrupt("no position counter"))?
+                    .int(0)?;
+                let first_position = last - accepted as i64 + 1;
+                let rows = decision
+                    .accepted
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (change, scope))| {
+                        Ok(vec![
+                            Value::Int(first_position + i as i64),
+                            device.id.to_string().into(),
+                            seq(change.device_seq),
+                            scope.clone().into(),
+                            serde_json::to_string(change)
+                                .map_err(|e| HubError::corrupt(e.to_string()))?
+                                .into(),
+                            now.clone().into(),
+                        ])
+                    })
+                    .collect::<Result<Vec<_>, HubError>>()?;
+                insert_rows(
+                    tx,
+                    "hub_change",
+                    &[
+                        "position",
+                        "device_id",
+                        "device_seq",
+                        "scope",
+                        "body",
+                        "received_at",
+                    ],
+                    "",
+                    rows,
+                )?;
+            }
+            let refused_rows = decision
+                .refused
+                .iter()
+                .map(|(change, reason)| {
+                    Ok(vec![
+                        device.id.to_string().into(),
+                        seq(change.device_seq),
+                        reason.clone().into(),
+                        serde_json::to_string(change)
+                            .map_err(|e| HubError::corrupt(e.to_string()))?
+                            .into(),
+                        now.clone().into(),
+                    ])
+                })
+                .collect::<Result<Vec<_>, HubError>>()?;
+            insert_rows(
+                tx,
+                "hub_refused",
+                &["device_id", "device_seq", "reason", "body", "received_at"],
+                "ON CONFLICT DO NOTHING",
+                refused_rows,
+            )?;
+            let scope_rows = decision
+                .scopes
+                .iter()
+                .map(|((entity, id), row)| {
+                    vec![
+                        entity.as_str().into(),
+                        id.clone().into(),
+                        row.programme_id.clone().into(),
+                        row.name_key.clone().into(),
+                    ]
+                })
+                .collect();
+            insert_rows(
+                tx,
+                "hub_scope",
+                &["entity", "entity_id", "programme_id", "name_key"],
+                "ON CONFLICT (entity, entity_id) DO UPDATE SET name_key = excluded.name_key",
+                scope_rows,
+            )?;
+            tx.execute(
+                "UPDATE hub_device SET acked_seq = $2 WHERE id = $1",
+                &[device.id.to_string().into(), seq(last_seq)],
+            )?;
+            Ok(Pushed {
+                acked_seq: last_seq,
+                accepted: u32::try_from(accepted).unwrap_or(u32::MAX),
+                duplicates,
+                refused: decision
+                    .refused
+                    .into_iter()
+                    .map(|(change, reason)| Refusal {
+                        device_seq: change.device_seq,
+                        reason,
+                    })
+                    .collect(),
+            })
+        })
+    }
+
+    /// Other devices' changes after `cursor` that `device` may see, at most `limit`.
+    pub fn pull(&self, device: &Device, cursor: u64, limit: u32) -> Result<Page, HubError> {
+        let limit = limit.clamp(1, MAX_PAGE);
+        self.backend.transaction(|tx| {
+            // Every position up to the counter's committed value is committed (positions
+            // are taken under the counter row's lock), so nothing below `top` can appear
+            // later.
+            let top = tx
+                .query("SELECT position FROM hub_counter", &[])?
+                .first()
+                .ok_or_else(|| HubError::corrupt("no position counter"))?
+                .int(0)?;
+            let rows = tx.query(
+                "SELECT position, body FROM hub_change
+                 WHERE position > $1 AND position <= $2 AND device_id <> $3
+                   AND ($4 OR scope IS NULL OR scope IN (
+                       SELECT s.entity_id FROM hub_scope s
+                       JOIN hub_device_programme p ON p.name_key = s.name_key
+                       WHERE s.entity = 'programme' AND p.device_id = $3))
+                 ORDER BY position
+                 LIMIT $5",
+                &[
+                    seq(cursor),
+                    Value::Int(top),
+                    device.id.to_string().into(),
+                    (device.role == DeviceRole::Coordinator).into(),
+                    Value::Int(i64::from(limit) + 1),
+                ],
+            )?;
+            let more = rows.len() > limit as usize;
+            let mut changes = Vec::with_capacity(rows.len().min(limit as usize));
+            let mut last = cursor;
+            for row in rows.iter().take(limit as usize) {
+                last = u64::try_from(row.int(0)?).unwrap_or(0);
+                let change: Change = serde_json::from_str(&row.text(1)?)
+                    .map_err(|e| HubError::corrupt(format!("change at {last}: {e}")))?;
+                changes.push(change);
+            }
+            let cursor = if more {
+                last
+            } else {
+                cursor.max(u64::try_from(top).unwrap_or(0))
+            };
+            Ok(Page {
+                changes,
+                cursor,
+                more,
+            })
+        })
+    }
+
+    /// How many changes the record holds, and how many were refused (for `hub status`).
+    pub fn record_counts(&self) -> Result<(u64, u64), HubError> {
+        self.backend.transaction(|tx| {
+            let count = |tx: &mut dyn Tx, table: &str| -> Result<u64, HubError> {
+                let rows = tx.query(&format!("SELECT count(*) FROM {table}"), &[])?;
+                Ok(u64::try_from(rows.first().map_or(Ok(0), |r| r.int(0))?).unwrap_or(0))
+            };
+            Ok((count(tx, "hub_change")?, count(tx, "hub_refused")?))
+        })
+    }
+}

@@ -1,0 +1,286 @@
+//! The laptop's link to its organisation's hub and the record of its sync rounds.
+//!
+//! The store keeps what a round needs to resume after a crash (the device key, how far the
+//! hub has acknowledged, how far this laptop has pulled) and what staff are shown (when it
+//! last synced, what is waiting, what went wrong, what the hub refused). The rounds
+//! themselves belong to the sync crate.
+
+use chrono::{DateTime, Utc};
+use mixwell_domain::{Change, Entity, Id, Organisation};
+use rusqlite::{params, OptionalExtension};
+use serde::Serialize;
+
+use crate::error::{StoreError, StoreResult};
+use crate::{Applied, Store};
+
+/// What enrolment with a hub settled.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyncLink {
+    pub hub_url: String,
+    /// The device's private key, base64.
+    pub device_key: String,
+    /// The hub's organisation: this laptop's organisation from enrolment on.
+    pub organisation: Organisation,
+    /// `field_staff` or `coordinator`.
+    pub role: String,
+    pub programmes: Vec<String>,
+    pub label: String,
+    pub enrolled_at: DateTime<Utc>,
+}
+
+/// Sync as staff see it, and as `mixwell sync status` prints it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct SyncStatus {
+    pub device: Id,
+    /// This laptop's changes the hub has not acknowledged yet.
+    pub pending: u32,
+    pub last_synced: Option<DateTime<Utc>>,
+    /// The hub's address, once enrolled.
+    pub hub: Option<String>,
+    pub organisation: Option<String>,
+    /// The last round that did not finish, in plain words (none once one succeeds).
+    pub problem: Option<String>,
+    pub last_attempt: Option<DateTime<Utc>>,
+    /// How far this laptop's clock was ahead of the hub's (negative: behind) at the last
+    /// round.
+    pub clock_offset_ms: Option<i64>,
+    /// Changes of this laptop the hub kept out of the organisation's record.
+    pub refused: u32,
+}
+
+/// A change of this laptop the hub refused, for staff to see.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct RefusedChange {
+    pub device_seq: u32,
+    pub entity: String,
+    pub entity_id: String,
+    pub reason: String,
+    pub refused_at: DateTime<Utc>,
+}
+
+fn sql_seq(seq: u64) -> i64 {
+    i64::try_from(seq).unwrap_or(i64::MAX)
+}
+
+fn parse_time(text: Option<String>) -> StoreResult<Option<DateTime<Utc>>> {
+    text.map(|t| {
+        DateTime::parse_from_rfc3339(&t)
+            .map(|d| d.with_timezone(&Utc))
+            .map_err(|e| StoreError::Corrupt {
+                what: "sync time",
+                detail: e.to_string(),
+            })
+    })
+    .transpose()
+}
+
+fn time_text(time: DateTime<Utc>) -> String {
+    time.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+impl Store {
+    pub fn sync_link(&self) -> StoreResult<Option<SyncLink>> {
+        let row = self
+            .conn()
+            .query_row(
+                "SELECT hub_url, device_key, organisation_id, organisation_name, role,
+                        programmes, label, enrolled_at
+                 FROM sync_link",
+                [],
+                |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, String>(3)?,
+                        r.get::<_, String>(4)?,
+                        r.get::<_, String>(5)?,
+                        r.get::<_, String>(6)?,
+                        r.get::<_, String>(7)?,
+                    ))
+                },
+            )
+            .optional()?;
+        let Some((hub_url, device_key, org_id, org_name, role, programmes, label, at)) = row else {
+            return Ok(None);
+        };
+        let corrupt = |detail: String| StoreError::Corrupt {
+            what: "sync link",
+            detail,
+        };
+        Ok(Some(SyncLink {
+            hub_url,
+            device_key,
+            organisation: Organisation {
+                id: org_id.parse().map_err(|e| corrupt(format!("{e}")))?,
+                name: org_name,
+            },
+            role,
+            programmes: serde_json::from_str(&programmes)?,
+            label,
+            enrolled_at: parse_time(Some(at))?.ok_or_else(|| corrupt("no time".into()))?,
+        }))
+    }
+
+    /// Links this laptop to a hub. The laptop's organisation takes the hub's name (a change
+    /// that syncs like any other), so what this laptop holds joins the organisation's record
+    /// with its first push.
+    pub fn link_to_hub(&mut self, link: &SyncLink) -> StoreResult<()> {
+        self.atomically(|store| {
+            if let Some(existing) = store.sync_link()? {
+                return Err(StoreError::AlreadyEnrolled {
+                    hub: existing.hub_url,
+                });
+            }
+            store.conn().execute(
+                "INSERT INTO sync_link (singleton, hub_url, device_key, organisation_id,
+                     organisation_name, role, programmes, label, enrolled_at)
+                 VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![
+                    link.hub_url,
+                    link.device_key,
+                    link.organisation.id.to_string(),
+                    link.organisation.name,
+                    link.role,
+                    serde_json::to_string(&link.programmes)?,
+                    link.label,
+                    time_text(link.enrolled_at),
+                ],
+            )?;
+            let organisation = store.ensure_organisation(&link.organisation.name)?;
+            if organisation.name != link.organisation.name {
+                store.write(|w| {
+                    w.tx().execute(
+                        "UPDATE organisation SET name = ?2 WHERE id = ?1",
+                        params![organisation.id.to_string(), link.organisation.name],
+                    )?;
+                    w.record(Entity::Organisation, organisation.id)
+                })?;
+            }
+            Ok(())
+        })
+    }
+
+    pub fn sync_status(&self) -> StoreResult<SyncStatus> {
+        let link = self.sync_link()?;
+        let (last_synced, last_attempt, problem, clock_offset_ms) = self.conn().query_row(
+            "SELECT last_synced, last_attempt, last_problem, clock_offset_ms FROM sync_state",
+            [],
+            |r| {
+                Ok((
+                    r.get::<_, Option<String>>(0)?,
+                    r.get::<_, Option<String>>(1)?,
+                    r.get::<_, Option<String>>(2)?,
+                    r.get::<_, Option<i64>>(3)?,
+                ))
+            },
+        )?;
+        let refused = self
+            .conn()
+            .query_row("SELECT count(*) FROM refused_change", [], |r| r.get(0))?;
+        Ok(SyncStatus {
+            device: self.device_id(),
+            pending: self.pending_change_count()?,
+            last_synced: parse_time(last_synced)?,
+            hub: link.as_ref().map(|l| l.hub_url.clone()),
+            organisation: link.map(|l| l.organisation.name),
+            problem,
+            last_attempt: parse_time(last_attempt)?,
+            clock_offset_ms,
+            refused,
+        })
+    }
+
+    /// The hub acknowledged this laptop's changes up to `acked_seq`, keeping out `refused`
+    /// (sequence number and reason). One transaction: a crash leaves both or neither.
+    pub fn record_push(&mut self, acked_seq: u64, refused: &[(u64, String)]) -> StoreResult<()> {
+        let at = self.now();
+        self.atomically(|store| {
+            for (seq, reason) in refused {
+                store.conn().execute(
+                    "INSERT INTO refused_change (device_seq, reason, refused_at)
+                     SELECT device_seq, ?2, ?3 FROM outbox WHERE device_seq = ?1
+                     ON CONFLICT DO NOTHING",
+                    params![sql_seq(*seq), reason, time_text(at)],
+                )?;
+            }
+            store.acknowledge(acked_seq)
+        })
+    }
+
+    /// The hub position up to which this laptop holds the other devices' changes.
+    pub fn pull_cursor(&self) -> StoreResult<u64> {
+        let cursor: i64 = self
+            .conn()
+            .query_row("SELECT pull_cursor FROM sync_state", [], |r| r.get(0))?;
+        Ok(u64::try_from(cursor).unwrap_or(0))
+    }
+
+    /// Merges a page of changes pulled from the hub and moves the cursor to `cursor`, in
+    /// one transaction. The cursor never moves back.
+    pub fn apply_pulled(&mut self, changes: &[Change], cursor: u64) -> StoreResult<Applied> {
+        self.atomically(|store| {
+            let applied = store.apply_changes(changes)?;
+            store.conn().execute(
+                "UPDATE sync_state SET pull_cursor = max(pull_cursor, ?1)",
+                [sql_seq(cursor)],
+            )?;
+            Ok(applied)
+        })
+    }
+
+    /// A round finished now; the laptop's clock was `clock_offset_ms` off the hub's.
+    pub fn record_sync(&mut self, clock_offset_ms: i64) -> StoreResult<()> {
+        let at = self.now();
+        self.atomically(|store| {
+            store.conn().execute(
+                "UPDATE sync_state SET last_synced = ?1, last_attempt = ?1, last_problem = NULL,
+                        clock_offset_ms = ?2",
+                params![time_text(at), clock_offset_ms],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// A round did not finish, for the reason given in plain words.
+    pub fn record_sync_problem(&mut self, problem: &str) -> StoreResult<()> {
+        let at = self.now();
+        self.atomically(|store| {
+            store.conn().execute(
+                "UPDATE sync_state SET last_attempt = ?1, last_problem = ?2",
+                params![time_text(at), problem],
+            )?;
+            Ok(())
+        })
+    }
+
+    pub fn refused_changes(&self) -> StoreResult<Vec<RefusedChange>> {
+        let mut statement = self.conn().prepare(
+            "SELECT r.device_seq, o.entity, o.entity_id, r.reason, r.refused_at
+             FROM refused_change r JOIN outbox o ON o.device_seq = r.device_seq
+             ORDER BY r.device_seq",
+        )?;
+        let rows = statement.query_map([], |r| {
+            Ok((
+                r.get::<_, u32>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+            ))
+        })?;
+        rows.map(|row| {
+            let (device_seq, entity, entity_id, reason, at) = row?;
+            Ok(RefusedChange {
+                device_seq,
+                entity,
+                entity_id,
+                reason,
+                refused_at: parse_time(Some(at))?.unwrap_or_default(),
+            })
+        })
+        .collect()
+    }
+}

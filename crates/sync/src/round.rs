@@ -1,0 +1,279 @@
+//! A device's side of sync: enrolment, and one round of push then pull.
+//!
+//! A round can stop anywhere (the network drops, the laptop sleeps, the process is
+//! killed) and the next one picks up where the store says: the hub acknowledges by
+//! position, so nothing is sent twice into the record, and the pull cursor moves in the
+//! same transaction as the changes it covers.
+
+use std::time::Duration;
+
+use mixwell_store::{Store, StoreError, SyncLink, SCHEMA_VERSION};
+use serde::Serialize;
+
+use crate::client::{hub_url, HubClient, Transport};
+use crate::error::SyncError;
+use crate::wire::{EnrolRequest, ErrorBody, HubErrorCode, PullRequest, PushRequest};
+use crate::DeviceKey;
+
+/// Changes per push request.
+pub const PUSH_BATCH: u32 = 2_000;
+/// Changes per pull page.
+pub const PULL_PAGE: u32 = 5_000;
+/// A laptop clock further than this from the hub's is pointed out to staff.
+pub const CLOCK_WARNING_MS: i64 = 2 * 60 * 1000;
+
+pub(crate) fn schema_version() -> u32 {
+    u32::try_from(SCHEMA_VERSION).unwrap_or(u32::MAX)
+}
+
+/// What a round did, as `mixwell sync now` prints it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Report {
+    /// This laptop's changes the hub took into the organisation's record.
+    pub pushed: u32,
+    /// Changes the hub already had (an acknowledgement that was lost on the way back).
+    pub already_on_hub: u32,
+    /// This laptop's changes the hub refused, each with its reason kept for staff.
+    pub refused: u32,
+    /// Other devices' changes merged here.
+    pub pulled: u32,
+    /// Pulled changes this laptop already had.
+    pub already_here: u32,
+    /// Pulled changes stamped too far in the future, merged at a clamped time.
+    pub clamped: u32,
+    /// How far this laptop's clock is ahead of the hub's (negative: behind).
+    pub clock_offset_ms: i64,
+}
+
+impl Report {
+    /// Whether the laptop's clock is far enough off to tell staff.
+    pub fn clock_is_off(&self) -> bool {
+        self.clock_offset_ms.abs() > CLOCK_WARNING_MS
+    }
+}
+
+/// Exchanges a one-time code from the hub's administrator for this laptop's place in the
+/// organisation: a key pair is made here, the hub keeps the public half.
+pub fn enrol(store: &mut Store, hub: &str, code: &str) -> Result<SyncLink, SyncError> {
+    let url = hub_url(hub)?;
+    let client = HubClient::new(crate::HttpTransport::new(url.as_str())?);
+    enrol_with(store, &client, url.as_str(), code)
+}
+
+/// [`enrol`] over any transport.
+pub fn enrol_with<T: Transport>(
+    store: &mut Store,
+    client: &HubClient<T>,
+    hub: &str,
+    code: &str,
+) -> Result<SyncLink, SyncError> {
+    if let Some(existing) = store.sync_link()? {
+        return Err(StoreError::AlreadyEnrolled {
+            hub: existing.hub_url,
+        }
+        .into());
+    }
+    let key = DeviceKey::generate();
+    let answer = client.enrol(&EnrolRequest {
+        code: code.trim().to_string(),
+        device: store.device_id(),
+        public_key: key.public_base64(),
+        schema_version: schema_version(),
+    })?;
+    let link = SyncLink {
+        hub_url: hub.to_string(),
+        device_key: key.to_base64(),
+        organisation: mixwell_domain::Organisation {
+            id: answer.organisation.id,
+            name: answer.organisation.name,
+        },
+        role: answer.role.as_str().to_string(),
+        programmes: answer.programmes,
+        label: answer.label,
+        enrolled_at: answer.hub_time,
+    };
+    store.link_to_hub(&link)?;
+    Ok(link)
+}
+
+/// One round with the hub this laptop is enrolled with: push everything waiting, then pull
+/// everything new. How it went is recorded for the header either way.
+pub fn sync_now(store: &mut Store) -> Result<Report, SyncError> {
+    let link = store.sync_link()?.ok_or(SyncError::NotEnrolled)?;
+    let client = HubClient::new(crate::HttpTransport::new(&link.hub_url)?);
+    let outcome = round(store, &client);
+    record(store, &outcome)?;
+    outcome
+}
+
+/// Keeps what staff are shown true: the last good round, or the problem of this one.
+pub fn record(store: &mut Store, outcome: &Result<Report, SyncError>) -> Result<(), SyncError> {
+    match outcome {
+        Ok(report) => store.record_sync(report.clock_offset_ms)?,
+        Err(problem) => store.record_sync_problem(&problem.to_string())?,
+    }
+    Ok(())
+}
+
+/// Push then pull, over any transport. Records nothing of how it went: see [`record`].
+pub fn round<T: Transport>(store: &mut Store, client: &HubClient<T>) -> Result<Report, SyncError> {
+    let link = store.sync_link()?.ok_or(SyncError::NotEnrolled)?;
+    let key = DeviceKey::from_base64(&link.device_key).ok_or_else(|| StoreError::Corrupt {
+        what: "device key",
+        detail: "it is not a key".into(),
+    })?;
+    let session = client.open_session(store.device_id(), &key)?;
+    let mut report = Report {
+        clock_offset_ms: (store.now() - session.hub_time).num_milliseconds(),
+        ..Report::default()
+    };
+    push(store, client, &session.token, &mut report)?;
+    pull(store, client, &session.token, &mut report)?;
+    Ok(report)
+}
+
+fn push<T: Transport>(
+    store: &mut Store,
+    client: &HubClient<T>,
+    token: &str,
+    report: &mut Report,
+) -> Result<(), SyncError> {
+    let mut from = store.acknowledged_seq()?;
+    let mut resent = false;
+    loop {
+        let changes = store.changes_page(from, PUSH_BATCH)?;
+        if changes.is_empty() {
+            return Ok(());
+        }
+        let request = PushRequest {
+            schema_version: schema_version(),
+            changes,
+        };
+        match client.push(token, &request) {
+            Ok(answer) => {
+                if answer.acked_seq <= from {
+                    return Err(SyncError::Stuck(from + 1));
+                }
+                let refused: Vec<(u64, String)> = answer
+                    .refused
+                    .iter()
+                    .map(|r| (r.device_seq, r.reason.clone()))
+                    .collect();
+                store.record_push(answer.acked_seq, &refused)?;
+                report.pushed += answer.accepted;
+                report.already_on_hub += answer.duplicates;
+                report.refused += u32::try_from(refused.len()).unwrap_or(u32::MAX);
+                from = answer.acked_seq;
+            }
+            // The hub lost changes it had acknowledged (restored from a backup): they are
+            // all still here, so send them again from where it stands. Once a round.
+            Err(SyncError::Hub(ErrorBody {
+                code: HubErrorCode::SequenceGap,
+                expected_seq: Some(expected),
+                ..
+            })) if !resent && expected <= from => {
+                resent = true;
+                from = expected.saturating_sub(1);
+            }
+            Err(error) => return Err(error),
+        }
+    }
+}
+
+fn pull<T: Transport>(
+    store: &mut Store,
+    client: &HubClient<T>,
+    token: &str,
+    report: &mut Report,
+) -> Result<(), SyncError> {
+    let mut cursor = store.pull_cursor()?;
+    loop {
+        let page = client.pull(
+            token,
+            &PullRequest {
+                schema_version: schema_version(),
+                cursor,
+                limit: PULL_PAGE,
+            },
+        )?;
+        if page.cursor < cursor || (page.more && page.cursor == cursor) {
+            return Err(SyncError::Protocol(format!(
+                "the hub moved the pull cursor from {cursor} to {}",
+                page.cursor
+            )));
+        }
+        let applied = store.apply_pulled(&page.changes, page.cursor)?;
+        report.pulled += applied.applied;
+        report.already_here += applied.duplicates;
+        report.clamped += applied.clamped;
+        cursor = page.cursor;
+        if !page.more {
+            return Ok(());
+        }
+    }
+}
+
+/// Waits between failed rounds: 1 s, 2 s, 4 s… up to five minutes, so a laptop coming
+/// back into signal syncs soon without hammering a hub that is down.
+#[derive(Debug, Clone)]
+pub struct Backoff {
+    next: Duration,
+}
+
+impl Backoff {
+    const FIRST: Duration = Duration::from_secs(1);
+    const MOST: Duration = Duration::from_secs(300);
+
+    pub fn new() -> Backoff {
+        Backoff { next: Self::FIRST }
+    }
+
+    /// How long to wait before the next try; each call doubles the one after.
+    pub fn next_delay(&mut self) -> Duration {
+        let delay = self.next;
+        self.next = (self.next * 2).min(Self::MOST);
+        delay
+    }
+
+    pub fn reset(&mut self) {
+        self.next = Self::FIRST;
+    }
+}
+
+impl Default for Backoff {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// [`sync_now`] tried up to `attempts` times while the failure is one that may pass by
+/// itself (no network, a hub restarting), waiting by [`Backoff`] between tries.
+pub fn sync_with_retries(
+    store: &mut Store,
+    attempts: u32,
+    mut wait: impl FnMut(Duration),
+) -> Result<Report, SyncError> {
+    let mut backoff = Backoff::new();
+    let mut tries = 0;
+    loop {
+        tries += 1;
+        match sync_now(store) {
+            Err(error) if error.is_transient() && tries < attempts => wait(backoff.next_delay()),
+            outcome => return outcome,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_up_to_five_minutes_and_starts_again_after_a_success() {
+        let mut backoff = Backoff::new();
+        let delays: Vec<u64> = (0..12).map(|_| backoff.next_delay().as_secs()).collect();
+        assert_eq!(delays, [1, 2, 4, 8, 16, 32, 64, 128, 256, 300, 300, 300]);
+        backoff.reset();
+        assert_eq!(backoff.next_delay().as_secs(), 1);
+    }
+}

@@ -1,0 +1,34 @@
+-- The laptop's link to its organisation's hub, made when it enrols, and how its last
+-- rounds of sync went.
+
+CREATE TABLE sync_link (
+    singleton         INTEGER PRIMARY KEY CHECK (singleton = 1),
+    hub_url           TEXT NOT NULL,
+    -- The device's Ed25519 private key, base64: it signs the hub's challenges. (The
+    -- data-protection work moves it to the operating system's keychain.)
+    device_key        TEXT NOT NULL,
+    organisation_id   TEXT NOT NULL,
+    organisation_name TEXT NOT NULL,
+    role              TEXT NOT NULL CHECK (role IN ('field_staff', 'coordinator')),
+    -- JSON array of the programme names a field laptop is enrolled for.
+    programmes        TEXT NOT NULL,
+    label             TEXT NOT NULL,
+    enrolled_at       TEXT NOT NULL
+);
+
+-- The hub position this laptop holds every other device's changes up to; when it last
+-- finished a round; what went wrong in the last round that failed (NULL once one
+-- succeeds); how far this laptop's clock was from the hub's then.
+ALTER TABLE sync_state ADD COLUMN pull_cursor INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE sync_state ADD COLUMN last_synced TEXT;
+ALTER TABLE sync_state ADD COLUMN last_attempt TEXT;
+ALTER TABLE sync_state ADD COLUMN last_problem TEXT;
+ALTER TABLE sync_state ADD COLUMN clock_offset_ms INTEGER;
+
+-- Changes of this laptop the hub kept out of the organisation's record, and why. They
+-- stay in the outbox; the queue moves past them.
+CREATE TABLE refused_change (
+    device_seq INTEGER PRIMARY KEY REFERENCES outbox (device_seq),
+    reason     TEXT NOT NULL,
+    refused_at TEXT NOT NULL
+);
