@@ -62,8 +62,9 @@ lint: deps
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets -- -D warnings
 
+# The hub's suite runs against SQLite and a throwaway PostgreSQL cluster.
 rust-test: deps ui
-	cargo test --workspace
+	scripts/with-postgres.sh cargo test --workspace
 
 ui-test: deps-npm
 	cd ui && npm run check && npm test

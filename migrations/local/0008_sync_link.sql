@@ -17,12 +17,13 @@ CREATE TABLE sync_link (
 );
 
 -- The hub position this laptop holds every other device's changes up to; when it last
--- finished a round; what went wrong in the last round that failed (NULL once one
--- succeeds); how far this laptop's clock was from the hub's then.
+-- finished a round; what went wrong in the last round that failed, in words and as its
+-- error code (NULL once one succeeds); how far this laptop's clock was from the hub's then.
 ALTER TABLE sync_state ADD COLUMN pull_cursor INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE sync_state ADD COLUMN last_synced TEXT;
 ALTER TABLE sync_state ADD COLUMN last_attempt TEXT;
 ALTER TABLE sync_state ADD COLUMN last_problem TEXT;
+ALTER TABLE sync_state ADD COLUMN last_problem_code TEXT;
 ALTER TABLE sync_state ADD COLUMN clock_offset_ms INTEGER;
 
 -- Changes of this laptop the hub kept out of the organisation's record, and why. They

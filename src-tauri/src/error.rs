@@ -25,6 +25,12 @@ impl From<ActionError> for AppError {
     }
 }
 
+impl From<mixwell_sync::SyncError> for AppError {
+    fn from(error: mixwell_sync::SyncError) -> Self {
+        ActionError::from(error).into()
+    }
+}
+
 impl From<StoreError> for AppError {
     fn from(error: StoreError) -> Self {
         ActionError::from(error).into()

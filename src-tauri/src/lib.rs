@@ -5,6 +5,7 @@ mod commands;
 mod error;
 mod hours;
 mod rota;
+mod sync;
 mod teams;
 
 use std::sync::{Arc, Mutex};
@@ -22,6 +23,7 @@ pub struct AppState {
     operator: Operator,
     /// The team search in progress, if any.
     forming: Arc<Forming>,
+    sync: Arc<sync::SyncWorker>,
 }
 
 impl AppState {
@@ -30,6 +32,7 @@ impl AppState {
             store: Arc::new(Mutex::new(Store::open(path).map_err(AppError::from))),
             operator: Operator::from_environment(),
             forming: Default::default(),
+            sync: Arc::new(sync::SyncWorker::new(path.to_path_buf())),
         }
     }
 
@@ -143,6 +146,10 @@ pub fn specta_builder<R: tauri::Runtime>() -> tauri_specta::Builder<R> {
         hours::update_milestone,
         hours::remove_milestone,
         hours::export_hours,
+        sync::sync_status,
+        sync::enrol_with_hub,
+        sync::sync_now,
+        sync::refused_changes,
     ])
 }
 
@@ -167,7 +174,12 @@ pub fn app<R: tauri::Runtime>(builder: tauri::Builder<R>, state: AppState) -> ta
 
 pub fn run() {
     let state = AppState::open(&mixwell_store::default_database_path());
+    let worker = Arc::clone(&state.sync);
     app(tauri::Builder::default(), state)
+        .setup(move |_| {
+            tauri::async_runtime::spawn(sync::background(worker));
+            Ok(())
+        })
         .run(tauri::generate_context!())
         .expect("the Mixwell window could not be opened");
 }

@@ -100,6 +100,12 @@ export const commands = {
 	 *  and returns the path.
 	 */
 	exportHours: (waveId: string, kind: HoursReportKind, xlsx: boolean) => typedError<string, AppError_Serialize>(__TAURI_INVOKE("export_hours", { waveId, kind, xlsx })),
+	syncStatus: () => typedError<SyncStatus_Serialize, AppError_Serialize>(__TAURI_INVOKE("sync_status")),
+	/**  Links this laptop to the organisation's hub with a one-time code. */
+	enrolWithHub: (hub: string, code: string) => typedError<SyncStatus_Serialize, AppError_Serialize>(__TAURI_INVOKE("enrol_with_hub", { hub, code })),
+	/**  A round now: push what waits, pull what is new. The screen stays usable meanwhile. */
+	syncNow: () => typedError<Report, AppError_Serialize>(__TAURI_INVOKE("sync_now")),
+	refusedChanges: () => typedError<RefusedChange[], AppError_Serialize>(__TAURI_INVOKE("refused_changes")),
 };
 
 /* Types */
@@ -222,6 +228,17 @@ export type ErrorCode =
 "pdf" | 
 /**  The app started without its database; the details carry why. */
 "database_unavailable" | 
+/**  This laptop is already enrolled with a hub. */
+"already_enrolled" | 
+/**  Sync needs the laptop to be enrolled with a hub first. */
+"not_enrolled" | 
+/**  The hub could not be reached (offline is normal: sync tries again later). */
+"hub_unreachable" | 
+/**
+ *  The hub refused the request (an unknown or used code, a revoked device); the
+ *  message says why.
+ */
+"hub_refused" | 
 /**  A fault in Mixwell itself (a panic); nothing of the action was kept. */
 "internal";
 
@@ -807,6 +824,33 @@ export type ProgrammeSession = {
 	all_roles: boolean,
 };
 
+/**  A change of this laptop the hub refused, for staff to see. */
+export type RefusedChange = {
+	device_seq: number,
+	entity: string,
+	entity_id: string,
+	reason: string,
+	refused_at: string,
+};
+
+/**  What a round did, as `mixwell sync now` prints it. */
+export type Report = {
+	/**  This laptop's changes the hub took into the organisation's record. */
+	pushed: number,
+	/**  Changes the hub already had (an acknowledgement that was lost on the way back). */
+	already_on_hub: number,
+	/**  This laptop's changes the hub refused, each with its reason kept for staff. */
+	refused: number,
+	/**  Other devices' changes merged here. */
+	pulled: number,
+	/**  Pulled changes this laptop already had. */
+	already_here: number,
+	/**  Pulled changes stamped too far in the future, merged at a clamped time. */
+	clamped: number,
+	/**  How many seconds this laptop's clock is ahead of the hub's (negative: behind). */
+	clock_offset_seconds: number,
+};
+
 export type RoleSpread = {
 	team: number,
 	role_id: string,
@@ -964,6 +1008,55 @@ export type Supervision_Serialize = {
 	by: string,
 	/**  SVG path data of the signature. */
 	signature: string | null,
+};
+
+/**  Sync as staff see it, and as `mixwell sync status` prints it. */
+export type SyncStatus = SyncStatus_Serialize | SyncStatus_Deserialize;
+
+/**  Sync as staff see it, and as `mixwell sync status` prints it. */
+export type SyncStatus_Deserialize = {
+	device: string,
+	/**  This laptop's changes the hub has not acknowledged yet. */
+	pending: number,
+	last_synced?: string | null,
+	/**  The hub's address, once enrolled. */
+	hub?: string | null,
+	organisation?: string | null,
+	/**  The last round that did not finish, in plain words (none once one succeeds). */
+	problem?: string | null,
+	/**  Its code: `hub_unreachable` is the normal state of a laptop in the field. */
+	problem_code?: ErrorCode | null,
+	last_attempt?: string | null,
+	/**
+	 *  How many seconds this laptop's clock was ahead of the hub's (negative: behind) at
+	 *  the last round.
+	 */
+	clock_offset_seconds?: number | null,
+	/**  Changes of this laptop the hub kept out of the organisation's record. */
+	refused: number,
+};
+
+/**  Sync as staff see it, and as `mixwell sync status` prints it. */
+export type SyncStatus_Serialize = {
+	device: string,
+	/**  This laptop's changes the hub has not acknowledged yet. */
+	pending: number,
+	last_synced: string | null,
+	/**  The hub's address, once enrolled. */
+	hub: string | null,
+	organisation: string | null,
+	/**  The last round that did not finish, in plain words (none once one succeeds). */
+	problem: string | null,
+	/**  Its code: `hub_unreachable` is the normal state of a laptop in the field. */
+	problem_code: ErrorCode | null,
+	last_attempt: string | null,
+	/**
+	 *  How many seconds this laptop's clock was ahead of the hub's (negative: behind) at
+	 *  the last round.
+	 */
+	clock_offset_seconds: number | null,
+	/**  Changes of this laptop the hub kept out of the organisation's record. */
+	refused: number,
 };
 
 /**  How a team set does against the rules and the bound. */

@@ -90,8 +90,12 @@ fn print_report(report: &Report) {
     if report.clock_is_off() {
         println!(
             "warning: this laptop's clock is {} minute(s) {} the hub's; set it right so hours are in order",
-            report.clock_offset_ms.abs() / 60_000,
-            if report.clock_offset_ms > 0 { "ahead of" } else { "behind" }
+            report.clock_offset_seconds.saturating_abs() / 60,
+            if report.clock_offset_seconds > 0 {
+                "ahead of"
+            } else {
+                "behind"
+            }
         );
     }
     if report.clamped > 0 {

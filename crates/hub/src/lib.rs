@@ -21,7 +21,7 @@ use chrono::{DateTime, Utc};
 pub use devices::{normalise_code, Device, NewEnrolment, CODE_LIFETIME};
 pub use error::HubError;
 pub use log::{Page, Pushed, MAX_PAGE};
-pub use server::{router, serve};
+pub use server::{router, serve, spawn, Background};
 
 /// The hub's sense of time, injected so simulations can move it.
 pub trait HubClock: Send + Sync {

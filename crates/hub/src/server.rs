@@ -191,3 +191,35 @@ async fn pull(
     .await?;
     reply(answer)
 }
+
+/// A hub served on a thread of its own until dropped: for tests, benchmarks and
+/// simulations that need a real HTTP hub on loopback.
+pub struct Background {
+    pub url: String,
+    runtime: Option<tokio::runtime::Runtime>,
+}
+
+/// Serves `hub` on `listen` (such as `127.0.0.1:0`) in the background.
+pub fn spawn(hub: Arc<Hub>, listen: &str) -> std::io::Result<Background> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    let listener = runtime.block_on(tokio::net::TcpListener::bind(listen))?;
+    let url = format!("http://{}", listener.local_addr()?);
+    runtime.spawn(async move {
+        let _ = axum::serve(listener, router(hub)).await;
+    });
+    Ok(Background {
+        url,
+        runtime: Some(runtime),
+    })
+}
+
+impl Drop for Background {
+    fn drop(&mut self) {
+        if let Some(runtime) = self.runtime.take() {
+            runtime.shutdown_background();
+        }
+    }
+}

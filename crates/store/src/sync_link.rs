@@ -6,7 +6,7 @@
 //! themselves belong to the sync crate.
 
 use chrono::{DateTime, Utc};
-use mixwell_domain::{Change, Entity, Id, Organisation};
+use mixwell_domain::{Change, Entity, ErrorCode, Id, Organisation};
 use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 
@@ -41,10 +41,12 @@ pub struct SyncStatus {
     pub organisation: Option<String>,
     /// The last round that did not finish, in plain words (none once one succeeds).
     pub problem: Option<String>,
+    /// Its code: `hub_unreachable` is the normal state of a laptop in the field.
+    pub problem_code: Option<ErrorCode>,
     pub last_attempt: Option<DateTime<Utc>>,
-    /// How far this laptop's clock was ahead of the hub's (negative: behind) at the last
-    /// round.
-    pub clock_offset_ms: Option<i64>,
+    /// How many seconds this laptop's clock was ahead of the hub's (negative: behind) at
+    /// the last round.
+    pub clock_offset_seconds: Option<i32>,
     /// Changes of this laptop the hub kept out of the organisation's record.
     pub refused: u32,
 }
@@ -165,18 +167,24 @@ impl Store {
 
     pub fn sync_status(&self) -> StoreResult<SyncStatus> {
         let link = self.sync_link()?;
-        let (last_synced, last_attempt, problem, clock_offset_ms) = self.conn().query_row(
-            "SELECT last_synced, last_attempt, last_problem, clock_offset_ms FROM sync_state",
-            [],
-            |r| {
-                Ok((
-                    r.get::<_, Option<String>>(0)?,
-                    r.get::<_, Option<String>>(1)?,
-                    r.get::<_, Option<String>>(2)?,
-                    r.get::<_, Option<i64>>(3)?,
-                ))
-            },
-        )?;
+        let (last_synced, last_attempt, problem, problem_code, clock_offset_ms) =
+            self.conn().query_row(
+                "SELECT last_synced, last_attempt, last_problem, last_problem_code,
+                        clock_offset_ms
+                 FROM sync_state",
+                [],
+                |r| {
+                    Ok((
+                        r.get::<_, Option<String>>(0)?,
+                        r.get::<_, Option<String>>(1)?,
+                        r.get::<_, Option<String>>(2)?,
+                        r.get::<_, Option<String>>(3)?,
+                        r.get::<_, Option<i64>>(4)?,
+                    ))
+                },
+            )?;
+        let clock_offset_seconds = clock_offset_ms
+            .map(|ms| i32::try_from(ms / 1000).unwrap_or(if ms < 0 { i32::MIN } else { i32::MAX }));
         let refused = self
             .conn()
             .query_row("SELECT count(*) FROM refused_change", [], |r| r.get(0))?;
@@ -187,8 +195,10 @@ impl Store {
             hub: link.as_ref().map(|l| l.hub_url.clone()),
             organisation: link.map(|l| l.organisation.name),
             problem,
+            problem_code: problem_code
+                .and_then(|code| ErrorCode::ALL.into_iter().find(|c| c.as_str() == code)),
             last_attempt: parse_time(last_attempt)?,
-            clock_offset_ms,
+            clock_offset_seconds,
             refused,
         })
     }
@@ -237,20 +247,20 @@ impl Store {
         self.atomically(|store| {
             store.conn().execute(
                 "UPDATE sync_state SET last_synced = ?1, last_attempt = ?1, last_problem = NULL,
-                        clock_offset_ms = ?2",
+                        last_problem_code = NULL, clock_offset_ms = ?2",
                 params![time_text(at), clock_offset_ms],
             )?;
             Ok(())
         })
     }
 
-    /// A round did not finish, for the reason given in plain words.
-    pub fn record_sync_problem(&mut self, problem: &str) -> StoreResult<()> {
+    /// A round did not finish, for the reason given in plain words and its code.
+    pub fn record_sync_problem(&mut self, code: ErrorCode, problem: &str) -> StoreResult<()> {
         let at = self.now();
         self.atomically(|store| {
             store.conn().execute(
-                "UPDATE sync_state SET last_attempt = ?1, last_problem = ?2",
-                params![time_text(at), problem],
+                "UPDATE sync_state SET last_attempt = ?1, last_problem = ?2, last_problem_code = ?3",
+                params![time_text(at), problem, code.as_str()],
             )?;
             Ok(())
         })

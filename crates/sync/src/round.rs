@@ -19,8 +19,8 @@ use crate::DeviceKey;
 pub const PUSH_BATCH: u32 = 2_000;
 /// Changes per pull page.
 pub const PULL_PAGE: u32 = 5_000;
-/// A laptop clock further than this from the hub's is pointed out to staff.
-pub const CLOCK_WARNING_MS: i64 = 2 * 60 * 1000;
+/// A laptop clock further than this many seconds from the hub's is pointed out to staff.
+pub const CLOCK_WARNING_SECONDS: i32 = 2 * 60;
 
 pub(crate) fn schema_version() -> u32 {
     u32::try_from(SCHEMA_VERSION).unwrap_or(u32::MAX)
@@ -28,6 +28,7 @@ pub(crate) fn schema_version() -> u32 {
 
 /// What a round did, as `mixwell sync now` prints it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Report {
     /// This laptop's changes the hub took into the organisation's record.
     pub pushed: u32,
@@ -41,14 +42,14 @@ pub struct Report {
     pub already_here: u32,
     /// Pulled changes stamped too far in the future, merged at a clamped time.
     pub clamped: u32,
-    /// How far this laptop's clock is ahead of the hub's (negative: behind).
-    pub clock_offset_ms: i64,
+    /// How many seconds this laptop's clock is ahead of the hub's (negative: behind).
+    pub clock_offset_seconds: i32,
 }
 
 impl Report {
     /// Whether the laptop's clock is far enough off to tell staff.
     pub fn clock_is_off(&self) -> bool {
-        self.clock_offset_ms.abs() > CLOCK_WARNING_MS
+        self.clock_offset_seconds.saturating_abs() > CLOCK_WARNING_SECONDS
     }
 }
 
@@ -109,8 +110,8 @@ pub fn sync_now(store: &mut Store) -> Result<Report, SyncError> {
 /// Keeps what staff are shown true: the last good round, or the problem of this one.
 pub fn record(store: &mut Store, outcome: &Result<Report, SyncError>) -> Result<(), SyncError> {
     match outcome {
-        Ok(report) => store.record_sync(report.clock_offset_ms)?,
-        Err(problem) => store.record_sync_problem(&problem.to_string())?,
+        Ok(report) => store.record_sync(i64::from(report.clock_offset_seconds) * 1000)?,
+        Err(problem) => store.record_sync_problem(problem.code(), &problem.to_string())?,
     }
     Ok(())
 }
@@ -124,7 +125,8 @@ pub fn round<T: Transport>(store: &mut Store, client: &HubClient<T>) -> Result<R
     })?;
     let session = client.open_session(store.device_id(), &key)?;
     let mut report = Report {
-        clock_offset_ms: (store.now() - session.hub_time).num_milliseconds(),
+        clock_offset_seconds: i32::try_from((store.now() - session.hub_time).num_seconds())
+            .unwrap_or(i32::MAX),
         ..Report::default()
     };
     push(store, client, &session.token, &mut report)?;

@@ -13,7 +13,19 @@ use super::{Row, Tx, Value};
 use crate::error::HubError;
 
 pub struct PostgresDb {
-    pool: r2d2::Pool<PostgresConnectionManager<NoTls>>,
+    /// Always `Some` until dropped.
+    pool: Option<r2d2::Pool<PostgresConnectionManager<NoTls>>>,
+}
+
+impl Drop for PostgresDb {
+    /// The synchronous client closes a connection by blocking on a runtime of its own,
+    /// which panics on an async thread, and the last reference to a hub can end on one
+    /// (a server shutting down): close the pool on a plain thread.
+    fn drop(&mut self) {
+        if let Some(pool) = self.pool.take() {
+            let _ = std::thread::spawn(move || drop(pool)).join();
+        }
+    }
 }
 
 /// How many times work refused for a concurrent transaction is run again.
@@ -29,7 +41,7 @@ impl PostgresDb {
             .connection_timeout(Duration::from_secs(10))
             .build(PostgresConnectionManager::new(config, NoTls))
             .map_err(|e| HubError::storage(format!("PostgreSQL: {e}")))?;
-        Ok(PostgresDb { pool })
+        Ok(PostgresDb { pool: Some(pool) })
     }
 
     pub fn transaction<R>(
@@ -38,6 +50,8 @@ impl PostgresDb {
     ) -> Result<R, HubError> {
         let mut client = self
             .pool
+            .as_ref()
+            .expect("the pool lives as long as the database")
             .get()
             .map_err(|e| HubError::storage(format!("PostgreSQL: {e}")))?;
         let mut attempt = 0;

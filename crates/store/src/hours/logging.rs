@@ -223,8 +223,15 @@ impl Store {
                             match new_organisations.get(&name.to_lowercase()) {
                                 Some(id) => *id,
                                 None => {
+                                    // Named like the same place typed on another
+                                    // laptop, so the two are one after sync.
                                     let organisation = VolunteeringOrganisation {
-                                        id: Id::now_v7(),
+                                        id: crate::replica::id_for_name(
+                                            w.tx(),
+                                            mixwell_domain::Entity::VolunteeringOrganisation,
+                                            &[],
+                                            &name,
+                                        )?,
                                         name: name.clone(),
                                         contact: String::new(),
                                         address: String::new(),

@@ -1,0 +1,124 @@
+//! Sync with the organisation's hub, in the background and on "Sync now".
+//!
+//! Sync has a database connection of its own: a round waits on the network, and the
+//! screens must not wait on it. Its writes (acknowledgements, pulled pages) are short
+//! transactions of their own, so an action on the screen waits for one of them at most.
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use mixwell_store::{RefusedChange, Store, SyncStatus};
+use mixwell_sync::{Backoff, Report, SyncError};
+use tauri::State;
+
+use crate::{off_runtime, AppError, AppState};
+
+type Reply<T> = Result<T, AppError>;
+
+/// How often a laptop that is enrolled syncs when nothing goes wrong.
+const EVERY: Duration = Duration::from_secs(60);
+/// The first round waits for the app to finish opening.
+const FIRST: Duration = Duration::from_secs(5);
+
+pub struct SyncWorker {
+    path: PathBuf,
+    /// Opened on first use; one round at a time.
+    store: Mutex<Option<Store>>,
+    wake: tokio::sync::Notify,
+}
+
+impl SyncWorker {
+    pub fn new(path: PathBuf) -> SyncWorker {
+        SyncWorker {
+            path,
+            store: Mutex::new(None),
+            wake: tokio::sync::Notify::new(),
+        }
+    }
+
+    fn with_store<T>(
+        &self,
+        work: impl FnOnce(&mut Store) -> Result<T, SyncError>,
+    ) -> Result<T, SyncError> {
+        let mut guard = self.store.lock().unwrap_or_else(|p| p.into_inner());
+        if guard.is_none() {
+            *guard = Some(Store::open(&self.path)?);
+        }
+        let store = guard.as_mut().expect("opened just above");
+        work(store)
+    }
+
+    /// One round, when the laptop is enrolled (`None` when it is not).
+    fn round(&self) -> Result<Option<Report>, SyncError> {
+        self.with_store(|store| {
+            if store.sync_link()?.is_none() {
+                return Ok(None);
+            }
+            mixwell_sync::sync_now(store).map(Some)
+        })
+    }
+}
+
+/// Syncs every minute while the app runs, sooner after "Sync now"; after a failure that may
+/// pass (no network, the hub restarting) it tries again by [`Backoff`], not at the next
+/// minute and not at the next change.
+pub async fn background(worker: Arc<SyncWorker>) {
+    let mut backoff = Backoff::new();
+    let mut delay = FIRST;
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(delay) => {}
+            _ = worker.wake.notified() => {}
+        }
+        let round = Arc::clone(&worker);
+        let outcome = tauri::async_runtime::spawn_blocking(move || round.round()).await;
+        delay = match outcome {
+            Ok(Err(error)) if error.is_transient() => backoff.next_delay(),
+            _ => {
+                backoff.reset();
+                EVERY
+            }
+        };
+    }
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn sync_status(state: State<'_, AppState>) -> Reply<SyncStatus> {
+    state.run(move |s, _| s.sync_status()).await
+}
+
+/// Links this laptop to the organisation's hub with a one-time code.
+#[tauri::command]
+#[specta::specta]
+pub async fn enrol_with_hub(
+    state: State<'_, AppState>,
+    hub: String,
+    code: String,
+) -> Reply<SyncStatus> {
+    let worker = Arc::clone(&state.sync);
+    let status = off_runtime(move || {
+        worker.with_store(|store| {
+            mixwell_sync::enrol(store, &hub, &code)?;
+            Ok(store.sync_status()?)
+        })
+    })
+    .await?;
+    state.sync.wake.notify_one();
+    Ok(status)
+}
+
+/// A round now: push what waits, pull what is new. The screen stays usable meanwhile.
+#[tauri::command]
+#[specta::specta]
+pub async fn sync_now(state: State<'_, AppState>) -> Reply<Report> {
+    let worker = Arc::clone(&state.sync);
+    off_runtime(move || worker.round()?.ok_or(SyncError::NotEnrolled)).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn refused_changes(state: State<'_, AppState>) -> Reply<Vec<RefusedChange>> {
+    state.run(move |s, _| s.refused_changes()).await
+}

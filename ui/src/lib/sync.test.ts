@@ -1,0 +1,57 @@
+import { describe, expect, it } from "vitest";
+import { summarise, whenSynced, clockNotice, type SyncStatus } from "./sync";
+
+const base: SyncStatus = {
+  device: "d",
+  pending: 3,
+  last_synced: null,
+  hub: null,
+  organisation: null,
+  problem: null,
+  problem_code: null,
+  last_attempt: null,
+  clock_offset_seconds: null,
+  refused: 0,
+};
+const now = new Date("2027-07-21T13:30:00Z"); // 14:30 in London (BST)
+
+describe("the header's sync line", () => {
+  it("says changes are saved on the laptop before it is linked to a hub", () => {
+    expect(summarise(base, now)).toEqual({ text: "Saved on this laptop · 3 changes waiting to sync", tone: "quiet", notices: [] });
+  });
+
+  it("shows when it last synced, in London time, and what waits", () => {
+    const s = summarise({ ...base, hub: "https://hub", last_synced: "2027-07-21T13:05:00Z", pending: 0 }, now);
+    expect(s.text).toBe("Synced 14:05 · nothing waiting");
+    expect(s.tone).toBe("quiet");
+    expect(whenSynced("2027-07-19T08:00:00Z", now)).toBe("19/07/2027 09:00");
+  });
+
+  it("treats an unreachable hub as normal, not as an error", () => {
+    const s = summarise(
+      { ...base, hub: "https://hub", last_synced: "2027-07-01T10:00:00Z", problem: "the hub could not be reached", problem_code: "hub_unreachable" },
+      now,
+    );
+    expect(s.text).toBe("Offline · last synced 01/07/2027 11:00 · 3 changes waiting");
+    expect(s.tone).toBe("quiet");
+    expect(s.notices).toEqual([]);
+  });
+
+  it("puts a refusal, a wrong clock and refused changes in front of staff", () => {
+    const s = summarise(
+      { ...base, hub: "https://hub", problem: "the hub refused: this laptop was revoked", problem_code: "hub_refused", clock_offset_seconds: -600, refused: 2 },
+      now,
+    );
+    expect(s.tone).toBe("attention");
+    expect(s.text).toBe("Sync needs attention · 3 changes waiting");
+    expect(s.notices[0]).toContain("revoked");
+    expect(s.notices.some((n) => n.includes("10 minutes slow"))).toBe(true);
+    expect(s.notices.some((n) => n.includes("refused 2 changes"))).toBe(true);
+  });
+
+  it("leaves a clock within two minutes alone", () => {
+    expect(clockNotice(119)).toBeNull();
+    expect(clockNotice(null)).toBeNull();
+    expect(clockNotice(181)).toContain("3 minutes fast");
+  });
+});
