@@ -1,12 +1,15 @@
 -- The organisation's hub. One text for SQLite and PostgreSQL: portable types only (TEXT,
 -- BIGINT, INTEGER), times as RFC 3339 UTC text (they sort as they compare), JSON as text.
 
--- The organisation this hub serves and the hub's own signing key (base64).
+-- The organisation this hub serves, the hub's own signing key (Ed25519, base64) and its
+-- key for bundles.
 CREATE TABLE hub_organisation (
     singleton   INTEGER PRIMARY KEY CHECK (singleton = 1),
     id          TEXT NOT NULL,
     name        TEXT NOT NULL,
     signing_key TEXT NOT NULL,
+    -- The age secret key USB bundles for the hub are encrypted to.
+    bundle_identity TEXT NOT NULL,
     created_at  TEXT NOT NULL
 );
 
@@ -20,7 +23,12 @@ CREATE TABLE hub_device (
     enrolled_at TEXT NOT NULL,
     revoked_at  TEXT,
     last_seen   TEXT,
-    acked_seq   BIGINT NOT NULL DEFAULT 0
+    acked_seq   BIGINT NOT NULL DEFAULT 0,
+    -- How far the device said it holds the record (a pull's cursor, a bundle's): where a
+    -- bundle for it starts.
+    pull_cursor BIGINT NOT NULL DEFAULT 0,
+    -- The age public key bundles for the device are encrypted to.
+    bundle_recipient TEXT NOT NULL
 );
 
 -- The programmes a field device may see and change: the name as the administrator gave

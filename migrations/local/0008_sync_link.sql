@@ -13,7 +13,13 @@ CREATE TABLE sync_link (
     -- JSON array of the programme names a field laptop is enrolled for.
     programmes        TEXT NOT NULL,
     label             TEXT NOT NULL,
-    enrolled_at       TEXT NOT NULL
+    enrolled_at       TEXT NOT NULL,
+    -- The hub's Ed25519 public key (it signs the USB bundles it writes) and the age public
+    -- key bundles for the hub are encrypted to.
+    hub_key           TEXT NOT NULL,
+    hub_recipient     TEXT NOT NULL,
+    -- The age secret key bundles for this laptop are encrypted to.
+    bundle_identity   TEXT NOT NULL
 );
 
 -- The hub position this laptop holds every other device's changes up to; when it last

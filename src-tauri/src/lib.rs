@@ -150,6 +150,8 @@ pub fn specta_builder<R: tauri::Runtime>() -> tauri_specta::Builder<R> {
         sync::enrol_with_hub,
         sync::sync_now,
         sync::refused_changes,
+        sync::export_sync_bundle,
+        sync::import_sync_bundle,
     ])
 }
 

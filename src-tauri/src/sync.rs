@@ -122,3 +122,36 @@ pub async fn sync_now(state: State<'_, AppState>) -> Reply<Report> {
 pub async fn refused_changes(state: State<'_, AppState>) -> Reply<Vec<RefusedChange>> {
     state.run(move |s, _| s.refused_changes()).await
 }
+
+/// This laptop's waiting changes for the hub, as a file in Downloads to copy to a USB
+/// stick: the file's path.
+#[tauri::command]
+#[specta::specta]
+pub async fn export_sync_bundle(state: State<'_, AppState>) -> Reply<String> {
+    let worker = Arc::clone(&state.sync);
+    off_runtime(move || {
+        let (bytes, _) = worker.with_store(|store| mixwell_sync::export_bundle(store))?;
+        let name = format!(
+            "mixwell-for-hub-{}",
+            chrono::Utc::now().format("%Y-%m-%d-%H%M")
+        );
+        let file = mixwell_actions::export::ExportFile {
+            name,
+            extension: "bundle",
+            bytes,
+        };
+        crate::teams::save_in_downloads(Ok(file)).map_err(AppError::from)
+    })
+    .await
+}
+
+/// Reads the hub's bundle for this laptop (the file's bytes, from the file picker).
+#[tauri::command]
+#[specta::specta]
+pub async fn import_sync_bundle(
+    state: State<'_, AppState>,
+    bytes: Vec<u8>,
+) -> Reply<mixwell_sync::BundleReport> {
+    let worker = Arc::clone(&state.sync);
+    off_runtime(move || worker.with_store(|store| mixwell_sync::import_bundle(store, &bytes))).await
+}

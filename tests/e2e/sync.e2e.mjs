@@ -38,7 +38,7 @@ async function startHub() {
     });
     server.once("exit", (status) => reject(new Error(`the hub exited with ${status}: ${seen}`)));
   });
-  return { url, code, stop: () => server.kill("SIGTERM") };
+  return { url, code, database, stop: () => server.kill("SIGTERM") };
 }
 
 /** Links the open app to the hub through the sync dialog, then syncs; returns the report line. */
@@ -97,4 +97,43 @@ test("two laptops log hours offline, sync through a hub on loopback, and both ho
   assert.equal(office_after["HS-0005"], before["HS-0005"] + 45, "the field laptop's hour reached the office");
   assert.equal(office_after["HS-0026"], before["HS-0026"] + 0, "nothing counted twice");
   assert.deepEqual(minutes(field), office_after, "both laptops hold every hour");
+});
+
+test("a laptop with no network sends its hours to the hub on a USB stick and reads the hub's file back", async (t) => {
+  const hub = await startHub();
+  t.after(hub.stop);
+  const venue = freshDataHome();
+  mixwell("--db", dbOf(venue), "demo", "seed");
+  // Enrolled while at the office.
+  mixwell("--db", dbOf(venue), "sync", "enrol", "--hub", hub.url, "--code", hub.code());
+  const device = JSON.parse(mixwell("--db", dbOf(venue), "sync", "status", "--json")).device;
+  hub.stop();
+
+  // At the venue: hours logged, the changes exported from the app.
+  mixwell("--db", dbOf(venue), "hours", "log", "--participant", "HS-0026", "--org", "Hope Food Bank", "--date", today(), "--minutes", "60");
+  let exported;
+  await withApp(t, venue, async (browser) => {
+    await (await byTestId(browser, "sync-status")).click();
+    await (await byTestId(browser, "usb-export")).click();
+    const notice = await textWhen(await byTestId(browser, "usb-notice"), (s) => s.startsWith("Saved "), "the bundle is saved");
+    exported = /^Saved (.+\.bundle)\./.exec(notice)[1];
+  });
+
+  // At the office: the hub takes the file once, and writes one back for the laptop.
+  const imported = mixwell("hub", "import-bundle", "--database", hub.database, exported);
+  assert.match(imported, /^imported [1-9]\d* change\(s\)/);
+  assert.match(mixwell("hub", "import-bundle", "--database", hub.database, exported), /imported before: nothing changed/);
+  const back = path.join(mkdtempSync(path.join(os.tmpdir(), "mixwell-usb-")), "for-venue.bundle");
+  mixwell("hub", "export-bundle", "--database", hub.database, "--device", device, "--out", back);
+
+  await withApp(t, venue, async (browser) => {
+    await (await byTestId(browser, "sync-status")).click();
+    const input = await byTestId(browser, "usb-import");
+    await input.waitForExist();
+    await input.setValue(back);
+    await textWhen(await byTestId(browser, "usb-notice"), (s) => s.startsWith("Received"), "the hub's file is read");
+    await textWhen(await byTestId(browser, "sync-pending"), (s) => s === "0 changes", "nothing waits any more");
+    await input.setValue(back);
+    await textWhen(await byTestId(browser, "usb-notice"), (s) => s.includes("nothing changed"), "a second read changes nothing");
+  });
 });

@@ -106,6 +106,13 @@ export const commands = {
 	/**  A round now: push what waits, pull what is new. The screen stays usable meanwhile. */
 	syncNow: () => typedError<Report, AppError_Serialize>(__TAURI_INVOKE("sync_now")),
 	refusedChanges: () => typedError<RefusedChange[], AppError_Serialize>(__TAURI_INVOKE("refused_changes")),
+	/**
+	 *  This laptop's waiting changes for the hub, as a file in Downloads to copy to a USB
+	 *  stick: the file's path.
+	 */
+	exportSyncBundle: () => typedError<string, AppError_Serialize>(__TAURI_INVOKE("export_sync_bundle")),
+	/**  Reads the hub's bundle for this laptop (the file's bytes, from the file picker). */
+	importSyncBundle: (bytes: number[]) => typedError<BundleReport, AppError_Serialize>(__TAURI_INVOKE("import_sync_bundle", { bytes })),
 };
 
 /* Types */
@@ -141,6 +148,18 @@ export type AttributeCount = {
 	attribute: string,
 	/**  Most common value first; ties by value. */
 	values: ValueCount[],
+};
+
+/**  What importing the hub's bundle did. */
+export type BundleReport = {
+	/**  Other devices' changes merged here. */
+	pulled: number,
+	/**  Changes this laptop already had. */
+	already_here: number,
+	/**  This laptop's changes the hub newly acknowledged. */
+	acknowledged: number,
+	/**  This laptop's changes the hub refused (each kept with its reason). */
+	refused: number,
 };
 
 export type ColumnInfo = ColumnInfo_Serialize | ColumnInfo_Deserialize;
@@ -239,6 +258,8 @@ export type ErrorCode =
  *  message says why.
  */
 "hub_refused" | 
+/**  A USB bundle that is not for this laptop or hub, was changed, or is not a bundle. */
+"bundle_refused" | 
 /**  A fault in Mixwell itself (a panic); nothing of the action was kept. */
 "internal";
 

@@ -51,6 +51,23 @@ pub enum HubCommand {
     /// The devices enrolled with the hub.
     #[command(subcommand)]
     Devices(DevicesCommand),
+    /// Apply a laptop's bundle (from `mixwell sync export-bundle`), exactly once.
+    ImportBundle {
+        #[command(flatten)]
+        database: HubDatabase,
+        #[arg(value_name = "FILE")]
+        file: std::path::PathBuf,
+    },
+    /// Write, for one device, the changes it lacks (for `mixwell sync import-bundle`).
+    ExportBundle {
+        #[command(flatten)]
+        database: HubDatabase,
+        /// The device's id, as `hub devices list` shows it.
+        #[arg(long)]
+        device: mixwell_domain::Id,
+        #[arg(long, value_name = "FILE")]
+        out: std::path::PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -160,6 +177,36 @@ pub fn run(command: HubCommand) -> CliResult {
                     seen
                 );
             }
+            Ok(())
+        }
+        HubCommand::ImportBundle { database, file } => {
+            let bytes = crate::sync::read_bundle(&file)?;
+            let imported = open(&database)?.import_bundle(&bytes)?;
+            let pushed = imported.pushed;
+            if pushed.accepted == 0 && pushed.refused.is_empty() {
+                println!(
+                    "this bundle from {} was imported before: nothing changed",
+                    imported.device.label
+                );
+            } else {
+                println!(
+                    "imported {} change(s) from {} ({} already here, {} refused)",
+                    pushed.accepted,
+                    imported.device.label,
+                    pushed.duplicates,
+                    pushed.refused.len()
+                );
+            }
+            Ok(())
+        }
+        HubCommand::ExportBundle {
+            database,
+            device,
+            out,
+        } => {
+            let (bytes, count) = open(&database)?.export_bundle(device)?;
+            mixwell_actions::export::write_file(&out, &bytes)?;
+            println!("wrote {count} change(s) for {device} to {}", out.display());
             Ok(())
         }
         HubCommand::Devices(DevicesCommand::Revoke { database, device }) => {

@@ -28,6 +28,17 @@ pub enum SyncCommand {
     },
     /// This laptop's changes the hub refused, with the reason for each.
     Refused,
+    /// Write this laptop's waiting changes for the hub to a file (a USB stick), signed by
+    /// this laptop and readable only by the hub.
+    ExportBundle {
+        #[arg(long, value_name = "FILE")]
+        out: std::path::PathBuf,
+    },
+    /// Read the hub's bundle for this laptop (from `mixwell hub export-bundle`).
+    ImportBundle {
+        #[arg(value_name = "FILE")]
+        file: std::path::PathBuf,
+    },
 }
 
 /// How many times `sync now` tries while the hub cannot be reached.
@@ -55,6 +66,31 @@ pub fn run(store: &mut Store, command: SyncCommand) -> CliResult {
             Ok(())
         }
         SyncCommand::Status { json } => status(store, json),
+        SyncCommand::ExportBundle { out } => {
+            let (bytes, count) = mixwell_sync::export_bundle(store).map_err(sync_error)?;
+            mixwell_actions::export::write_file(&out, &bytes)?;
+            println!(
+                "wrote {count} change(s) for the hub to {}; import it there with `mixwell hub import-bundle`",
+                out.display()
+            );
+            Ok(())
+        }
+        SyncCommand::ImportBundle { file } => {
+            let bytes = read_bundle(&file)?;
+            let report = mixwell_sync::import_bundle(store, &bytes).map_err(sync_error)?;
+            if report.changed_nothing() {
+                println!("this bundle was imported before (or a newer one was): nothing changed");
+            } else {
+                println!(
+                    "merged {} change(s) from the hub ({} already here); the hub holds {} more of this laptop's changes",
+                    report.pulled, report.already_here, report.acknowledged
+                );
+            }
+            if report.refused > 0 {
+                println!("see `mixwell sync refused` for why the hub refused some changes");
+            }
+            Ok(())
+        }
         SyncCommand::Refused => {
             let refused = store.refused_changes()?;
             if refused.is_empty() {
@@ -69,6 +105,13 @@ pub fn run(store: &mut Store, command: SyncCommand) -> CliResult {
             Ok(())
         }
     }
+}
+
+pub fn read_bundle(file: &std::path::Path) -> Result<Vec<u8>, CliError> {
+    std::fs::read(file).map_err(|error| CliError::File {
+        path: file.display().to_string(),
+        error,
+    })
 }
 
 fn sync_error(error: SyncError) -> CliError {

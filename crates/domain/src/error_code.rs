@@ -53,13 +53,15 @@ pub enum ErrorCode {
     /// The hub refused the request (an unknown or used code, a revoked device); the
     /// message says why.
     HubRefused,
+    /// A USB bundle that is not for this laptop or hub, was changed, or is not a bundle.
+    BundleRefused,
     /// A fault in Mixwell itself (a panic); nothing of the action was kept.
     Internal,
 }
 
 impl ErrorCode {
     /// Every code, for checks that must see each one.
-    pub const ALL: [ErrorCode; 28] = [
+    pub const ALL: [ErrorCode; 29] = [
         ErrorCode::NotFound,
         ErrorCode::NoSuchName,
         ErrorCode::AmbiguousName,
@@ -87,6 +89,7 @@ impl ErrorCode {
         ErrorCode::NotEnrolled,
         ErrorCode::HubUnreachable,
         ErrorCode::HubRefused,
+        ErrorCode::BundleRefused,
         ErrorCode::Internal,
     ];
 
@@ -120,6 +123,7 @@ impl ErrorCode {
             ErrorCode::NotEnrolled => "not_enrolled",
             ErrorCode::HubUnreachable => "hub_unreachable",
             ErrorCode::HubRefused => "hub_refused",
+            ErrorCode::BundleRefused => "bundle_refused",
             ErrorCode::Internal => "internal",
         }
     }

@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use mixwell_domain::{name_key, Id};
+use mixwell_sync::bundle::{is_bundle_recipient, new_bundle_key};
 use mixwell_sync::keys::{self, hash_secret, random_secret, DeviceKey};
 use mixwell_sync::wire::{DeviceRole, HubErrorCode, OrganisationInfo};
 use rand::RngCore;
@@ -32,6 +33,10 @@ pub struct Device {
     pub last_seen: Option<DateTime<Utc>>,
     /// The last of the device's changes the hub holds.
     pub acked_seq: u64,
+    /// How far the device last said it holds the record.
+    pub pull_cursor: u64,
+    #[serde(skip)]
+    pub bundle_recipient: String,
     /// For a field device, the programmes it may see, by name.
     pub programmes: Vec<String>,
 }
@@ -90,8 +95,8 @@ fn parse_role(text: &str) -> Result<DeviceRole, HubError> {
     DeviceRole::parse(text).ok_or_else(|| HubError::corrupt(format!("role {text:?}")))
 }
 
-const DEVICE_COLUMNS: &str =
-    "id, label, role, public_key, enrolled_at, revoked_at, last_seen, acked_seq";
+const DEVICE_COLUMNS: &str = "id, label, role, public_key, enrolled_at, revoked_at, last_seen, \
+     acked_seq, pull_cursor, bundle_recipient";
 
 fn device_from(tx: &mut dyn Tx, row: &Row) -> Result<Device, HubError> {
     let id = row.text(0)?;
@@ -114,6 +119,8 @@ fn device_from(tx: &mut dyn Tx, row: &Row) -> Result<Device, HubError> {
         revoked_at: row.opt_text(5)?.map(|t| parse_time(&t)).transpose()?,
         last_seen: row.opt_text(6)?.map(|t| parse_time(&t)).transpose()?,
         acked_seq: u64::try_from(row.int(7)?).unwrap_or(0),
+        pull_cursor: u64::try_from(row.int(8)?).unwrap_or(0),
+        bundle_recipient: row.text(9)?,
         programmes,
     })
 }
@@ -156,12 +163,14 @@ impl Hub {
                 )));
             }
             tx.execute(
-                "INSERT INTO hub_organisation (singleton, id, name, signing_key, created_at)
-                 VALUES (1, $1, $2, $3, $4)",
+                "INSERT INTO hub_organisation
+                     (singleton, id, name, signing_key, bundle_identity, created_at)
+                 VALUES (1, $1, $2, $3, $4, $5)",
                 &[
                     organisation.id.to_string().into(),
                     organisation.name.clone().into(),
                     DeviceKey::generate().to_base64().into(),
+                    new_bundle_key().0.into(),
                     now.clone().into(),
                 ],
             )?;
@@ -225,11 +234,23 @@ impl Hub {
 
     /// Takes a code for the device `device` with public key `public_key`: the code is
     /// spent, the device enrolled. Unknown, used and expired codes are refused alike.
-    pub fn enrol(&self, code: &str, device: Id, public_key: &str) -> Result<Device, HubError> {
+    pub fn enrol(
+        &self,
+        code: &str,
+        device: Id,
+        public_key: &str,
+        bundle_recipient: &str,
+    ) -> Result<Device, HubError> {
         if !keys::is_public_key(public_key) {
             return Err(HubError::refused(
                 HubErrorCode::BadRequest,
                 "the device's public key is not an Ed25519 key",
+            ));
+        }
+        if !is_bundle_recipient(bundle_recipient) {
+            return Err(HubError::refused(
+                HubErrorCode::BadRequest,
+                "the device's key for bundles is not an age public key",
             ));
         }
         let now = time_text(self.now());
@@ -260,14 +281,15 @@ impl Hub {
             let programmes: Vec<String> = serde_json::from_str(&grant.text(2)?)
                 .map_err(|e| HubError::corrupt(e.to_string()))?;
             tx.execute(
-                "INSERT INTO hub_device (id, label, role, public_key, enrolled_at)
-                 VALUES ($1, $2, $3, $4, $5)",
+                "INSERT INTO hub_device (id, label, role, public_key, enrolled_at, bundle_recipient)
+                 VALUES ($1, $2, $3, $4, $5, $6)",
                 &[
                     device.to_string().into(),
                     grant.text(0)?.into(),
                     grant.text(1)?.into(),
                     public_key.into(),
                     now.clone().into(),
+                    bundle_recipient.into(),
                 ],
             )?;
             for programme in &programmes {

@@ -6,6 +6,7 @@
 //! synchronous and written once over [`storage::Tx`]; [`server`] runs it off the async
 //! threads behind axum.
 
+mod bundles;
 mod devices;
 mod error;
 mod log;
@@ -18,6 +19,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
+pub use bundles::{BundleImport, PublicKeys};
 pub use devices::{normalise_code, Device, NewEnrolment, CODE_LIFETIME};
 pub use error::HubError;
 pub use log::{Page, Pushed, MAX_PAGE};

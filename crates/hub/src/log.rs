@@ -266,8 +266,35 @@ impl Hub {
         })
     }
 
-    /// Other devices' changes after `cursor` that `device` may see, at most `limit`.
+    /// Other devices' changes after `cursor` that `device` may see, at most `limit`. The
+    /// device holds everything up to `cursor`: a USB bundle for it would start there.
     pub fn pull(&self, device: &Device, cursor: u64, limit: u32) -> Result<Page, HubError> {
+        self.note_cursor(device.id, cursor)?;
+        self.pull_from(device, cursor, limit)
+    }
+
+    /// The device says it holds the record up to `cursor` (the mark never moves back).
+    pub(crate) fn note_cursor(
+        &self,
+        device: mixwell_domain::Id,
+        cursor: u64,
+    ) -> Result<(), HubError> {
+        self.backend.transaction(|tx| {
+            tx.execute(
+                "UPDATE hub_device SET pull_cursor = $2 WHERE id = $1 AND pull_cursor < $2",
+                &[device.to_string().into(), seq(cursor)],
+            )
+        })?;
+        Ok(())
+    }
+
+    /// [`Hub::pull`] without noting where the device stands.
+    pub(crate) fn pull_from(
+        &self,
+        device: &Device,
+        cursor: u64,
+        limit: u32,
+    ) -> Result<Page, HubError> {
         let limit = limit.clamp(1, MAX_PAGE);
         self.backend.transaction(|tx| {
             // Every position up to the counter's committed value is committed (positions

@@ -203,6 +203,8 @@ mod tests {
             revoked_at: None,
             last_seen: None,
             acked_seq: 0,
+            pull_cursor: 0,
+            bundle_recipient: String::new(),
             programmes: programmes.iter().map(|p| p.to_string()).collect(),
         }
     }

@@ -112,12 +112,20 @@ async fn authenticated(hub: &Arc<Hub>, headers: &HeaderMap) -> Result<Device, Re
 async fn enrol(State(hub): State<Arc<Hub>>, body: Bytes) -> Answer<EnrolResponse> {
     let request: EnrolRequest = decode(&body)?;
     let answer = run(&hub, move |hub| {
-        let device = hub.enrol(&request.code, request.device, &request.public_key)?;
+        let device = hub.enrol(
+            &request.code,
+            request.device,
+            &request.public_key,
+            &request.bundle_recipient,
+        )?;
+        let keys = hub.public_keys()?;
         Ok(EnrolResponse {
             organisation: hub.organisation()?,
             role: device.role,
             programmes: device.programmes,
             label: device.label,
+            hub_key: keys.signing,
+            hub_recipient: keys.bundles,
             hub_time: hub.now(),
         })
     })

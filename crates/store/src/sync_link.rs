@@ -26,6 +26,12 @@ pub struct SyncLink {
     pub programmes: Vec<String>,
     pub label: String,
     pub enrolled_at: DateTime<Utc>,
+    /// The hub's Ed25519 public key, base64.
+    pub hub_key: String,
+    /// The age public key bundles for the hub are encrypted to.
+    pub hub_recipient: String,
+    /// The age secret key bundles for this laptop are encrypted to.
+    pub bundle_identity: String,
 }
 
 /// Sync as staff see it, and as `mixwell sync status` prints it.
@@ -88,26 +94,21 @@ impl Store {
             .conn()
             .query_row(
                 "SELECT hub_url, device_key, organisation_id, organisation_name, role,
-                        programmes, label, enrolled_at
+                        programmes, label, enrolled_at, hub_key, hub_recipient, bundle_identity
                  FROM sync_link",
                 [],
                 |r| {
-                    Ok((
-                        r.get::<_, String>(0)?,
-                        r.get::<_, String>(1)?,
-                        r.get::<_, String>(2)?,
-                        r.get::<_, String>(3)?,
-                        r.get::<_, String>(4)?,
-                        r.get::<_, String>(5)?,
-                        r.get::<_, String>(6)?,
-                        r.get::<_, String>(7)?,
-                    ))
+                    (0..11)
+                        .map(|i| r.get::<_, String>(i))
+                        .collect::<Result<Vec<_>, _>>()
                 },
             )
             .optional()?;
-        let Some((hub_url, device_key, org_id, org_name, role, programmes, label, at)) = row else {
+        let Some(columns) = row else {
             return Ok(None);
         };
+        let [hub_url, device_key, org_id, org_name, role, programmes, label, at, hub_key, hub_recipient, bundle_identity] =
+            <[String; 11]>::try_from(columns).expect("eleven columns were asked for");
         let corrupt = |detail: String| StoreError::Corrupt {
             what: "sync link",
             detail,
@@ -123,6 +124,9 @@ impl Store {
             programmes: serde_json::from_str(&programmes)?,
             label,
             enrolled_at: parse_time(Some(at))?.ok_or_else(|| corrupt("no time".into()))?,
+            hub_key,
+            hub_recipient,
+            bundle_identity,
         }))
     }
 
@@ -138,8 +142,9 @@ impl Store {
             }
             store.conn().execute(
                 "INSERT INTO sync_link (singleton, hub_url, device_key, organisation_id,
-                     organisation_name, role, programmes, label, enrolled_at)
-                 VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                     organisation_name, role, programmes, label, enrolled_at, hub_key,
+                     hub_recipient, bundle_identity)
+                 VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
                 params![
                     link.hub_url,
                     link.device_key,
@@ -149,6 +154,9 @@ impl Store {
                     serde_json::to_string(&link.programmes)?,
                     link.label,
                     time_text(link.enrolled_at),
+                    link.hub_key,
+                    link.hub_recipient,
+                    link.bundle_identity,
                 ],
             )?;
             let organisation = store.ensure_organisation(&link.organisation.name)?;
@@ -241,13 +249,15 @@ impl Store {
         })
     }
 
-    /// A round finished now; the laptop's clock was `clock_offset_ms` off the hub's.
-    pub fn record_sync(&mut self, clock_offset_ms: i64) -> StoreResult<()> {
+    /// A round finished now; the laptop's clock was `clock_offset_ms` off the hub's (`None`:
+    /// not measured, as with a USB bundle, and the last measure stands).
+    pub fn record_sync(&mut self, clock_offset_ms: Option<i64>) -> StoreResult<()> {
         let at = self.now();
         self.atomically(|store| {
             store.conn().execute(
                 "UPDATE sync_state SET last_synced = ?1, last_attempt = ?1, last_problem = NULL,
-                        last_problem_code = NULL, clock_offset_ms = ?2",
+                        last_problem_code = NULL,
+                        clock_offset_ms = coalesce(?2, clock_offset_ms)",
                 params![time_text(at), clock_offset_ms],
             )?;
             Ok(())

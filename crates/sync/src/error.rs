@@ -19,6 +19,8 @@ pub enum SyncError {
     #[error("the hub keeps refusing this laptop's change {0}; nothing was lost, and it is tried again at the next sync")]
     Stuck(u64),
     #[error("{0}")]
+    Bundle(#[from] crate::bundle::BundleError),
+    #[error("{0}")]
     Store(#[from] StoreError),
 }
 
@@ -31,6 +33,7 @@ impl SyncError {
                 ErrorCode::HubRefused
             }
             SyncError::NotEnrolled => ErrorCode::NotEnrolled,
+            SyncError::Bundle(_) => ErrorCode::BundleRefused,
             SyncError::Store(e) => e.code(),
         }
     }

@@ -6,10 +6,12 @@
 //!   typed client over it;
 //! - [`round`]: enrolment and one round of push then pull over the store.
 
+pub mod bundle;
 pub mod client;
 mod error;
 pub mod keys;
 pub mod round;
+pub mod usb;
 pub mod wire;
 
 pub use client::{hub_url, HttpTransport, HubClient, Transport};
@@ -19,3 +21,4 @@ pub use round::{
     enrol, enrol_with, round, sync_now, sync_with_retries, Backoff, Report, CLOCK_WARNING_SECONDS,
     PULL_PAGE, PUSH_BATCH,
 };
+pub use usb::{export_bundle, import_bundle, BundleReport};

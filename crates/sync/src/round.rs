@@ -22,7 +22,8 @@ pub const PULL_PAGE: u32 = 5_000;
 /// A laptop clock further than this many seconds from the hub's is pointed out to staff.
 pub const CLOCK_WARNING_SECONDS: i32 = 2 * 60;
 
-pub(crate) fn schema_version() -> u32 {
+/// The schema version this build writes changes and messages under.
+pub fn schema_version() -> u32 {
     u32::try_from(SCHEMA_VERSION).unwrap_or(u32::MAX)
 }
 
@@ -75,10 +76,12 @@ pub fn enrol_with<T: Transport>(
         .into());
     }
     let key = DeviceKey::generate();
+    let (bundle_identity, bundle_recipient) = crate::bundle::new_bundle_key();
     let answer = client.enrol(&EnrolRequest {
         code: code.trim().to_string(),
         device: store.device_id(),
         public_key: key.public_base64(),
+        bundle_recipient,
         schema_version: schema_version(),
     })?;
     let link = SyncLink {
@@ -92,6 +95,9 @@ pub fn enrol_with<T: Transport>(
         programmes: answer.programmes,
         label: answer.label,
         enrolled_at: answer.hub_time,
+        hub_key: answer.hub_key,
+        hub_recipient: answer.hub_recipient,
+        bundle_identity,
     };
     store.link_to_hub(&link)?;
     Ok(link)
@@ -110,7 +116,7 @@ pub fn sync_now(store: &mut Store) -> Result<Report, SyncError> {
 /// Keeps what staff are shown true: the last good round, or the problem of this one.
 pub fn record(store: &mut Store, outcome: &Result<Report, SyncError>) -> Result<(), SyncError> {
     match outcome {
-        Ok(report) => store.record_sync(i64::from(report.clock_offset_seconds) * 1000)?,
+        Ok(report) => store.record_sync(Some(i64::from(report.clock_offset_seconds) * 1000))?,
         Err(problem) => store.record_sync_problem(problem.code(), &problem.to_string())?,
     }
     Ok(())

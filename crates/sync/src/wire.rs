@@ -56,6 +56,8 @@ pub struct EnrolRequest {
     pub device: Id,
     /// The device's Ed25519 public key, base64.
     pub public_key: String,
+    /// The age public key the hub encrypts USB bundles for this device with.
+    pub bundle_recipient: String,
     pub schema_version: u32,
 }
 
@@ -67,6 +69,10 @@ pub struct EnrolResponse {
     pub programmes: Vec<String>,
     /// The label the device is listed under at the hub.
     pub label: String,
+    /// The hub's Ed25519 public key (base64): it signs the bundles the hub writes.
+    pub hub_key: String,
+    /// The age public key USB bundles for the hub are encrypted with.
+    pub hub_recipient: String,
     pub hub_time: DateTime<Utc>,
 }
 
