@@ -219,7 +219,12 @@ pub fn run(command: HubCommand) -> CliResult {
 
 fn serve(hub: Hub, listen: &str) -> CliResult {
     let organisation = hub.organisation()?;
-    let runtime = tokio::runtime::Runtime::new()
+    // Few blocking threads: each holds its own memory arena, and the database serialises
+    // the work anyway (one SQLite connection, a pool of 16 for PostgreSQL).
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .max_blocking_threads(16)
+        .build()
         .map_err(|e| CliError::Input(format!("the hub could not start: {e}")))?;
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(listen)

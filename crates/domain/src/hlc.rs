@@ -75,6 +75,20 @@ impl HlcClock {
         self.last
     }
 
+    /// A stamp for a local write that replaces what was stamped `floor`: after this
+    /// clock's last stamp and after `floor` too, however far ahead `floor` is. A value
+    /// written under a clock far ahead (clamped on receipt, so this clock did not follow)
+    /// must not outlive the write that replaced it, or replicas would disagree on which
+    /// one stands.
+    pub fn tick_after(&mut self, floor: Hlc, physical_ms: u64) -> Hlc {
+        let stamp = self.tick(physical_ms);
+        if (stamp.wall_ms, stamp.counter) > (floor.wall_ms, floor.counter) {
+            return stamp;
+        }
+        self.advance(floor.wall_ms, floor.counter);
+        self.last
+    }
+
     /// The stamp just after (`wall_ms`, `counter`): the counter goes up, and when it cannot
     /// the wall part does (by a millisecond), so a stamp never wraps round to an earlier one.
     fn advance(&mut self, wall_ms: u64, counter: u32) {
@@ -142,6 +156,33 @@ pub struct Observed {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_write_is_stamped_after_what_it_replaces_however_far_ahead() {
+        let device = uuid::Uuid::from_u128(7);
+        let mut clock = HlcClock::new(device);
+        let far = Hlc {
+            wall_ms: 5_000_000,
+            counter: 3,
+            device: uuid::Uuid::from_u128(u128::MAX),
+        };
+        let stamp = clock.tick_after(far, 1_000);
+        assert!(stamp > far, "{stamp:?}");
+        assert_eq!((stamp.wall_ms, stamp.counter), (5_000_000, 4));
+        assert!(clock.tick(1_001) > stamp, "the clock goes on from there");
+        let near = Hlc {
+            wall_ms: 10,
+            counter: 0,
+            device,
+        };
+        let mut fresh = HlcClock::new(device);
+        assert_eq!(
+            fresh.tick_after(near, 2_000).wall_ms,
+            2_000,
+            "a past floor changes nothing"
+        );
+    }
+
     use super::*;
     use proptest::prelude::*;
 

@@ -25,12 +25,28 @@ pub struct Pushed {
     pub refused: Vec<Refusal>,
 }
 
-/// A page of the record for one device.
+/// A page of the record for one device: the changes, or their JSON as the hub keeps it.
 #[derive(Debug, Clone)]
-pub struct Page {
-    pub changes: Vec<Change>,
+pub struct Page<C = Change> {
+    pub changes: Vec<C>,
     pub cursor: u64,
     pub more: bool,
+}
+
+impl Page<String> {
+    fn parsed(self) -> Result<Page, HubError> {
+        let changes = self
+            .changes
+            .iter()
+            .map(|body| serde_json::from_str(body))
+            .collect::<Result<Vec<Change>, _>>()
+            .map_err(|e| HubError::corrupt(format!("a change in the record: {e}")))?;
+        Ok(Page {
+            changes,
+            cursor: self.cursor,
+            more: self.more,
+        })
+    }
 }
 
 /// The most changes one pull page carries.
@@ -269,8 +285,19 @@ impl Hub {
     /// Other devices' changes after `cursor` that `device` may see, at most `limit`. The
     /// device holds everything up to `cursor`: a USB bundle for it would start there.
     pub fn pull(&self, device: &Device, cursor: u64, limit: u32) -> Result<Page, HubError> {
+        self.pull_raw(device, cursor, limit)?.parsed()
+    }
+
+    /// [`Hub::pull`] with each change as the JSON the record keeps: what the server
+    /// sends on without reading it.
+    pub fn pull_raw(
+        &self,
+        device: &Device,
+        cursor: u64,
+        limit: u32,
+    ) -> Result<Page<String>, HubError> {
         self.note_cursor(device.id, cursor)?;
-        self.pull_from(device, cursor, limit)
+        self.pull_from_raw(device, cursor, limit)
     }
 
     /// The device says it holds the record up to `cursor` (the mark never moves back).
@@ -295,6 +322,15 @@ impl Hub {
         cursor: u64,
         limit: u32,
     ) -> Result<Page, HubError> {
+        self.pull_from_raw(device, cursor, limit)?.parsed()
+    }
+
+    fn pull_from_raw(
+        &self,
+        device: &Device,
+        cursor: u64,
+        limit: u32,
+    ) -> Result<Page<String>, HubError> {
         let limit = limit.clamp(1, MAX_PAGE);
         self.backend.transaction(|tx| {
             // Every position up to the counter's committed value is committed (positions
@@ -327,9 +363,7 @@ impl Hub {
             let mut last = cursor;
             for row in rows.iter().take(limit as usize) {
                 last = u64::try_from(row.int(0)?).unwrap_or(0);
-                let change: Change = serde_json::from_str(&row.text(1)?)
-                    .map_err(|e| HubError::corrupt(format!("change at {last}: {e}")))?;
-                changes.push(change);
+                changes.push(row.text(1)?);
             }
             let cursor = if more {
                 last

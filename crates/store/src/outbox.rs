@@ -60,6 +60,14 @@ impl<'a> Writer<'a> {
         self.clock.tick(self.wall.now_ms())
     }
 
+    /// The next stamp, after `floor` too (see [`HlcClock::tick_after`]).
+    pub(crate) fn stamp_after(&mut self, floor: Option<Hlc>) -> Hlc {
+        match floor {
+            Some(floor) => self.clock.tick_after(floor, self.wall.now_ms()),
+            None => self.stamp(),
+        }
+    }
+
     /// Moves this device's clock past a stamp received from another; true when the stamp
     /// was too far ahead to follow (see [`HlcClock::observe`]).
     pub(crate) fn observe(&mut self, remote: Hlc) -> bool {

@@ -314,6 +314,50 @@ fn a_stamp_far_in_the_future_is_clamped_and_flagged() {
     );
 }
 
+/// Regression: a laptop received a school set under a clock more than a day ahead (clamped,
+/// so its own clock stayed behind), then staff corrected the school on it. Its correction
+/// was stamped before the value it replaced: it showed the correction, every other replica
+/// kept the old school. Found by the sync simulation (`crates/hub/tests/simulation.rs`).
+#[test]
+fn a_correction_of_a_value_from_a_clock_far_ahead_stands_on_every_replica() {
+    let (mut a, mut b) = (laptop(), laptop());
+    let wave = set_up(&mut a.store);
+    deliver(&a.store, &mut b.store);
+    edit(&mut a.store, wave, "A1", |u| {
+        u.record.school = "Far Ahead College".into()
+    });
+    let mut ahead = a.store.pending_changes().unwrap();
+    let school = ahead
+        .iter_mut()
+        .rev()
+        .find(|c| c.entity == Entity::Participant && c.fields.contains_key("school"))
+        .unwrap();
+    let mut stamp = mixwell_domain::Hlc::parse_sortable(&school.hlc).unwrap();
+    stamp.wall_ms += 3 * 24 * 60 * 60 * 1000;
+    school.hlc = stamp.to_sortable_string();
+    let applied = b.store.apply_changes(&ahead).unwrap();
+    assert_eq!(applied.clamped, 1);
+    assert_eq!(
+        participant(&b.store, wave, "A1").record.school,
+        "Far Ahead College"
+    );
+
+    edit(&mut b.store, wave, "A1", |u| {
+        u.record.school = "Oak College".into()
+    });
+    let mut c = laptop();
+    c.store.apply_changes(&ahead).unwrap();
+    deliver(&b.store, &mut c.store);
+    a.store.apply_changes(&ahead).unwrap();
+    deliver(&b.store, &mut a.store);
+    for replica in [&a.store, &b.store, &c.store] {
+        assert_eq!(
+            participant(replica, wave, "A1").record.school,
+            "Oak College"
+        );
+    }
+}
+
 /// A change that names a column its table does not have is refused with where it came from.
 #[test]
 fn a_change_naming_an_unknown_column_is_refused() {

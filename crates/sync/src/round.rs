@@ -122,14 +122,22 @@ pub fn record(store: &mut Store, outcome: &Result<Report, SyncError>) -> Result<
     Ok(())
 }
 
-/// Push then pull, over any transport. Records nothing of how it went: see [`record`].
-pub fn round<T: Transport>(store: &mut Store, client: &HubClient<T>) -> Result<Report, SyncError> {
+/// Opens a session for this laptop by signing the hub's challenge.
+fn session<T: Transport>(
+    store: &Store,
+    client: &HubClient<T>,
+) -> Result<crate::wire::SessionResponse, SyncError> {
     let link = store.sync_link()?.ok_or(SyncError::NotEnrolled)?;
     let key = DeviceKey::from_base64(&link.device_key).ok_or_else(|| StoreError::Corrupt {
         what: "device key",
         detail: "it is not a key".into(),
     })?;
-    let session = client.open_session(store.device_id(), &key)?;
+    client.open_session(store.device_id(), &key)
+}
+
+/// Push then pull, over any transport. Records nothing of how it went: see [`record`].
+pub fn round<T: Transport>(store: &mut Store, client: &HubClient<T>) -> Result<Report, SyncError> {
+    let session = session(store, client)?;
     let mut report = Report {
         clock_offset_seconds: i32::try_from((store.now() - session.hub_time).num_seconds())
             .unwrap_or(i32::MAX),
@@ -137,6 +145,18 @@ pub fn round<T: Transport>(store: &mut Store, client: &HubClient<T>) -> Result<R
     };
     push(store, client, &session.token, &mut report)?;
     pull(store, client, &session.token, &mut report)?;
+    Ok(report)
+}
+
+/// Only the push half of [`round`]: this laptop's waiting changes to the hub, nothing
+/// pulled (for measuring the hub's intake, and for a laptop with little time online).
+pub fn push_only<T: Transport>(
+    store: &mut Store,
+    client: &HubClient<T>,
+) -> Result<Report, SyncError> {
+    let session = session(store, client)?;
+    let mut report = Report::default();
+    push(store, client, &session.token, &mut report)?;
     Ok(report)
 }
 

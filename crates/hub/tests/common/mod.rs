@@ -187,3 +187,41 @@ pub fn minutes_by_participant(store: &Store, wave: &Wave) -> Vec<(String, u32)> 
         })
         .collect()
 }
+
+/// Every hour entry in the hub's record, by id, with how many times the record holds it:
+/// read as a coordinator device that never pushed anything, so nothing is left out.
+pub fn hub_hour_entries(hub: &Hub) -> std::collections::HashMap<String, usize> {
+    let code = hub
+        .create_enrolment(&NewEnrolment {
+            label: "Reader".into(),
+            role: DeviceRole::Coordinator,
+            programmes: Vec::new(),
+        })
+        .unwrap();
+    let (_, recipient) = mixwell_sync::bundle::new_bundle_key();
+    let key = mixwell_sync::DeviceKey::generate();
+    let reader = hub
+        .enrol(
+            &code,
+            mixwell_domain::Id::now_v7(),
+            &key.public_base64(),
+            &recipient,
+        )
+        .unwrap();
+    let mut seen = std::collections::HashMap::new();
+    let mut cursor = 0;
+    loop {
+        let page = hub.pull(&reader, cursor, 1_000).unwrap();
+        for change in page
+            .changes
+            .iter()
+            .filter(|c| c.entity == mixwell_domain::Entity::HourEntry)
+        {
+            *seen.entry(change.entity_id.clone()).or_insert(0) += 1;
+        }
+        cursor = page.cursor;
+        if !page.more {
+            return seen;
+        }
+    }
+}

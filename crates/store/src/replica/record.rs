@@ -66,7 +66,8 @@ impl Writer<'_> {
                 (ChangeOp::Update, changed)
             }
         };
-        let stamp = stamp.unwrap_or_else(|| self.stamp());
+        // After everything it replaces, so the write stands on every replica.
+        let stamp = stamp.unwrap_or_else(|| self.stamp_after(record.latest_stamp()));
         let hlc = stamp.to_sortable_string();
         {
             let conn = self.tx();

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use mixwell_domain::{Entity, Fields};
+use mixwell_domain::{Entity, Fields, Hlc};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::Value as Json;
 
@@ -32,6 +32,16 @@ impl Shadow {
 
     pub(crate) fn value(&self, column: &str) -> Option<&Json> {
         self.fields.get(column).map(|(value, _)| value)
+    }
+
+    /// The latest stamp anything of the row was set at.
+    pub(crate) fn latest_stamp(&self) -> Option<Hlc> {
+        self.existence
+            .iter()
+            .map(|(hlc, _)| hlc)
+            .chain(self.fields.values().map(|(_, hlc)| hlc))
+            .filter_map(|hlc| Hlc::parse_sortable(hlc))
+            .max()
     }
 }
 

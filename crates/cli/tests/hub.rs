@@ -1,0 +1,284 @@
+//! The hub and sync through the `mixwell` binary, as an administrator and staff run them:
+//! the commands' contracts, and a hub process killed in the middle of a push.
+
+#[path = "../../hub/tests/common/mod.rs"]
+mod hub_common;
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_mixwell");
+
+fn run(args: &[&str]) -> Output {
+    Command::new(BIN).args(args).output().unwrap()
+}
+
+fn ok(args: &[&str]) -> String {
+    let out = run(args);
+    assert!(
+        out.status.success(),
+        "mixwell {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn laptop(db: &Path, args: &[&str]) -> Output {
+    Command::new(BIN)
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// A hub process, ended when the test ends, passed or not.
+struct Running(Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// `mixwell hub serve` on `listen`; its address.
+fn serve(database: &str, listen: &str) -> (Running, String) {
+    let mut child = Command::new(BIN)
+        .args(["hub", "serve", "--database", database, "--listen", listen])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .unwrap_or_else(|| panic!("the hub's first line: {line:?}"))
+        .to_string();
+    (Running(child), url)
+}
+
+fn code(database: &str, role: &str) -> String {
+    let out = ok(&[
+        "hub",
+        "enrol-device",
+        "--database",
+        database,
+        "--role",
+        role,
+    ]);
+    out.lines().last().unwrap().to_string()
+}
+
+#[test]
+fn hub_and_sync_commands_keep_their_contracts() {
+    for db in hub_common::databases() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = ok(&[
+            "hub",
+            "init",
+            "--database",
+            &db.url,
+            "--org",
+            "Peak Youth Trust",
+        ]);
+        assert!(
+            out.starts_with("created the hub of Peak Youth Trust"),
+            "{out}"
+        );
+        let again = run(&["hub", "init", "--database", &db.url, "--org", "Other"]);
+        assert!(!again.status.success(), "a hub is made once");
+        let field = run(&["hub", "enrol-device", "--database", &db.url]);
+        assert!(!field.status.success(), "a field laptop needs a programme");
+        let (hub, url) = serve(&db.url, "127.0.0.1:0");
+
+        let a = dir.path().join("a.sqlite");
+        let line = String::from_utf8(laptop(&a, &["sync", "status", "--json"]).stdout).unwrap();
+        let at: Vec<usize> = ["\"device\"", "\"pending\"", "\"last_synced\"", "\"hub\""]
+            .iter()
+            .map(|key| line.find(key).unwrap_or_else(|| panic!("{key} in {line}")))
+            .collect();
+        assert!(at.windows(2).all(|w| w[0] < w[1]), "keys in order: {line}");
+        let status: serde_json::Value = serde_json::from_str(&line).unwrap();
+        assert_eq!(status.as_object().unwrap().len(), 4, "{line}");
+        assert!(status["hub"].is_null() && status["last_synced"].is_null());
+        let not_yet = laptop(&a, &["sync", "now"]);
+        assert!(!not_yet.status.success());
+        assert!(String::from_utf8_lossy(&not_yet.stderr).contains("[not_enrolled]"));
+
+        let enrolled = laptop(
+            &a,
+            &[
+                "sync",
+                "enrol",
+                "--hub",
+                &url,
+                "--code",
+                &code(&db.url, "coordinator"),
+            ],
+        );
+        assert!(
+            enrolled.status.success(),
+            "{}",
+            String::from_utf8_lossy(&enrolled.stderr)
+        );
+        assert!(laptop(&a, &["demo", "seed"]).status.success());
+        let now = laptop(&a, &["sync", "now"]);
+        assert!(now.status.success());
+        let printed = String::from_utf8(now.stdout).unwrap();
+        assert!(printed.starts_with("pushed "), "{printed}");
+        let status: serde_json::Value =
+            serde_json::from_slice(&laptop(&a, &["sync", "status", "--json"]).stdout).unwrap();
+        assert_eq!(status["pending"], 0);
+        assert_eq!(status["hub"].as_str().unwrap().trim_end_matches('/'), url);
+        assert!(status["last_synced"].as_str().unwrap().ends_with('Z'));
+
+        let listed = ok(&["hub", "devices", "list", "--database", &db.url]);
+        let device = status["device"].as_str().unwrap();
+        assert!(
+            listed.contains(device) && listed.contains("active"),
+            "{listed}"
+        );
+        ok(&["hub", "devices", "revoke", "--database", &db.url, device]);
+        let refused = laptop(&a, &["sync", "now"]);
+        assert!(!refused.status.success());
+        let message = String::from_utf8_lossy(&refused.stderr);
+        assert!(
+            message.contains("revoked") && message.contains("[hub_refused]"),
+            "{message}"
+        );
+        drop(hub);
+    }
+}
+
+fn acked(database: &str) -> u64 {
+    mixwell_hub::Hub::open(database)
+        .unwrap()
+        .devices()
+        .unwrap()
+        .iter()
+        .map(|d| d.acked_seq)
+        .max()
+        .unwrap_or(0)
+}
+
+#[test]
+fn a_hub_killed_mid_push_loses_nothing_it_acknowledged() {
+    for db in hub_common::databases() {
+        let dir = tempfile::tempdir().unwrap();
+        ok(&[
+            "hub",
+            "init",
+            "--database",
+            &db.url,
+            "--org",
+            "Peak Youth Trust",
+        ]);
+        let (hub, url) = serve(&db.url, "127.0.0.1:0");
+        let listen = url.trim_start_matches("http://").to_string();
+        let a = dir.path().join("a.sqlite");
+        laptop(
+            &a,
+            &[
+                "sync",
+                "enrol",
+                "--hub",
+                &url,
+                "--code",
+                &code(&db.url, "coordinator"),
+            ],
+        );
+        laptop(&a, &["demo", "seed"]);
+        // 30 HeadStart volunteers × 40 days × 5 short entries: five push batches and more.
+        let today = chrono::Utc::now().date_naive();
+        let mut sheet = String::from("participant_id,organisation,date,minutes,activity\n");
+        for p in 1..=30 {
+            for d in 1..=40 {
+                let date = today - chrono::Duration::days(d);
+                for _ in 0..5 {
+                    sheet.push_str(&format!("HS-{p:04},Hope Food Bank,{date},10,Sorting\n"));
+                }
+            }
+        }
+        let file = dir.path().join("sheet.csv");
+        std::fs::write(&file, sheet).unwrap();
+        let imported = laptop(
+            &a,
+            &[
+                "hours",
+                "import",
+                file.to_str().unwrap(),
+                "--allow-duplicate",
+            ],
+        );
+        assert!(
+            imported.status.success(),
+            "{}",
+            String::from_utf8_lossy(&imported.stderr)
+        );
+        let total = 30 * 40 * 5;
+
+        let mut pushing = Command::new(BIN)
+            .arg("--db")
+            .arg(&a)
+            .args(["sync", "now"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while acked(&db.url) == 0 {
+            assert!(Instant::now() < deadline, "the push never started");
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        drop(hub);
+        let at_kill = acked(&db.url);
+        let _ = pushing.wait();
+        let laptop_acked = {
+            let store = mixwell_store::Store::open(&a).unwrap();
+            store.acknowledged_seq().unwrap()
+        };
+        assert!(
+            laptop_acked <= at_kill,
+            "{}: the laptop was told of {laptop_acked}, the hub holds {at_kill}",
+            db.kind
+        );
+        let pending = mixwell_store::Store::open(&a)
+            .unwrap()
+            .pending_change_count()
+            .unwrap();
+        assert!(pending > 0, "{}: the kill came mid-push", db.kind);
+
+        let (hub, _) = serve(&db.url, &listen);
+        let now = laptop(&a, &["sync", "now"]);
+        assert!(
+            now.status.success(),
+            "{}",
+            String::from_utf8_lossy(&now.stderr)
+        );
+        let entries = hub_common::hub_hour_entries(&mixwell_hub::Hub::open(&db.url).unwrap());
+        let on_laptop = mixwell_store::Store::open(&a)
+            .unwrap()
+            .synced_rows()
+            .unwrap()["hour_entry"]
+            .len();
+        assert!(on_laptop >= total);
+        assert_eq!(
+            entries.len(),
+            on_laptop,
+            "{}: every entry reached the hub",
+            db.kind
+        );
+        assert!(
+            entries.values().all(|&n| n == 1),
+            "{}: no entry twice",
+            db.kind
+        );
+        drop(hub);
+    }
+}
