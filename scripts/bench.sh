@@ -18,6 +18,11 @@ cargo bench -q -p mixwell-rota --bench plan
 echo "== Volunteering hours (release) =="
 cargo bench -q -p mixwell-store --bench hours
 
+echo "== Sync through a hub process on loopback (release; SQLite, then PostgreSQL) =="
+cargo build -q --release -p mixwell-cli
+cargo bench -q -p mixwell-hub --bench sync
+scripts/with-postgres.sh bash -c 'MIXWELL_BENCH_HUB_DB=$MIXWELL_TEST_POSTGRES cargo bench -q -p mixwell-hub --bench sync'
+
 echo "== App start and memory (release, Xvfb) =="
 (cd src-tauri && ../ui/node_modules/.bin/tauri build --no-bundle >/dev/null)
 cargo build -q --release -p mixwell-cli
