@@ -19,7 +19,10 @@ CREATE TABLE sync_link (
     hub_key           TEXT NOT NULL,
     hub_recipient     TEXT NOT NULL,
     -- The age secret key bundles for this laptop are encrypted to.
-    bundle_identity   TEXT NOT NULL
+    bundle_identity   TEXT NOT NULL,
+    -- A certificate (PEM) to trust for the hub beyond the system's, for a hub serving HTTPS
+    -- with its own certificate.
+    hub_ca            TEXT
 );
 
 -- The hub position this laptop holds every other device's changes up to; when it last

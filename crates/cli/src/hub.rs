@@ -33,6 +33,12 @@ pub enum HubCommand {
         /// The address to listen on.
         #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8440")]
         listen: String,
+        /// Serve HTTPS with this certificate chain (PEM); needs --tls-key.
+        #[arg(long, value_name = "FILE", requires = "tls_key")]
+        tls_cert: Option<std::path::PathBuf>,
+        /// The certificate's private key (PEM).
+        #[arg(long, value_name = "FILE", requires = "tls_cert")]
+        tls_key: Option<std::path::PathBuf>,
     },
     /// Make a one-time enrolment code for a device (single use, good for 24 hours),
     /// printed as the last line.
@@ -125,7 +131,12 @@ pub fn run(command: HubCommand) -> CliResult {
             );
             Ok(())
         }
-        HubCommand::Serve { database, listen } => serve(open(&database)?, &listen),
+        HubCommand::Serve {
+            database,
+            listen,
+            tls_cert,
+            tls_key,
+        } => serve(open(&database)?, &listen, tls_cert.zip(tls_key)),
         HubCommand::EnrolDevice {
             database,
             name,
@@ -217,7 +228,11 @@ pub fn run(command: HubCommand) -> CliResult {
     }
 }
 
-fn serve(hub: Hub, listen: &str) -> CliResult {
+fn serve(
+    hub: Hub,
+    listen: &str,
+    tls: Option<(std::path::PathBuf, std::path::PathBuf)>,
+) -> CliResult {
     let organisation = hub.organisation()?;
     // Few blocking threads: each holds its own memory arena, and the database serialises
     // the work anyway (one SQLite connection, a pool of 16 for PostgreSQL).
@@ -227,20 +242,30 @@ fn serve(hub: Hub, listen: &str) -> CliResult {
         .build()
         .map_err(|e| CliError::Input(format!("the hub could not start: {e}")))?;
     runtime.block_on(async {
-        let listener = tokio::net::TcpListener::bind(listen)
-            .await
+        let listener = std::net::TcpListener::bind(listen)
             .map_err(|e| CliError::Input(format!("cannot listen on {listen}: {e}")))?;
         let address = listener
             .local_addr()
             .map_err(|e| CliError::Input(e.to_string()))?;
+        let scheme = if tls.is_some() { "https" } else { "http" };
         println!(
-            "serving {} on http://{address} ({})",
+            "serving {} on {scheme}://{address} ({})",
             organisation.name,
             hub.backend_kind()
         );
         let _ = std::io::stdout().flush();
-        mixwell_hub::serve(Arc::new(hub), listener)
-            .await
-            .map_err(|e| CliError::Input(format!("the hub stopped: {e}")))
+        let stopped = |e: std::io::Error| CliError::Input(format!("the hub stopped: {e}"));
+        match tls {
+            Some((cert, key)) => mixwell_hub::serve_tls(Arc::new(hub), listener, &cert, &key)
+                .await
+                .map_err(stopped),
+            None => {
+                listener.set_nonblocking(true).map_err(stopped)?;
+                let listener = tokio::net::TcpListener::from_std(listener).map_err(stopped)?;
+                mixwell_hub::serve(Arc::new(hub), listener)
+                    .await
+                    .map_err(stopped)
+            }
+        }
     })
 }

@@ -17,6 +17,10 @@ pub enum SyncCommand {
         hub: String,
         #[arg(long)]
         code: String,
+        /// A certificate (PEM) to trust for a hub serving HTTPS with the organisation's own
+        /// certificate.
+        #[arg(long, value_name = "FILE")]
+        ca: Option<std::path::PathBuf>,
     },
     /// Push this laptop's changes to the hub and pull everyone else's.
     Now,
@@ -46,8 +50,16 @@ const ATTEMPTS: u32 = 3;
 
 pub fn run(store: &mut Store, command: SyncCommand) -> CliResult {
     match command {
-        SyncCommand::Enrol { hub, code } => {
-            let link = mixwell_sync::enrol(store, &hub, &code).map_err(sync_error)?;
+        SyncCommand::Enrol { hub, code, ca } => {
+            let ca = ca
+                .map(|file| {
+                    std::fs::read_to_string(&file).map_err(|error| CliError::File {
+                        path: file.display().to_string(),
+                        error,
+                    })
+                })
+                .transpose()?;
+            let link = mixwell_sync::enrol_trusting(store, &hub, &code, ca).map_err(sync_error)?;
             println!(
                 "enrolled with {} as {} ({})",
                 link.organisation.name,

@@ -282,3 +282,102 @@ fn a_hub_killed_mid_push_loses_nothing_it_acknowledged() {
         drop(hub);
     }
 }
+
+#[test]
+fn a_hub_serving_https_with_its_own_certificate_is_trusted_only_when_given() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = dir.path().join("hub.sqlite").display().to_string();
+    let issued = rcgen::generate_simple_self_signed(vec!["localhost".to_string()]).unwrap();
+    let cert = dir.path().join("hub.pem");
+    let key = dir.path().join("hub.key");
+    std::fs::write(&cert, issued.cert.pem()).unwrap();
+    std::fs::write(&key, issued.signing_key.serialize_pem()).unwrap();
+    ok(&[
+        "hub",
+        "init",
+        "--database",
+        &database,
+        "--org",
+        "Peak Youth Trust",
+    ]);
+    let mut child = Command::new(BIN)
+        .args([
+            "hub",
+            "serve",
+            "--database",
+            &database,
+            "--listen",
+            "127.0.0.1:0",
+        ])
+        .arg("--tls-cert")
+        .arg(&cert)
+        .arg("--tls-key")
+        .arg(&key)
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let _hub = Running(child);
+    let port = line
+        .rsplit_once(':')
+        .and_then(|(_, rest)| rest.split_whitespace().next())
+        .unwrap_or_else(|| panic!("the hub's first line: {line:?}"));
+    assert!(line.contains("https://"), "{line}");
+    let url = format!("https://localhost:{port}");
+
+    let untrusting = dir.path().join("a.sqlite");
+    let refused = laptop(
+        &untrusting,
+        &[
+            "sync",
+            "enrol",
+            "--hub",
+            &url,
+            "--code",
+            &code(&database, "coordinator"),
+        ],
+    );
+    assert!(
+        !refused.status.success(),
+        "an unknown certificate is not trusted"
+    );
+    let message = String::from_utf8_lossy(&refused.stderr);
+    assert!(message.contains("[hub_unreachable]"), "{message}");
+
+    let trusting = dir.path().join("b.sqlite");
+    let enrolled = laptop(
+        &trusting,
+        &[
+            "sync",
+            "enrol",
+            "--hub",
+            &url,
+            "--code",
+            &code(&database, "coordinator"),
+            "--ca",
+            cert.to_str().unwrap(),
+        ],
+    );
+    assert!(
+        enrolled.status.success(),
+        "{}",
+        String::from_utf8_lossy(&enrolled.stderr)
+    );
+    assert!(laptop(&trusting, &["demo", "seed"]).status.success());
+    let now = laptop(&trusting, &["sync", "now"]);
+    assert!(
+        now.status.success(),
+        "{}",
+        String::from_utf8_lossy(&now.stderr)
+    );
+    assert_eq!(
+        mixwell_store::Store::open(&trusting)
+            .unwrap()
+            .pending_change_count()
+            .unwrap(),
+        0
+    );
+}

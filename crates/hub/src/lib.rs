@@ -23,7 +23,7 @@ pub use bundles::{BundleImport, PublicKeys};
 pub use devices::{normalise_code, Device, NewEnrolment, CODE_LIFETIME};
 pub use error::HubError;
 pub use log::{Page, Pushed, MAX_PAGE};
-pub use server::{router, serve, spawn, Background};
+pub use server::{router, serve, serve_tls, spawn, Background};
 
 /// The hub's sense of time, injected so simulations can move it.
 pub trait HubClock: Send + Sync {

@@ -256,6 +256,28 @@ async fn pull(
         .into_response())
 }
 
+/// Serves `hub` over HTTPS with the certificate chain and private key in the PEM files
+/// `cert` and `key`, until the process is asked to stop (Ctrl-C).
+pub async fn serve_tls(
+    hub: Arc<Hub>,
+    listener: std::net::TcpListener,
+    cert: &std::path::Path,
+    key: &std::path::Path,
+) -> std::io::Result<()> {
+    let config = axum_server::tls_rustls::RustlsConfig::from_pem_file(cert, key).await?;
+    let handle = axum_server::Handle::new();
+    let stopping = handle.clone();
+    tokio::spawn(async move {
+        let _ = tokio::signal::ctrl_c().await;
+        stopping.graceful_shutdown(Some(std::time::Duration::from_secs(10)));
+    });
+    listener.set_nonblocking(true)?;
+    axum_server::from_tcp_rustls(listener, config)?
+        .handle(handle)
+        .serve(router(hub).into_make_service())
+        .await
+}
+
 /// A hub served on a thread of its own until dropped: for tests, benchmarks and
 /// simulations that need a real HTTP hub on loopback.
 pub struct Background {

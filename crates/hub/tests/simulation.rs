@@ -151,7 +151,7 @@ fn laptop(net: &Rc<RefCell<Network>>, hub: &Hub, index: usize, offset_ms: i64) -
             programmes: Vec::new(),
         })
         .unwrap();
-    mixwell_sync::enrol_with(&mut store, &client, "http://127.0.0.1", &code).unwrap();
+    mixwell_sync::enrol_with(&mut store, &client, "http://127.0.0.1", &code, None).unwrap();
     Laptop {
         store,
         client,

@@ -32,6 +32,8 @@ pub struct SyncLink {
     pub hub_recipient: String,
     /// The age secret key bundles for this laptop are encrypted to.
     pub bundle_identity: String,
+    /// A certificate (PEM) to trust for the hub, beyond the system's.
+    pub hub_ca: Option<String>,
 }
 
 /// Sync as staff see it, and as `mixwell sync status` prints it.
@@ -94,17 +96,19 @@ impl Store {
             .conn()
             .query_row(
                 "SELECT hub_url, device_key, organisation_id, organisation_name, role,
-                        programmes, label, enrolled_at, hub_key, hub_recipient, bundle_identity
+                        programmes, label, enrolled_at, hub_key, hub_recipient, bundle_identity,
+                        hub_ca
                  FROM sync_link",
                 [],
                 |r| {
-                    (0..11)
+                    let text = (0..11)
                         .map(|i| r.get::<_, String>(i))
-                        .collect::<Result<Vec<_>, _>>()
+                        .collect::<Result<Vec<_>, _>>()?;
+                    Ok((text, r.get::<_, Option<String>>(11)?))
                 },
             )
             .optional()?;
-        let Some(columns) = row else {
+        let Some((columns, hub_ca)) = row else {
             return Ok(None);
         };
         let [hub_url, device_key, org_id, org_name, role, programmes, label, at, hub_key, hub_recipient, bundle_identity] =
@@ -127,6 +131,7 @@ impl Store {
             hub_key,
             hub_recipient,
             bundle_identity,
+            hub_ca,
         }))
     }
 
@@ -143,8 +148,8 @@ impl Store {
             store.conn().execute(
                 "INSERT INTO sync_link (singleton, hub_url, device_key, organisation_id,
                      organisation_name, role, programmes, label, enrolled_at, hub_key,
-                     hub_recipient, bundle_identity)
-                 VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                     hub_recipient, bundle_identity, hub_ca)
+                 VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
                 params![
                     link.hub_url,
                     link.device_key,
@@ -157,6 +162,7 @@ impl Store {
                     link.hub_key,
                     link.hub_recipient,
                     link.bundle_identity,
+                    link.hub_ca,
                 ],
             )?;
             let organisation = store.ensure_organisation(&link.organisation.name)?;

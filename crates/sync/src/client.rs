@@ -66,8 +66,35 @@ const MAX_ANSWER_BYTES: u64 = 256 * 1024 * 1024;
 
 impl HttpTransport {
     pub fn new(base: &str) -> Result<HttpTransport, SyncError> {
+        Self::trusting(base, None)
+    }
+
+    /// A transport that also trusts the certificates in `ca` (PEM): for a hub serving
+    /// HTTPS with the organisation's own certificate.
+    pub fn trusting(base: &str, ca: Option<&str>) -> Result<HttpTransport, SyncError> {
         let base = hub_url(base)?;
-        let agent = ureq::Agent::config_builder()
+        let mut config = ureq::Agent::config_builder();
+        if let Some(pem) = ca {
+            let certificates: Vec<ureq::tls::Certificate<'static>> =
+                ureq::tls::parse_pem(pem.as_bytes())
+                    .filter_map(|item| match item {
+                        Ok(ureq::tls::PemItem::Certificate(c)) => Some(c),
+                        _ => None,
+                    })
+                    .collect();
+            if certificates.is_empty() {
+                return Err(SyncError::BadHubAddress {
+                    address: base.to_string(),
+                    reason: "the certificate to trust holds no PEM certificate".into(),
+                });
+            }
+            config = config.tls_config(
+                ureq::tls::TlsConfig::builder()
+                    .root_certs(ureq::tls::RootCerts::new_with_certs(&certificates))
+                    .build(),
+            );
+        }
+        let agent = config
             .http_status_as_error(false)
             .timeout_connect(Some(Duration::from_secs(10)))
             .timeout_global(Some(Duration::from_secs(120)))

@@ -18,7 +18,7 @@ pub use client::{hub_url, HttpTransport, HubClient, Transport};
 pub use error::SyncError;
 pub use keys::DeviceKey;
 pub use round::{
-    enrol, enrol_with, push_only, round, sync_now, sync_with_retries, Backoff, Report,
-    CLOCK_WARNING_SECONDS, PULL_PAGE, PUSH_BATCH,
+    enrol, enrol_trusting, enrol_with, push_only, round, sync_now, sync_with_retries, Backoff,
+    Report, CLOCK_WARNING_SECONDS, PULL_PAGE, PUSH_BATCH,
 };
 pub use usb::{export_bundle, import_bundle, BundleReport};

@@ -57,9 +57,20 @@ impl Report {
 /// Exchanges a one-time code from the hub's administrator for this laptop's place in the
 /// organisation: a key pair is made here, the hub keeps the public half.
 pub fn enrol(store: &mut Store, hub: &str, code: &str) -> Result<SyncLink, SyncError> {
+    enrol_trusting(store, hub, code, None)
+}
+
+/// [`enrol`] with a hub serving HTTPS under the organisation's own certificate: `ca` (PEM)
+/// is trusted for it from now on.
+pub fn enrol_trusting(
+    store: &mut Store,
+    hub: &str,
+    code: &str,
+    ca: Option<String>,
+) -> Result<SyncLink, SyncError> {
     let url = hub_url(hub)?;
-    let client = HubClient::new(crate::HttpTransport::new(url.as_str())?);
-    enrol_with(store, &client, url.as_str(), code)
+    let client = HubClient::new(crate::HttpTransport::trusting(url.as_str(), ca.as_deref())?);
+    enrol_with(store, &client, url.as_str(), code, ca)
 }
 
 /// [`enrol`] over any transport.
@@ -68,6 +79,7 @@ pub fn enrol_with<T: Transport>(
     client: &HubClient<T>,
     hub: &str,
     code: &str,
+    hub_ca: Option<String>,
 ) -> Result<SyncLink, SyncError> {
     if let Some(existing) = store.sync_link()? {
         return Err(StoreError::AlreadyEnrolled {
@@ -98,6 +110,7 @@ pub fn enrol_with<T: Transport>(
         hub_key: answer.hub_key,
         hub_recipient: answer.hub_recipient,
         bundle_identity,
+        hub_ca,
     };
     store.link_to_hub(&link)?;
     Ok(link)
@@ -107,7 +120,10 @@ pub fn enrol_with<T: Transport>(
 /// everything new. How it went is recorded for the header either way.
 pub fn sync_now(store: &mut Store) -> Result<Report, SyncError> {
     let link = store.sync_link()?.ok_or(SyncError::NotEnrolled)?;
-    let client = HubClient::new(crate::HttpTransport::new(&link.hub_url)?);
+    let client = HubClient::new(crate::HttpTransport::trusting(
+        &link.hub_url,
+        link.hub_ca.as_deref(),
+    )?);
     let outcome = round(store, &client);
     record(store, &outcome)?;
     outcome
