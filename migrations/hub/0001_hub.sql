@@ -51,6 +51,11 @@ CREATE TABLE hub_enrolment (
     used_by    TEXT
 );
 
+-- When wrong enrolment codes were tried (the hub slows guessing down).
+CREATE TABLE hub_enrol_failure (
+    at TEXT NOT NULL
+);
+
 -- Single-use challenges a device signs to open a session.
 CREATE TABLE hub_challenge (
     nonce      TEXT PRIMARY KEY,

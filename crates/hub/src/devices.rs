@@ -15,6 +15,10 @@ use crate::{time_text, Hub};
 
 /// How long an enrolment code can be used.
 pub const CODE_LIFETIME: Duration = Duration::hours(24);
+/// Wrong enrolment codes the hub takes in [`GUESS_WINDOW`] before it refuses any code for
+/// a while: a code of 80 random bits cannot be guessed at that rate.
+const GUESSES: u32 = 10;
+const GUESS_WINDOW: Duration = Duration::minutes(10);
 /// How long a challenge can be answered.
 const CHALLENGE_LIFETIME: Duration = Duration::minutes(2);
 /// How long a session lasts; a device opens a new one each round.
@@ -254,8 +258,22 @@ impl Hub {
             ));
         }
         let now = time_text(self.now());
+        let window = time_text(self.now() - GUESS_WINDOW);
         let code_hash = hash_secret(&normalise_code(code));
-        self.backend.transaction(|tx| {
+        let outcome = self.backend.transaction(|tx| {
+            let recent = tx
+                .query(
+                    "SELECT count(*) FROM hub_enrol_failure WHERE at > $1",
+                    &[window.clone().into()],
+                )?
+                .first()
+                .map_or(Ok(0), |r| r.int(0))?;
+            if recent >= i64::from(GUESSES) {
+                return Err(HubError::refused(
+                    HubErrorCode::TooManyRequests,
+                    "too many wrong enrolment codes were tried; wait ten minutes and try again",
+                ));
+            }
             if load_device(tx, device)?.is_some() {
                 return Err(HubError::refused(
                     HubErrorCode::AlreadyEnrolled,
@@ -304,7 +322,25 @@ impl Hub {
                 )?;
             }
             load_device(tx, device)?.ok_or_else(|| HubError::corrupt("enrolled device"))
-        })
+        });
+        if let Err(HubError::Refused {
+            code: HubErrorCode::EnrolmentCodeInvalid,
+            ..
+        }) = &outcome
+        {
+            // Kept apart from the refused transaction, which is rolled back.
+            self.backend.transaction(|tx| {
+                tx.execute(
+                    "DELETE FROM hub_enrol_failure WHERE at <= $1",
+                    &[window.clone().into()],
+                )?;
+                tx.execute(
+                    "INSERT INTO hub_enrol_failure (at) VALUES ($1)",
+                    &[now.clone().into()],
+                )
+            })?;
+        }
+        outcome
     }
 
     /// A fresh single-use challenge. Old ones are cleared on the way.

@@ -276,6 +276,38 @@ fn an_enrolment_code_works_once_and_not_after_a_day() {
 }
 
 #[test]
+fn wrong_enrolment_codes_are_slowed_down_with_too_many_requests() {
+    for db in databases() {
+        let clock = TestClock::new();
+        let hub = Arc::new(Hub::open_with_clock(&db.url, Arc::new(clock.clone())).unwrap());
+        hub.init(ORGANISATION).unwrap();
+        let served = serve(&hub);
+        let good = hub
+            .create_enrolment(&NewEnrolment {
+                label: "Office".into(),
+                role: DeviceRole::Coordinator,
+                programmes: Vec::new(),
+            })
+            .unwrap();
+        let mut laptop = Laptop::new();
+        for _ in 0..10 {
+            let wrong = mixwell_sync::enrol(&mut laptop.store, &served.url, "AAAA-BBBB-CCCC-DDDD");
+            assert!(
+                matches!(wrong, Err(SyncError::Hub(b)) if b.code == HubErrorCode::EnrolmentCodeInvalid)
+            );
+        }
+        let slowed = mixwell_sync::enrol(&mut laptop.store, &served.url, &good).unwrap_err();
+        assert!(
+            matches!(&slowed, SyncError::Hub(b) if b.code == HubErrorCode::TooManyRequests),
+            "{}: {slowed:?}",
+            db.kind
+        );
+        clock.advance(Duration::minutes(11));
+        mixwell_sync::enrol(&mut laptop.store, &served.url, &good).unwrap();
+    }
+}
+
+#[test]
 fn a_pull_in_small_pages_gets_every_change_once_and_its_cursor_only_moves_forward() {
     for db in databases() {
         let hub = common::hub(&db);
