@@ -34,6 +34,9 @@ ALTER TABLE sync_state ADD COLUMN last_attempt TEXT;
 ALTER TABLE sync_state ADD COLUMN last_problem TEXT;
 ALTER TABLE sync_state ADD COLUMN last_problem_code TEXT;
 ALTER TABLE sync_state ADD COLUMN clock_offset_ms INTEGER;
+-- How many changes the last good round took that were stamped more than a day ahead of
+-- this laptop's clock (another laptop's clock is wrong).
+ALTER TABLE sync_state ADD COLUMN last_clamped INTEGER NOT NULL DEFAULT 0;
 
 -- Changes of this laptop the hub kept out of the organisation's record, and why. They
 -- stay in the outbox; the queue moves past them.

@@ -1055,6 +1055,11 @@ export type SyncStatus_Deserialize = {
 	clock_offset_seconds?: number | null,
 	/**  Changes of this laptop the hub kept out of the organisation's record. */
 	refused: number,
+	/**
+	 *  Changes the last round took that were stamped more than a day ahead of this
+	 *  laptop's clock: merged, but some laptop's clock is wrong.
+	 */
+	clamped: number,
 };
 
 /**  Sync as staff see it, and as `mixwell sync status` prints it. */
@@ -1078,6 +1083,11 @@ export type SyncStatus_Serialize = {
 	clock_offset_seconds: number | null,
 	/**  Changes of this laptop the hub kept out of the organisation's record. */
 	refused: number,
+	/**
+	 *  Changes the last round took that were stamped more than a day ahead of this
+	 *  laptop's clock: merged, but some laptop's clock is wrong.
+	 */
+	clamped: number,
 };
 
 /**  How a team set does against the rules and the bound. */

@@ -58,6 +58,13 @@ fn seq(value: u64) -> Value {
     Value::Int(i64::try_from(value).unwrap_or(i64::MAX))
 }
 
+/// A change as the record keeps it: its JSON.
+fn body(change: &Change) -> Result<Value, HubError> {
+    serde_json::to_string(change)
+        .map(Value::Text)
+        .map_err(|e| HubError::corrupt(e.to_string()))
+}
+
 fn bad(message: impl Into<String>) -> HubError {
     HubError::refused(HubErrorCode::BadRequest, message)
 }
@@ -199,9 +206,7 @@ impl Hub {
                             device.id.to_string().into(),
                             seq(change.device_seq),
                             scope.clone().into(),
-                            serde_json::to_string(change)
-                                .map_err(|e| HubError::corrupt(e.to_string()))?
-                                .into(),
+                            body(change)?,
                             now.clone().into(),
                         ])
                     })
@@ -229,9 +234,7 @@ impl Hub {
                         device.id.to_string().into(),
                         seq(change.device_seq),
                         reason.clone().into(),
-                        serde_json::to_string(change)
-                            .map_err(|e| HubError::corrupt(e.to_string()))?
-                            .into(),
+                        body(change)?,
                         now.clone().into(),
                     ])
                 })

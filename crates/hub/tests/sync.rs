@@ -154,6 +154,59 @@ fn a_replayed_push_is_acknowledged_without_being_applied_again_and_a_gap_is_refu
 }
 
 #[test]
+fn a_change_from_a_newer_mixwell_is_refused_by_an_older_laptop_with_a_clear_message() {
+    for db in databases() {
+        let hub = common::hub(&db);
+        let served = serve(&hub);
+        let mut newer = Laptop::enrolled(&hub, &served.url, DeviceRole::Coordinator, &[]);
+        newer.sync();
+        let mut older = Laptop::enrolled(&hub, &served.url, DeviceRole::Coordinator, &[]);
+        older.sync();
+        let cursor = older.store.pull_cursor().unwrap();
+
+        // The newer laptop's Mixwell writes under a schema this build does not know.
+        newer
+            .store
+            .create_programme("From a newer Mixwell")
+            .unwrap();
+        let mut changes = newer.store.pending_changes().unwrap();
+        for change in &mut changes {
+            change.schema_version = 99;
+        }
+        let (client, token) = session(&newer);
+        let pushed = client
+            .push(
+                &token,
+                &PushRequest {
+                    schema_version: 99,
+                    changes,
+                },
+            )
+            .unwrap();
+        assert!(
+            pushed.accepted >= 1,
+            "{}: the hub accepts any version",
+            db.kind
+        );
+
+        let error = mixwell_sync::sync_now(&mut older.store).unwrap_err();
+        assert_eq!(error.code(), ErrorCode::NewerChange, "{}: {error}", db.kind);
+        assert!(error.to_string().contains("update Mixwell"), "{error}");
+        assert_eq!(
+            older.store.pull_cursor().unwrap(),
+            cursor,
+            "its place is kept"
+        );
+        let status = older.store.sync_status().unwrap();
+        assert_eq!(status.problem_code, Some(ErrorCode::NewerChange));
+        assert!(
+            older.store.programmes(true).unwrap().is_empty(),
+            "nothing of it kept"
+        );
+    }
+}
+
+#[test]
 fn a_field_laptop_sees_only_its_programmes_and_its_changes_elsewhere_are_kept_as_refused() {
     for db in databases() {
         let hub = common::hub(&db);

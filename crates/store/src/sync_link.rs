@@ -57,6 +57,9 @@ pub struct SyncStatus {
     pub clock_offset_seconds: Option<i32>,
     /// Changes of this laptop the hub kept out of the organisation's record.
     pub refused: u32,
+    /// Changes the last round took that were stamped more than a day ahead of this
+    /// laptop's clock: merged, but some laptop's clock is wrong.
+    pub clamped: u32,
 }
 
 /// A change of this laptop the hub refused, for staff to see.
@@ -181,10 +184,10 @@ impl Store {
 
     pub fn sync_status(&self) -> StoreResult<SyncStatus> {
         let link = self.sync_link()?;
-        let (last_synced, last_attempt, problem, problem_code, clock_offset_ms) =
+        let (last_synced, last_attempt, problem, problem_code, clock_offset_ms, clamped) =
             self.conn().query_row(
                 "SELECT last_synced, last_attempt, last_problem, last_problem_code,
-                        clock_offset_ms
+                        clock_offset_ms, last_clamped
                  FROM sync_state",
                 [],
                 |r| {
@@ -194,6 +197,7 @@ impl Store {
                         r.get::<_, Option<String>>(2)?,
                         r.get::<_, Option<String>>(3)?,
                         r.get::<_, Option<i64>>(4)?,
+                        r.get::<_, u32>(5)?,
                     ))
                 },
             )?;
@@ -214,6 +218,7 @@ impl Store {
             last_attempt: parse_time(last_attempt)?,
             clock_offset_seconds,
             refused,
+            clamped,
         })
     }
 
@@ -256,15 +261,16 @@ impl Store {
     }
 
     /// A round finished now; the laptop's clock was `clock_offset_ms` off the hub's (`None`:
-    /// not measured, as with a USB bundle, and the last measure stands).
-    pub fn record_sync(&mut self, clock_offset_ms: Option<i64>) -> StoreResult<()> {
+    /// not measured, as with a USB bundle, and the last measure stands), and `clamped` of
+    /// the changes it took were stamped more than a day ahead of this laptop's clock.
+    pub fn record_sync(&mut self, clock_offset_ms: Option<i64>, clamped: u32) -> StoreResult<()> {
         let at = self.now();
         self.atomically(|store| {
             store.conn().execute(
                 "UPDATE sync_state SET last_synced = ?1, last_attempt = ?1, last_problem = NULL,
                         last_problem_code = NULL,
-                        clock_offset_ms = coalesce(?2, clock_offset_ms)",
-                params![time_text(at), clock_offset_ms],
+                        clock_offset_ms = coalesce(?2, clock_offset_ms), last_clamped = ?3",
+                params![time_text(at), clock_offset_ms, clamped],
             )?;
             Ok(())
         })
@@ -308,5 +314,39 @@ impl Store {
             })
         })
         .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_round_keeps_its_clock_measure_and_clamped_count_until_the_next_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("mixwell.sqlite")).unwrap();
+        store.record_sync(Some(-600_000), 2).unwrap();
+        let status = store.sync_status().unwrap();
+        assert_eq!(
+            (status.clock_offset_seconds, status.clamped),
+            (Some(-600), 2)
+        );
+        assert!(status.last_synced.is_some() && status.problem.is_none());
+
+        store
+            .record_sync_problem(ErrorCode::HubUnreachable, "the hub could not be reached")
+            .unwrap();
+        let status = store.sync_status().unwrap();
+        assert_eq!(status.problem_code, Some(ErrorCode::HubUnreachable));
+        assert_eq!(status.clamped, 2, "a failed round changes neither measure");
+
+        // A USB bundle measures no clock: the last measure stands.
+        store.record_sync(None, 0).unwrap();
+        let status = store.sync_status().unwrap();
+        assert_eq!(
+            (status.clock_offset_seconds, status.clamped),
+            (Some(-600), 0)
+        );
+        assert!(status.problem.is_none());
     }
 }

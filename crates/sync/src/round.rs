@@ -132,7 +132,10 @@ pub fn sync_now(store: &mut Store) -> Result<Report, SyncError> {
 /// Keeps what staff are shown true: the last good round, or the problem of this one.
 pub fn record(store: &mut Store, outcome: &Result<Report, SyncError>) -> Result<(), SyncError> {
     match outcome {
-        Ok(report) => store.record_sync(Some(i64::from(report.clock_offset_seconds) * 1000))?,
+        Ok(report) => store.record_sync(
+            Some(i64::from(report.clock_offset_seconds) * 1000),
+            report.clamped,
+        )?,
         Err(problem) => store.record_sync_problem(problem.code(), &problem.to_string())?,
     }
     Ok(())

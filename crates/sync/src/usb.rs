@@ -106,7 +106,7 @@ pub fn import_bundle(store: &mut Store, bytes: &[u8]) -> Result<BundleReport, Sy
     let report = store.atomically(|store| {
         let applied = store.apply_pulled(&changes, cursor)?;
         store.record_push(acked_seq, &refused)?;
-        store.record_sync(None)?;
+        store.record_sync(None, applied.clamped)?;
         Ok::<_, StoreError>(BundleReport {
             pulled: applied.applied,
             already_here: applied.duplicates,

@@ -12,6 +12,7 @@ const base: SyncStatus = {
   last_attempt: null,
   clock_offset_seconds: null,
   refused: 0,
+  clamped: 0,
 };
 const now = new Date("2027-07-21T13:30:00Z"); // 14:30 in London (BST)
 
@@ -47,6 +48,12 @@ describe("the header's sync line", () => {
     expect(s.notices[0]).toContain("revoked");
     expect(s.notices.some((n) => n.includes("10 minutes slow"))).toBe(true);
     expect(s.notices.some((n) => n.includes("refused 2 changes"))).toBe(true);
+  });
+
+  it("points out changes dated far ahead by another laptop's clock", () => {
+    const s = summarise({ ...base, hub: "https://hub", last_synced: "2027-07-21T13:05:00Z", clamped: 3 }, now);
+    expect(s.tone).toBe("attention");
+    expect(s.notices).toEqual([expect.stringContaining("3 changes from other laptops were dated more than a day ahead")]);
   });
 
   it("leaves a clock within two minutes alone", () => {

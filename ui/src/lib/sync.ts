@@ -49,6 +49,11 @@ export function summarise(status: SyncStatus, now: Date = new Date()): SyncSumma
   const clock = clockNotice(status.clock_offset_seconds);
   if (clock) notices.push(clock);
   if (status.refused > 0) notices.push(`The hub refused ${plural(status.refused, "change")} from this laptop: see why under Sync.`);
+  if (status.clamped > 0) {
+    notices.push(
+      `${plural(status.clamped, "change")} from other laptops ${status.clamped === 1 ? "was" : "were"} dated more than a day ahead of this laptop's clock: merged, but a laptop's clock is wrong. Ask your coordinator.`,
+    );
+  }
   const since = status.last_synced ? `last synced ${whenSynced(status.last_synced, now)}` : "not synced yet";
   if (status.problem && status.problem_code === "hub_unreachable") {
     return { text: `Offline · ${since} · ${waiting}`, tone: notices.length ? "attention" : "quiet", notices };
