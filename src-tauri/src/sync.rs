@@ -89,18 +89,20 @@ pub async fn sync_status(state: State<'_, AppState>) -> Reply<SyncStatus> {
     state.run(move |s, _| s.sync_status()).await
 }
 
-/// Links this laptop to the organisation's hub with a one-time code.
+/// Links this laptop to the organisation's hub with a one-time code; `ca` is the hub's own
+/// certificate (PEM) when it serves HTTPS with one that is not publicly trusted.
 #[tauri::command]
 #[specta::specta]
 pub async fn enrol_with_hub(
     state: State<'_, AppState>,
     hub: String,
     code: String,
+    ca: Option<String>,
 ) -> Reply<SyncStatus> {
     let worker = Arc::clone(&state.sync);
     let status = off_runtime(move || {
         worker.with_store(|store| {
-            mixwell_sync::enrol(store, &hub, &code)?;
+            mixwell_sync::enrol_trusting(store, &hub, &code, ca)?;
             Ok(store.sync_status()?)
         })
     })

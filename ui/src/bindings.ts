@@ -101,8 +101,11 @@ export const commands = {
 	 */
 	exportHours: (waveId: string, kind: HoursReportKind, xlsx: boolean) => typedError<string, AppError_Serialize>(__TAURI_INVOKE("export_hours", { waveId, kind, xlsx })),
 	syncStatus: () => typedError<SyncStatus_Serialize, AppError_Serialize>(__TAURI_INVOKE("sync_status")),
-	/**  Links this laptop to the organisation's hub with a one-time code. */
-	enrolWithHub: (hub: string, code: string) => typedError<SyncStatus_Serialize, AppError_Serialize>(__TAURI_INVOKE("enrol_with_hub", { hub, code })),
+	/**
+	 *  Links this laptop to the organisation's hub with a one-time code; `ca` is the hub's own
+	 *  certificate (PEM) when it serves HTTPS with one that is not publicly trusted.
+	 */
+	enrolWithHub: (hub: string, code: string, ca: string | null) => typedError<SyncStatus_Serialize, AppError_Serialize>(__TAURI_INVOKE("enrol_with_hub", { hub, code, ca })),
 	/**  A round now: push what waits, pull what is new. The screen stays usable meanwhile. */
 	syncNow: () => typedError<Report, AppError_Serialize>(__TAURI_INVOKE("sync_now")),
 	refusedChanges: () => typedError<RefusedChange[], AppError_Serialize>(__TAURI_INVOKE("refused_changes")),

@@ -40,7 +40,22 @@ describe("the sync dialog", () => {
     expect(calls.find((c) => c.command === "enrol_with_hub")?.args).toEqual({
       hub: "https://hub.example.org",
       code: "7K2M-Q9XD-4HVA-T0BE",
+      ca: null,
     });
+  });
+
+  it("sends the hub's own certificate when one is chosen", async () => {
+    onCommand("enrol_with_hub", () => linked);
+    onCommand("sync_status", () => linked);
+    const user = userEvent.setup();
+    render(SyncDialog, { onclose: () => {} });
+    await user.type(screen.getByTestId("sync-hub"), "https://hub.local:8443");
+    await user.type(screen.getByTestId("sync-code"), "7K2M-Q9XD-4HVA-T0BE");
+    const pem = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+    await user.upload(screen.getByTestId("sync-ca"), new File([pem], "hub.pem"));
+    expect(await screen.findByText("Certificate: hub.pem")).toBeTruthy();
+    await user.click(screen.getByTestId("sync-enrol"));
+    await waitFor(() => expect(calls.find((c) => c.command === "enrol_with_hub")?.args.ca).toBe(pem));
   });
 
   it("says calmly that the hub cannot be reached, with no error", async () => {
