@@ -187,8 +187,8 @@ mod tests {
         }
     }
 
-    #[test]
-    fn only_the_recipient_reads_a_bundle_and_only_the_signer_made_it() {
+    /// A device's bundle for the hub: the device's key, the hub's secret, the bundle.
+    fn sealed_for_hub() -> (DeviceKey, String, Vec<u8>) {
         let signer = DeviceKey::generate();
         let (secret, public) = new_bundle_key();
         let sealed = seal(
@@ -198,6 +198,12 @@ mod tests {
             &public,
         )
         .unwrap();
+        (signer, secret, sealed)
+    }
+
+    #[test]
+    fn only_the_recipient_reads_a_bundle_and_only_the_signer_made_it() {
+        let (signer, secret, sealed) = sealed_for_hub();
         let opened = open(&sealed, &secret, "hub").unwrap();
         assert_eq!(opened.signer, Signer::Device { id: Id::nil() });
         assert_eq!(opened.verify(&signer.public_base64()).unwrap(), contents());
@@ -221,15 +227,7 @@ mod tests {
 
     #[test]
     fn a_changed_byte_is_refused() {
-        let signer = DeviceKey::generate();
-        let (secret, public) = new_bundle_key();
-        let sealed = seal(
-            &contents(),
-            Signer::Device { id: Id::nil() },
-            &signer,
-            &public,
-        )
-        .unwrap();
+        let (_, secret, sealed) = sealed_for_hub();
         for at in [sealed.len() / 2, sealed.len() - 1] {
             let mut changed = sealed.clone();
             changed[at] ^= 0x01;

@@ -147,11 +147,18 @@ fn session<T: Transport>(
     client: &HubClient<T>,
 ) -> Result<crate::wire::SessionResponse, SyncError> {
     let link = store.sync_link()?.ok_or(SyncError::NotEnrolled)?;
-    let key = DeviceKey::from_base64(&link.device_key).ok_or_else(|| StoreError::Corrupt {
-        what: "device key",
-        detail: "it is not a key".into(),
-    })?;
-    client.open_session(store.device_id(), &key)
+    client.open_session(store.device_id(), &device_key(&link)?)
+}
+
+/// The laptop's private key, as enrolment stored it.
+pub(crate) fn device_key(link: &SyncLink) -> Result<DeviceKey, SyncError> {
+    DeviceKey::from_base64(&link.device_key).ok_or_else(|| {
+        StoreError::Corrupt {
+            what: "device key",
+            detail: "it is not a key".into(),
+        }
+        .into()
+    })
 }
 
 /// Push then pull, over any transport. Records nothing of how it went: see [`record`].

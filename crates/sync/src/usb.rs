@@ -7,8 +7,7 @@ use serde::Serialize;
 
 use crate::bundle::{self, Body, BundleError, Contents, Signer};
 use crate::error::SyncError;
-use crate::round::schema_version;
-use crate::DeviceKey;
+use crate::round::{device_key, schema_version};
 
 /// What importing the hub's bundle did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -29,16 +28,6 @@ impl BundleReport {
     pub fn changed_nothing(&self) -> bool {
         self.pulled == 0 && self.acknowledged == 0
     }
-}
-
-fn device_key(text: &str) -> Result<DeviceKey, SyncError> {
-    DeviceKey::from_base64(text).ok_or_else(|| {
-        StoreError::Corrupt {
-            what: "device key",
-            detail: "it is not a key".into(),
-        }
-        .into()
-    })
 }
 
 /// This laptop's changes the hub has not acknowledged, signed by the laptop and encrypted
@@ -62,7 +51,7 @@ pub fn export_bundle(store: &Store) -> Result<(Vec<u8>, usize), SyncError> {
         Signer::Device {
             id: store.device_id(),
         },
-        &device_key(&link.device_key)?,
+        &device_key(&link)?,
         &link.hub_recipient,
     )?;
     Ok((sealed, count))

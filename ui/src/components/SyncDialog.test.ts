@@ -5,21 +5,9 @@ import userEvent from "@testing-library/user-event";
 import SyncDialog from "./SyncDialog.svelte";
 import { calls, commandError, onCommand, resetCommands } from "../test/tauri";
 import { status } from "../lib/status.svelte";
+import { unlinkedSync as unlinked } from "../test/fixtures";
 import type { SyncStatus } from "../lib/sync";
 
-const unlinked: SyncStatus = {
-  device: "d1",
-  pending: 4,
-  last_synced: null,
-  hub: null,
-  organisation: null,
-  problem: null,
-  problem_code: null,
-  last_attempt: null,
-  clock_offset_seconds: null,
-  refused: 0,
-  clamped: 0,
-};
 const linked: SyncStatus = { ...unlinked, hub: "https://hub.example.org/", organisation: "Peak Youth Trust" };
 
 beforeEach(() => {

@@ -1,19 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { summarise, whenSynced, clockNotice, type SyncStatus } from "./sync";
+import { unlinkedSync } from "../test/fixtures";
 
-const base: SyncStatus = {
-  device: "d",
-  pending: 3,
-  last_synced: null,
-  hub: null,
-  organisation: null,
-  problem: null,
-  problem_code: null,
-  last_attempt: null,
-  clock_offset_seconds: null,
-  refused: 0,
-  clamped: 0,
-};
+const base: SyncStatus = { ...unlinkedSync, pending: 3 };
 const now = new Date("2027-07-21T13:30:00Z"); // 14:30 in London (BST)
 
 describe("the header's sync line", () => {

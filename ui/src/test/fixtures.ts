@@ -1,5 +1,6 @@
 // Small, readable records for the UI tests.
 import type { Participant, Programme, Wave } from "../lib/types";
+import type { SyncStatus } from "../lib/sync";
 
 export const programme: Programme = { id: "p1", organisation_id: "o1", name: "NCS Summer 2027", archived: false };
 
@@ -36,3 +37,18 @@ export function person(id: string, first: string, last: string, gender: string, 
     keep_together: [],
   };
 }
+
+/** A laptop not linked to a hub yet, with four changes waiting. */
+export const unlinkedSync: SyncStatus = {
+  device: "d1",
+  pending: 4,
+  last_synced: null,
+  hub: null,
+  organisation: null,
+  problem: null,
+  problem_code: null,
+  last_attempt: null,
+  clock_offset_seconds: null,
+  refused: 0,
+  clamped: 0,
+};
