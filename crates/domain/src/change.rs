@@ -131,6 +131,21 @@ impl Entity {
     pub fn parse(text: &str) -> Option<Entity> {
         Entity::ALL.into_iter().find(|e| e.as_str() == text)
     }
+
+    /// Whether a row of this entity may ever be removed. Only what staff can take back is
+    /// (a duty, an absence, a relationship, a session and what hangs off it): everything
+    /// else is referred to by the ledger or a saved team set, or outlives its use (a
+    /// programme is archived, never removed), so a removal of it is refused wherever it
+    /// arrives rather than left to break a replica.
+    pub fn removable(self) -> bool {
+        matches!(
+            self,
+            Entity::Relationship
+                | Entity::ProgrammeSession
+                | Entity::RotaTurn
+                | Entity::RotaAbsence
+        )
+    }
 }
 
 /// The key of a name two laptops may both give: what SQLite's NOCASE compares (ASCII case

@@ -129,6 +129,12 @@ impl<'a> Walk<'a> {
     }
 
     fn judge(&mut self, change: &Change, device: &Device) -> Result<Option<String>, String> {
+        if change.op == ChangeOp::Delete && !change.entity.removable() {
+            return Err(format!(
+                "it removes a {}, which is never removed",
+                change.entity.as_str().replace('_', " ")
+            ));
+        }
         let text = |column: &str| change.fields.get(column).and_then(|v| v.as_str());
         let scope = match source(change.entity) {
             Source::Organisation => None,
@@ -344,5 +350,33 @@ mod tests {
         assert_eq!(decision.refused.len(), 1);
         assert!(decision.refused[0].1.contains("has not received"));
         assert!(decision.scopes.is_empty(), "an update adds no scope row");
+    }
+
+    #[test]
+    fn regression_a_removed_participant_is_refused_rather_than_left_to_break_the_laptops_holding_their_hours(
+    ) {
+        let coordinator = device(DeviceRole::Coordinator, &[]);
+        let mut changes = batch();
+        changes.push(change(
+            Entity::Participant,
+            "a",
+            ChangeOp::Delete,
+            json!({"wave_id": "w1"}),
+        ));
+        changes.push(change(
+            Entity::RotaTurn,
+            "t",
+            ChangeOp::Delete,
+            json!({"wave_id": "w1"}),
+        ));
+        let known = settle(&changes, &coordinator, &HashMap::new());
+        let decision = decide(changes, &coordinator, &known);
+        assert_eq!(decision.refused.len(), 1, "{:?}", decision.refused);
+        assert_eq!(decision.refused[0].0.entity, Entity::Participant);
+        assert!(decision.refused[0].1.contains("never removed"));
+        assert_eq!(
+            decision.accepted.last().map(|(c, _)| c.entity),
+            Some(Entity::RotaTurn)
+        );
     }
 }

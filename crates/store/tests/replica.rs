@@ -371,6 +371,23 @@ fn a_change_naming_an_unknown_column_is_refused() {
     assert!(b.store.programmes(true).unwrap().is_empty());
 }
 
+#[test]
+fn regression_a_removal_of_a_participant_is_refused_not_left_to_break_the_ledger() {
+    let (mut a, mut b) = (laptop(), laptop());
+    let wave = set_up(&mut a.store);
+    deliver(&a.store, &mut b.store);
+    let asha = participant(&a.store, wave, "A1");
+    let mut removal = everything(&a.store)
+        .into_iter()
+        .find(|c| c.entity == Entity::Participant && c.entity_id == asha.id.to_string())
+        .unwrap();
+    removal.op = ChangeOp::Delete;
+    removal.device_seq += 1_000;
+    let refused = b.store.apply_changes(&[removal]).unwrap_err().to_string();
+    assert!(refused.contains("never removed"), "{refused}");
+    assert_eq!(b.store.participants(wave).unwrap().len(), 6);
+}
+
 /// What a person may do on a laptop, in the test's words.
 #[derive(Debug, Clone)]
 enum Step {

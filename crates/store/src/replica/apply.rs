@@ -151,6 +151,14 @@ fn check(w: &Writer<'_>, change: &Change) -> StoreResult<()> {
         what: "change",
         detail,
     };
+    if change.op == ChangeOp::Delete && !change.entity.removable() {
+        return Err(bad(format!(
+            "{} rows are never removed, but change {} of device {} removes one",
+            change.entity.as_str(),
+            change.device_seq,
+            change.device
+        )));
+    }
     if spec(change.entity).append_only && change.op != ChangeOp::Insert {
         return Err(bad(format!(
             "{} rows are never changed or removed, but change {} of device {} does",
