@@ -873,6 +873,11 @@ export type Report = {
 	clamped: number,
 	/**  How many seconds this laptop's clock is ahead of the hub's (negative: behind). */
 	clock_offset_seconds: number,
+	/**
+	 *  The hub's record was rewritten behind this laptop (the hub was restored from a
+	 *  backup), so this laptop took the whole record again; what it held counted once.
+	 */
+	refreshed: boolean,
 };
 
 export type RoleSpread = {

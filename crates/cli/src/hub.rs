@@ -57,6 +57,13 @@ pub enum HubCommand {
     /// The devices enrolled with the hub.
     #[command(subcommand)]
     Devices(DevicesCommand),
+    /// Take out of the record the changes later ones overwrite entirely, so a new or
+    /// long-away device pulls what the organisation holds now (`hub serve` does this
+    /// daily by itself).
+    Compact {
+        #[command(flatten)]
+        database: HubDatabase,
+    },
     /// Apply a laptop's bundle (from `mixwell sync export-bundle`), exactly once.
     ImportBundle {
         #[command(flatten)]
@@ -190,6 +197,14 @@ pub fn run(command: HubCommand) -> CliResult {
             }
             Ok(())
         }
+        HubCommand::Compact { database } => {
+            let done = open(&database)?.compact()?;
+            println!(
+                "compacted the record: took out {} of {} change(s) that later ones overwrite",
+                done.removed, done.before
+            );
+            Ok(())
+        }
         HubCommand::ImportBundle { database, file } => {
             let bytes = crate::sync::read_bundle(&file)?;
             let imported = open(&database)?.import_bundle(&bytes)?;
@@ -255,16 +270,16 @@ fn serve(
         );
         let _ = std::io::stdout().flush();
         let stopped = |e: std::io::Error| CliError::Input(format!("the hub stopped: {e}"));
+        let hub = Arc::new(hub);
+        tokio::spawn(mixwell_hub::server::compact_now_and_then(Arc::clone(&hub)));
         match tls {
-            Some((cert, key)) => mixwell_hub::serve_tls(Arc::new(hub), listener, &cert, &key)
+            Some((cert, key)) => mixwell_hub::serve_tls(hub, listener, &cert, &key)
                 .await
                 .map_err(stopped),
             None => {
                 listener.set_nonblocking(true).map_err(stopped)?;
                 let listener = tokio::net::TcpListener::from_std(listener).map_err(stopped)?;
-                mixwell_hub::serve(Arc::new(hub), listener)
-                    .await
-                    .map_err(stopped)
+                mixwell_hub::serve(hub, listener).await.map_err(stopped)
             }
         }
     })

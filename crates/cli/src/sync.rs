@@ -139,6 +139,11 @@ fn print_report(report: &Report) {
         "pulled {} change(s) ({} already here)",
         report.pulled, report.already_here
     );
+    if report.refreshed {
+        println!(
+            "the hub's record was restored from a backup: this laptop took it again from the start, counting what it held once"
+        );
+    }
     if report.refused > 0 {
         println!("see `mixwell sync refused` for why the hub refused some changes");
     }

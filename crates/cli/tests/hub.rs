@@ -138,6 +138,18 @@ fn hub_and_sync_commands_keep_their_contracts() {
         assert_eq!(status["hub"].as_str().unwrap().trim_end_matches('/'), url);
         assert!(status["last_synced"].as_str().unwrap().ends_with('Z'));
 
+        let compacted = ok(&["hub", "compact", "--database", &db.url]);
+        let counts: Vec<u64> = compacted
+            .split_whitespace()
+            .filter_map(|word| word.parse().ok())
+            .collect();
+        assert!(
+            compacted.starts_with("compacted the record: took out ")
+                && counts.len() == 2
+                && counts[0] <= counts[1]
+                && counts[1] > 0,
+            "{compacted}"
+        );
         let listed = ok(&["hub", "devices", "list", "--database", &db.url]);
         let device = status["device"].as_str().unwrap();
         assert!(

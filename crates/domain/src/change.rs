@@ -132,6 +132,15 @@ impl Entity {
         Entity::ALL.into_iter().find(|e| e.as_str() == text)
     }
 
+    /// Rows are only ever inserted, each once: the hour ledger and a saved team set's
+    /// members.
+    pub fn append_only(self) -> bool {
+        matches!(
+            self,
+            Entity::TeamMember | Entity::HourEntry | Entity::HourVerification
+        )
+    }
+
     /// Whether a row of this entity may ever be removed. Only what staff can take back is
     /// (a duty, an absence, a relationship, a session and what hangs off it): everything
     /// else is referred to by the ledger or a saved team set, or outlives its use (a

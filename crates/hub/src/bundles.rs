@@ -130,16 +130,14 @@ impl Hub {
                 device.label, device.id
             )));
         }
-        let mut cursor = device.pull_cursor;
-        let mut changes = Vec::new();
-        loop {
-            let page = self.pull_from(&device, cursor, MAX_PAGE)?;
-            cursor = page.cursor;
-            changes.extend(page.changes);
-            if !page.more {
-                break;
-            }
+        let mut page = self.pull_from(&device, device.pull_cursor, MAX_PAGE)?;
+        let refresh = page.refresh;
+        let mut changes = std::mem::take(&mut page.changes);
+        while page.more {
+            page = self.pull_from(&device, page.cursor, MAX_PAGE)?;
+            changes.append(&mut page.changes);
         }
+        let (cursor, mark) = (page.cursor, page.mark);
         let refused = self.backend.transaction(|tx| {
             tx.query(
                 "SELECT device_seq, reason FROM hub_refused WHERE device_id = $1 ORDER BY device_seq",
@@ -164,6 +162,8 @@ impl Hub {
                 acked_seq: device.acked_seq,
                 refused,
                 cursor,
+                mark,
+                refresh,
                 changes,
             },
         };

@@ -147,6 +147,15 @@ fn revoked(device: &Device) -> HubError {
     )
 }
 
+/// A session a device opened, and how far the hub holds its changes: a device that sent
+/// more (the hub was restored from a backup) sends the rest again.
+#[derive(Debug, Clone)]
+pub struct OpenedSession {
+    pub token: String,
+    pub expires_at: DateTime<Utc>,
+    pub acked_seq: u64,
+}
+
 impl Hub {
     /// Creates the organisation and the hub's signing key. Refuses a hub that has one.
     pub fn init(&self, name: &str) -> Result<OrganisationInfo, HubError> {
@@ -370,7 +379,7 @@ impl Hub {
         device: Id,
         nonce: &str,
         signature: &str,
-    ) -> Result<(String, DateTime<Utc>), HubError> {
+    ) -> Result<OpenedSession, HubError> {
         let now = self.now();
         let token = random_secret(32);
         let expires = now + SESSION_LIFETIME;
@@ -410,9 +419,13 @@ impl Hub {
                     time_text(expires).into(),
                 ],
             )?;
-            Ok(())
-        })?;
-        Ok((token, expires))
+            Ok(known.acked_seq)
+        })
+        .map(|acked_seq| OpenedSession {
+            token,
+            expires_at: expires,
+            acked_seq,
+        })
     }
 
     /// The device a session token belongs to; refuses an unknown or ended session and a

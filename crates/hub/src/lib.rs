@@ -7,6 +7,7 @@
 //! threads behind axum.
 
 mod bundles;
+mod compact;
 mod devices;
 mod error;
 mod log;
@@ -20,6 +21,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 
 pub use bundles::{BundleImport, PublicKeys};
+pub use compact::{superseded, Compacted, Held};
 pub use devices::{normalise_code, Device, NewEnrolment, CODE_LIFETIME};
 pub use error::HubError;
 pub use log::{Page, Pushed, MAX_PAGE};

@@ -30,7 +30,12 @@ pub struct Pushed {
 pub struct Page<C = Change> {
     pub changes: Vec<C>,
     pub cursor: u64,
+    /// What held the record at `cursor` ([`mark_at`]).
+    pub mark: Option<String>,
     pub more: bool,
+    /// The cursor asked from was not in this record (it was restored from a backup, or the
+    /// mark does not match): the page starts from the beginning.
+    pub refresh: bool,
 }
 
 impl Page<String> {
@@ -44,7 +49,9 @@ impl Page<String> {
         Ok(Page {
             changes,
             cursor: self.cursor,
+            mark: self.mark,
             more: self.more,
+            refresh: self.refresh,
         })
     }
 }
@@ -52,7 +59,7 @@ impl Page<String> {
 /// The most changes one pull page carries.
 pub const MAX_PAGE: u32 = 10_000;
 /// Rows per multi-row `INSERT`: far below either database's parameter limit.
-const ROWS_PER_INSERT: usize = 200;
+pub(crate) const ROWS_PER_INSERT: usize = 200;
 
 fn seq(value: u64) -> Value {
     Value::Int(i64::try_from(value).unwrap_or(i64::MAX))
@@ -71,7 +78,7 @@ fn bad(message: impl Into<String>) -> HubError {
 
 /// Inserts `rows` into `table (columns)` a few hundred at a time, each statement ending
 /// with `tail` (a conflict clause).
-fn insert_rows(
+pub(crate) fn insert_rows(
     tx: &mut dyn Tx,
     table: &str,
     columns: &[&str],
@@ -286,9 +293,16 @@ impl Hub {
     }
 
     /// Other devices' changes after `cursor` that `device` may see, at most `limit`. The
-    /// device holds everything up to `cursor`: a USB bundle for it would start there.
-    pub fn pull(&self, device: &Device, cursor: u64, limit: u32) -> Result<Page, HubError> {
-        self.pull_raw(device, cursor, limit)?.parsed()
+    /// device holds everything up to `cursor`, which held `mark` when it was given out: a
+    /// USB bundle for it would start there.
+    pub fn pull(
+        &self,
+        device: &Device,
+        cursor: u64,
+        mark: Option<&str>,
+        limit: u32,
+    ) -> Result<Page, HubError> {
+        self.pull_raw(device, cursor, mark, limit)?.parsed()
     }
 
     /// [`Hub::pull`] with each change as the JSON the record keeps: what the server
@@ -297,10 +311,14 @@ impl Hub {
         &self,
         device: &Device,
         cursor: u64,
+        mark: Option<&str>,
         limit: u32,
     ) -> Result<Page<String>, HubError> {
-        self.note_cursor(device.id, cursor)?;
-        self.pull_from_raw(device, cursor, limit)
+        let page = self.pull_from_raw(device, cursor, mark, limit)?;
+        if !page.refresh {
+            self.note_cursor(device.id, cursor)?;
+        }
+        Ok(page)
     }
 
     /// The device says it holds the record up to `cursor` (the mark never moves back).
@@ -325,13 +343,14 @@ impl Hub {
         cursor: u64,
         limit: u32,
     ) -> Result<Page, HubError> {
-        self.pull_from_raw(device, cursor, limit)?.parsed()
+        self.pull_from_raw(device, cursor, None, limit)?.parsed()
     }
 
     fn pull_from_raw(
         &self,
         device: &Device,
         cursor: u64,
+        mark: Option<&str>,
         limit: u32,
     ) -> Result<Page<String>, HubError> {
         let limit = limit.clamp(1, MAX_PAGE);
@@ -344,6 +363,16 @@ impl Hub {
                 .first()
                 .ok_or_else(|| HubError::corrupt("no position counter"))?
                 .int(0)?;
+            let top = u64::try_from(top).unwrap_or(0);
+            // A device that older Mixwell sent no mark is checked by position alone.
+            let refresh = cursor > 0
+                && (cursor > top
+                    || match (mark_at(tx, cursor)?, mark) {
+                        (Some(held), Some(said)) => held != said,
+                        (Some(_), None) => false,
+                        (None, _) => true,
+                    });
+            let from = if refresh { 0 } else { cursor };
             let rows = tx.query(
                 "SELECT position, body FROM hub_change
                  WHERE position > $1 AND position <= $2 AND device_id <> $3
@@ -354,8 +383,8 @@ impl Hub {
                  ORDER BY position
                  LIMIT $5",
                 &[
-                    seq(cursor),
-                    Value::Int(top),
+                    seq(from),
+                    seq(top),
                     device.id.to_string().into(),
                     (device.role == DeviceRole::Coordinator).into(),
                     Value::Int(i64::from(limit) + 1),
@@ -363,20 +392,18 @@ impl Hub {
             )?;
             let more = rows.len() > limit as usize;
             let mut changes = Vec::with_capacity(rows.len().min(limit as usize));
-            let mut last = cursor;
+            let mut last = from;
             for row in rows.iter().take(limit as usize) {
                 last = u64::try_from(row.int(0)?).unwrap_or(0);
                 changes.push(row.text(1)?);
             }
-            let cursor = if more {
-                last
-            } else {
-                cursor.max(u64::try_from(top).unwrap_or(0))
-            };
+            let cursor = if more { last } else { from.max(top) };
             Ok(Page {
                 changes,
                 cursor,
+                mark: mark_at(tx, cursor)?,
                 more,
+                refresh,
             })
         })
     }
@@ -391,4 +418,22 @@ impl Hub {
             Ok((count(tx, "hub_change")?, count(tx, "hub_refused")?))
         })
     }
+}
+
+/// What held the record at `position`: the device and sequence number of the change put
+/// there, whether still in the record or compacted out. `None` for 0 and for a position
+/// this record never gave out.
+pub(crate) fn mark_at(tx: &mut dyn Tx, position: u64) -> Result<Option<String>, HubError> {
+    if position == 0 {
+        return Ok(None);
+    }
+    let rows = tx.query(
+        "SELECT device_id, device_seq FROM hub_change WHERE position = $1
+         UNION ALL
+         SELECT device_id, device_seq FROM hub_compacted WHERE position = $1",
+        &[seq(position)],
+    )?;
+    rows.first()
+        .map(|row| Ok(format!("{}:{}", row.text(0)?, row.int(1)?)))
+        .transpose()
 }

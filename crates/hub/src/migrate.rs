@@ -4,7 +4,10 @@
 use crate::error::HubError;
 use crate::storage::Backend;
 
-const MIGRATIONS: &[&str] = &[include_str!("../../../migrations/hub/0001_hub.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../../migrations/hub/0001_hub.sql"),
+    include_str!("../../../migrations/hub/0002_compaction.sql"),
+];
 
 pub(crate) fn migrate(backend: &Backend) -> Result<(), HubError> {
     // Two hub processes starting at once on one PostgreSQL may race to create the table;

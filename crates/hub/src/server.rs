@@ -84,6 +84,30 @@ pub async fn serve(hub: Arc<Hub>, listener: tokio::net::TcpListener) -> std::io:
         .await
 }
 
+/// How often a serving hub compacts its record.
+pub const COMPACTION_INTERVAL: std::time::Duration = std::time::Duration::from_secs(24 * 60 * 60);
+
+/// Compacts the record ([`Hub::compact`]) a minute after the hub starts and then every
+/// [`COMPACTION_INTERVAL`], off the async threads. Several hub processes on one database
+/// may all do so: compaction is safe alongside itself.
+pub async fn compact_now_and_then(hub: Arc<Hub>) {
+    let mut wait = std::time::Duration::from_secs(60);
+    loop {
+        tokio::time::sleep(wait).await;
+        wait = COMPACTION_INTERVAL;
+        let hub = Arc::clone(&hub);
+        match tokio::task::spawn_blocking(move || hub.compact()).await {
+            Ok(Ok(done)) if done.removed > 0 => eprintln!(
+                "mixwell hub: compacted the record: took out {} of {} changes",
+                done.removed, done.before
+            ),
+            Ok(Ok(_)) => {}
+            Ok(Err(error)) => eprintln!("mixwell hub: compaction failed, will try again: {error}"),
+            Err(error) => eprintln!("mixwell hub: compaction stopped: {error}"),
+        }
+    }
+}
+
 struct Refusal(ErrorBody);
 
 impl IntoResponse for Refusal {
@@ -187,11 +211,11 @@ async fn challenge(State(hub): State<Arc<Hub>>) -> Answer<ChallengeResponse> {
 async fn session(State(hub): State<Arc<Hub>>, body: Bytes) -> Answer<SessionResponse> {
     let request: SessionRequest = decode(&body)?;
     let answer = run(&hub, move |hub| {
-        let (token, expires_at) =
-            hub.open_session(request.device, &request.nonce, &request.signature)?;
+        let opened = hub.open_session(request.device, &request.nonce, &request.signature)?;
         Ok(SessionResponse {
-            token,
-            expires_at,
+            token: opened.token,
+            expires_at: opened.expires_at,
+            acked_seq: Some(opened.acked_seq),
             hub_time: hub.now(),
         })
     })
@@ -235,7 +259,12 @@ async fn pull(
     let (_permit, body) = heavy_body(&shared, body).await?;
     let request: PullRequest = decode(&body)?;
     let answer = run(&hub, move |hub| {
-        let page = hub.pull_raw(&device, request.cursor, request.limit)?;
+        let page = hub.pull_raw(
+            &device,
+            request.cursor,
+            request.mark.as_deref(),
+            request.limit,
+        )?;
         let hub_time =
             serde_json::to_string(&hub.now()).map_err(|e| HubError::storage(e.to_string()))?;
         let size: usize = page.changes.iter().map(|c| c.len() + 1).sum();
@@ -243,8 +272,11 @@ async fn pull(
         json.push_str("{\"changes\":[");
         json.push_str(&page.changes.join(","));
         json.push_str(&format!(
-            "],\"cursor\":{},\"more\":{},\"hub_time\":{hub_time}}}",
-            page.cursor, page.more
+            "],\"cursor\":{},\"mark\":{},\"more\":{},\"refresh\":{},\"hub_time\":{hub_time}}}",
+            page.cursor,
+            serde_json::to_string(&page.mark).map_err(|e| HubError::storage(e.to_string()))?,
+            page.more,
+            page.refresh
         ));
         Ok(json)
     })

@@ -376,20 +376,21 @@ fn a_pull_in_small_pages_gets_every_change_once_and_its_cursor_only_moves_forwar
             .into_iter()
             .find(|d| d.id == reader.store.device_id())
             .unwrap();
-        let mut cursor = 0;
+        let (mut cursor, mut mark) = (0, None);
         let mut seen = Vec::new();
         loop {
-            let page = hub.pull(&device, cursor, 7).unwrap();
+            let page = hub.pull(&device, cursor, mark.as_deref(), 7).unwrap();
             assert!(page.cursor >= cursor, "{}", db.kind);
             assert!(page.changes.len() <= 7);
-            cursor = page.cursor;
+            assert!(!page.refresh);
+            (cursor, mark) = (page.cursor, page.mark);
             seen.extend(page.changes);
             if !page.more {
                 break;
             }
         }
         assert_eq!(seen, pushed, "{}: every change, in order, once", db.kind);
-        let after = hub.pull(&device, cursor, 7).unwrap();
+        let after = hub.pull(&device, cursor, mark.as_deref(), 7).unwrap();
         assert!(after.changes.is_empty() && !after.more);
         assert_eq!(after.cursor, cursor);
     }

@@ -43,6 +43,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0008_sync_link",
         include_str!("../../../migrations/local/0008_sync_link.sql"),
     ),
+    (
+        "0009_pull_mark",
+        include_str!("../../../migrations/local/0009_pull_mark.sql"),
+    ),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -38,7 +38,7 @@ pub use programmes::{NewWave, WaveSummary, WaveUpdate};
 pub use replica::Applied;
 pub use rota::{Absence, RotaBasis, Turn};
 pub use rota_setup::{ProgrammeRole, ProgrammeSession};
-pub use sync_link::{RefusedChange, SyncLink, SyncStatus};
+pub use sync_link::{PullPosition, RefusedChange, SyncLink, SyncStatus};
 pub use team_sets::{Placement, TeamSet};
 
 use mixwell_domain::{HlcClock, Id};

@@ -36,6 +36,14 @@ pub struct SyncLink {
     pub hub_ca: Option<String>,
 }
 
+/// Where this laptop stands in the organisation's record: the hub position it holds every
+/// other device's changes up to, and the hub's mark for what held that position.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PullPosition {
+    pub cursor: u64,
+    pub mark: Option<String>,
+}
+
 /// Sync as staff see it, and as `mixwell sync status` prints it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -241,20 +249,38 @@ impl Store {
 
     /// The hub position up to which this laptop holds the other devices' changes.
     pub fn pull_cursor(&self) -> StoreResult<u64> {
-        let cursor: i64 = self
-            .conn()
-            .query_row("SELECT pull_cursor FROM sync_state", [], |r| r.get(0))?;
-        Ok(u64::try_from(cursor).unwrap_or(0))
+        Ok(self.pull_position()?.cursor)
     }
 
-    /// Merges a page of changes pulled from the hub and moves the cursor to `cursor`, in
-    /// one transaction. The cursor never moves back.
-    pub fn apply_pulled(&mut self, changes: &[Change], cursor: u64) -> StoreResult<Applied> {
+    /// The pull cursor with the hub's mark for it.
+    pub fn pull_position(&self) -> StoreResult<PullPosition> {
+        let (cursor, mark): (i64, Option<String>) =
+            self.conn()
+                .query_row("SELECT pull_cursor, pull_mark FROM sync_state", [], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })?;
+        Ok(PullPosition {
+            cursor: u64::try_from(cursor).unwrap_or(0),
+            mark,
+        })
+    }
+
+    /// Merges a page of changes pulled from the hub and moves the cursor to `to`, in one
+    /// transaction. The cursor never moves back, except where the hub says it rewrote its
+    /// record (`restarted`: restored from a backup) and sends it again from the start:
+    /// changes this laptop already holds are then recognised and not applied twice.
+    pub fn apply_pulled(
+        &mut self,
+        changes: &[Change],
+        to: &PullPosition,
+        restarted: bool,
+    ) -> StoreResult<Applied> {
         self.atomically(|store| {
             let applied = store.apply_changes(changes)?;
             store.conn().execute(
-                "UPDATE sync_state SET pull_cursor = max(pull_cursor, ?1)",
-                [sql_seq(cursor)],
+                "UPDATE sync_state SET pull_cursor = ?1, pull_mark = ?2
+                 WHERE ?3 OR pull_cursor <= ?1",
+                params![sql_seq(to.cursor), to.mark, restarted],
             )?;
             Ok(applied)
         })

@@ -55,6 +55,12 @@ pub enum Body {
         acked_seq: u64,
         refused: Vec<Refusal>,
         cursor: u64,
+        /// The hub's mark for `cursor` (see [`crate::wire::PullResponse::mark`]).
+        #[serde(default)]
+        mark: Option<String>,
+        /// The changes start from the beginning of a record rewritten behind the laptop.
+        #[serde(default)]
+        refresh: bool,
         changes: Vec<Change>,
     },
 }

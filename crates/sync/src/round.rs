@@ -7,7 +7,7 @@
 
 use std::time::Duration;
 
-use mixwell_store::{Store, StoreError, SyncLink, SCHEMA_VERSION};
+use mixwell_store::{PullPosition, Store, StoreError, SyncLink, SCHEMA_VERSION};
 use serde::Serialize;
 
 use crate::client::{hub_url, HubClient, Transport};
@@ -45,6 +45,9 @@ pub struct Report {
     pub clamped: u32,
     /// How many seconds this laptop's clock is ahead of the hub's (negative: behind).
     pub clock_offset_seconds: i32,
+    /// The hub's record was rewritten behind this laptop (the hub was restored from a
+    /// backup), so this laptop took the whole record again; what it held counted once.
+    pub refreshed: bool,
 }
 
 impl Report {
@@ -169,7 +172,7 @@ pub fn round<T: Transport>(store: &mut Store, client: &HubClient<T>) -> Result<R
             .unwrap_or(i32::MAX),
         ..Report::default()
     };
-    push(store, client, &session.token, &mut report)?;
+    push(store, client, &session, &mut report)?;
     pull(store, client, &session.token, &mut report)?;
     Ok(report)
 }
@@ -182,17 +185,23 @@ pub fn push_only<T: Transport>(
 ) -> Result<Report, SyncError> {
     let session = session(store, client)?;
     let mut report = Report::default();
-    push(store, client, &session.token, &mut report)?;
+    push(store, client, &session, &mut report)?;
     Ok(report)
 }
 
 fn push<T: Transport>(
     store: &mut Store,
     client: &HubClient<T>,
-    token: &str,
+    session: &crate::wire::SessionResponse,
     report: &mut Report,
 ) -> Result<(), SyncError> {
+    let token = session.token.as_str();
+    // A hub restored from a backup holds less of this laptop's changes than it had
+    // acknowledged: they are all still here, so send them again from where it stands.
     let mut from = store.acknowledged_seq()?;
+    if let Some(held) = session.acked_seq {
+        from = from.min(held);
+    }
     let mut resent = false;
     loop {
         let changes = store.changes_page(from, PUSH_BATCH)?;
@@ -219,8 +228,8 @@ fn push<T: Transport>(
                 report.refused += u32::try_from(refused.len()).unwrap_or(u32::MAX);
                 from = answer.acked_seq;
             }
-            // The hub lost changes it had acknowledged (restored from a backup): they are
-            // all still here, so send them again from where it stands. Once a round.
+            // The same, found out by the push (restored between the session and it).
+            // Once a round.
             Err(SyncError::Hub(ErrorBody {
                 code: HubErrorCode::SequenceGap,
                 expected_seq: Some(expected),
@@ -240,27 +249,34 @@ fn pull<T: Transport>(
     token: &str,
     report: &mut Report,
 ) -> Result<(), SyncError> {
-    let mut cursor = store.pull_cursor()?;
+    let mut position = store.pull_position()?;
     loop {
         let page = client.pull(
             token,
             &PullRequest {
                 schema_version: schema_version(),
-                cursor,
+                cursor: position.cursor,
+                mark: position.mark.clone(),
                 limit: PULL_PAGE,
             },
         )?;
-        if page.cursor < cursor || (page.more && page.cursor == cursor) {
+        // A hub restored twice within one round is not a hub to follow.
+        let backwards = page.cursor < position.cursor && !(page.refresh && !report.refreshed);
+        if backwards || (page.more && page.cursor == position.cursor && !page.refresh) {
             return Err(SyncError::Protocol(format!(
-                "the hub moved the pull cursor from {cursor} to {}",
-                page.cursor
+                "the hub moved the pull cursor from {} to {}",
+                position.cursor, page.cursor
             )));
         }
-        let applied = store.apply_pulled(&page.changes, page.cursor)?;
+        report.refreshed |= page.refresh;
+        position = PullPosition {
+            cursor: page.cursor,
+            mark: page.mark,
+        };
+        let applied = store.apply_pulled(&page.changes, &position, page.refresh)?;
         report.pulled += applied.applied;
         report.already_here += applied.duplicates;
         report.clamped += applied.clamped;
-        cursor = page.cursor;
         if !page.more {
             return Ok(());
         }

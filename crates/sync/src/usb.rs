@@ -2,7 +2,7 @@
 //! for it read back. Both keep the same positions a round over the network keeps, so a
 //! laptop can mix the two freely.
 
-use mixwell_store::{Store, StoreError};
+use mixwell_store::{PullPosition, Store, StoreError};
 use serde::Serialize;
 
 use crate::bundle::{self, Body, BundleError, Contents, Signer};
@@ -79,6 +79,8 @@ pub fn import_bundle(store: &mut Store, bytes: &[u8]) -> Result<BundleReport, Sy
         acked_seq,
         refused,
         cursor,
+        mark,
+        refresh,
         changes,
     } = contents.body
     else {
@@ -93,7 +95,7 @@ pub fn import_bundle(store: &mut Store, bytes: &[u8]) -> Result<BundleReport, Sy
         .map(|r| (r.device_seq, r.reason))
         .collect();
     let report = store.atomically(|store| {
-        let applied = store.apply_pulled(&changes, cursor)?;
+        let applied = store.apply_pulled(&changes, &PullPosition { cursor, mark }, refresh)?;
         store.record_push(acked_seq, &refused)?;
         store.record_sync(None, applied.clamped)?;
         Ok::<_, StoreError>(BundleReport {

@@ -95,6 +95,10 @@ pub struct SessionRequest {
 pub struct SessionResponse {
     pub token: String,
     pub expires_at: DateTime<Utc>,
+    /// The hub holds (or has refused) the device's changes up to this number (older hubs
+    /// do not say).
+    #[serde(default)]
+    pub acked_seq: Option<u64>,
     pub hub_time: DateTime<Utc>,
 }
 
@@ -129,6 +133,9 @@ pub struct PullRequest {
     pub schema_version: u32,
     /// The hub position the device holds everything up to (0: nothing yet).
     pub cursor: u64,
+    /// The hub's mark for that position, as the last page gave it (older apps send none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mark: Option<String>,
     pub limit: u32,
 }
 
@@ -138,8 +145,16 @@ pub struct PullResponse {
     pub changes: Vec<Change>,
     /// Where the next pull starts; never behind the request's cursor.
     pub cursor: u64,
+    /// What holds the record at `cursor`, to send back with it: if that ever changes,
+    /// the record was rewritten behind the device.
+    #[serde(default)]
+    pub mark: Option<String>,
     /// More changes wait after `cursor`.
     pub more: bool,
+    /// The record was rewritten behind the request's cursor (the hub was restored from a
+    /// backup): this page starts from the beginning, and the device takes its cursor.
+    #[serde(default)]
+    pub refresh: bool,
     pub hub_time: DateTime<Utc>,
 }
 

@@ -209,9 +209,9 @@ pub fn hub_hour_entries(hub: &Hub) -> std::collections::HashMap<String, usize> {
         )
         .unwrap();
     let mut seen = std::collections::HashMap::new();
-    let mut cursor = 0;
+    let (mut cursor, mut mark) = (0, None);
     loop {
-        let page = hub.pull(&reader, cursor, 1_000).unwrap();
+        let page = hub.pull(&reader, cursor, mark.as_deref(), 1_000).unwrap();
         for change in page
             .changes
             .iter()
@@ -219,7 +219,7 @@ pub fn hub_hour_entries(hub: &Hub) -> std::collections::HashMap<String, usize> {
         {
             *seen.entry(change.entity_id.clone()).or_insert(0) += 1;
         }
-        cursor = page.cursor;
+        (cursor, mark) = (page.cursor, page.mark);
         if !page.more {
             return seen;
         }

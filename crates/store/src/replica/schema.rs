@@ -22,7 +22,7 @@ pub(crate) struct NameRule {
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Spec {
     pub key: &'static [&'static str],
-    /// Rows are only ever inserted (the ledger; a saved team set's members).
+    /// [`Entity::append_only`].
     pub append_only: bool,
     pub names: Option<NameRule>,
 }
@@ -37,33 +37,32 @@ pub(crate) fn spec(entity: Entity) -> Spec {
             unless: None,
         })
     };
-    let (key, append_only, names) = match entity {
-        Entity::Organisation | Entity::StaffMember => (id, false, None),
-        Entity::Programme => (id, false, named(&["organisation_id"])),
-        Entity::Wave => (id, false, named(&["programme_id"])),
-        Entity::TeamSet => (id, false, named(&["wave_id"])),
-        Entity::TeamMember => (&["team_set_id", "participant_id"][..], true, None),
-        Entity::ProgrammeSession => (id, false, named(&["programme_id"])),
+    let (key, names) = match entity {
+        Entity::Organisation | Entity::StaffMember => (id, None),
+        Entity::Programme => (id, named(&["organisation_id"])),
+        Entity::Wave => (id, named(&["programme_id"])),
+        Entity::TeamSet => (id, named(&["wave_id"])),
+        Entity::TeamMember => (&["team_set_id", "participant_id"][..], None),
+        Entity::ProgrammeSession => (id, named(&["programme_id"])),
         Entity::ProgrammeRole | Entity::ProgrammeMilestone => (
             id,
-            false,
             Some(NameRule {
                 scope: &["programme_id"],
                 unless: Some("removed"),
             }),
         ),
-        Entity::VolunteeringOrganisation => (id, false, named(&[])),
-        Entity::Rota => (&["wave_id"][..], false, None),
-        Entity::HourEntry | Entity::HourVerification => (id, true, None),
+        Entity::VolunteeringOrganisation => (id, named(&[])),
+        Entity::Rota => (&["wave_id"][..], None),
+        Entity::HourEntry | Entity::HourVerification => (id, None),
         Entity::Participant
         | Entity::Relationship
         | Entity::RotaTurn
         | Entity::RotaAbsence
-        | Entity::VolunteeringPlacement => (id, false, None),
+        | Entity::VolunteeringPlacement => (id, None),
     };
     Spec {
         key,
-        append_only,
+        append_only: entity.append_only(),
         names,
     }
 }
