@@ -260,9 +260,11 @@ fn pull<T: Transport>(
                 limit: PULL_PAGE,
             },
         )?;
-        // A hub restored twice within one round is not a hub to follow.
-        let backwards = page.cursor < position.cursor && !(page.refresh && !report.refreshed);
-        if backwards || (page.more && page.cursor == position.cursor && !page.refresh) {
+        // A refresh may move the cursor back, once a round: a hub restored twice
+        // within one round is not a hub to follow.
+        let stalled =
+            page.cursor < position.cursor || (page.more && page.cursor == position.cursor);
+        if (page.refresh && report.refreshed) || (!page.refresh && stalled) {
             return Err(SyncError::Protocol(format!(
                 "the hub moved the pull cursor from {} to {}",
                 position.cursor, page.cursor
