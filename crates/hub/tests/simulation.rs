@@ -5,7 +5,9 @@
 //! them later out of order, and cuts laptops off for a while. Laptop clocks are off by up
 //! to a day either way. Afterwards, with the network healed: every hour entry is on the
 //! hub exactly once, every replica holds the same record, replaying every message ever sent
-//! changes nothing, pull cursors only moved forward, and no queue is left stuck.
+//! changes nothing, pull cursors only moved forward, and no queue is left stuck. The hub
+//! compacts its record now and then throughout, and a laptop enrolled at the end pulls
+//! the compacted record and holds what the others hold.
 
 mod common;
 
@@ -245,6 +247,10 @@ fn run(db: &Database, seed: u64) {
                     .unwrap();
             }
         }
+        if rng.random_bool(0.1) {
+            // The hub compacts its record under laptops at every distance from it.
+            hub.compact().unwrap();
+        }
         let syncing = rng.random_range(0..LAPTOPS);
         let laptop = &mut laptops[syncing];
         match mixwell_sync::round(&mut laptop.store, &laptop.client) {
@@ -340,6 +346,17 @@ fn run(db: &Database, seed: u64) {
     );
     let again = settle(&mut laptops);
     assert_eq!(again, states, "seed {seed}: a replay changed a laptop");
+
+    // A laptop enrolled now pulls the compacted record and holds what the others do.
+    hub.compact().unwrap();
+    let mut newcomer = laptop(&net, &hub, LAPTOPS, 0);
+    mixwell_sync::round(&mut newcomer.store, &newcomer.client).unwrap();
+    assert_eq!(
+        newcomer.store.synced_rows().unwrap(),
+        states[0],
+        "seed {seed} ({}): a newcomer differs",
+        db.kind
+    );
 }
 
 #[test]
