@@ -257,10 +257,15 @@ export type ErrorCode =
 /**  The hub could not be reached (offline is normal: sync tries again later). */
 "hub_unreachable" | 
 /**
- *  The hub refused the request (an unknown or used code, a revoked device); the
+ *  The hub refused the request (an unknown or used code, a broken message); the
  *  message says why.
  */
 "hub_refused" | 
+/**
+ *  The hub's administrator revoked this laptop: it syncs again once enrolled with a
+ *  new code, and keeps everything meanwhile.
+ */
+"device_revoked" | 
 /**  A USB bundle that is not for this laptop or hub, was changed, or is not a bundle. */
 "bundle_refused" | 
 /**  A fault in Mixwell itself (a panic); nothing of the action was kept. */

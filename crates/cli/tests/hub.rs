@@ -161,9 +161,26 @@ fn hub_and_sync_commands_keep_their_contracts() {
         assert!(!refused.status.success());
         let message = String::from_utf8_lossy(&refused.stderr);
         assert!(
-            message.contains("revoked") && message.contains("[hub_refused]"),
+            message.contains("revoked") && message.contains("[device_revoked]"),
             "{message}"
         );
+        let back = laptop(
+            &a,
+            &[
+                "sync",
+                "enrol",
+                "--hub",
+                &url,
+                "--code",
+                &code(&db.url, "coordinator"),
+            ],
+        );
+        assert!(
+            back.status.success(),
+            "a revoked laptop comes back with a new code: {}",
+            String::from_utf8_lossy(&back.stderr)
+        );
+        assert!(laptop(&a, &["sync", "now"]).status.success());
         drop(hub);
     }
 }

@@ -50,9 +50,12 @@ pub enum ErrorCode {
     NotEnrolled,
     /// The hub could not be reached (offline is normal: sync tries again later).
     HubUnreachable,
-    /// The hub refused the request (an unknown or used code, a revoked device); the
+    /// The hub refused the request (an unknown or used code, a broken message); the
     /// message says why.
     HubRefused,
+    /// The hub's administrator revoked this laptop: it syncs again once enrolled with a
+    /// new code, and keeps everything meanwhile.
+    DeviceRevoked,
     /// A USB bundle that is not for this laptop or hub, was changed, or is not a bundle.
     BundleRefused,
     /// A fault in Mixwell itself (a panic); nothing of the action was kept.
@@ -61,7 +64,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, for checks that must see each one.
-    pub const ALL: [ErrorCode; 29] = [
+    pub const ALL: [ErrorCode; 30] = [
         ErrorCode::NotFound,
         ErrorCode::NoSuchName,
         ErrorCode::AmbiguousName,
@@ -89,6 +92,7 @@ impl ErrorCode {
         ErrorCode::NotEnrolled,
         ErrorCode::HubUnreachable,
         ErrorCode::HubRefused,
+        ErrorCode::DeviceRevoked,
         ErrorCode::BundleRefused,
         ErrorCode::Internal,
     ];
@@ -123,6 +127,7 @@ impl ErrorCode {
             ErrorCode::NotEnrolled => "not_enrolled",
             ErrorCode::HubUnreachable => "hub_unreachable",
             ErrorCode::HubRefused => "hub_refused",
+            ErrorCode::DeviceRevoked => "device_revoked",
             ErrorCode::BundleRefused => "bundle_refused",
             ErrorCode::Internal => "internal",
         }

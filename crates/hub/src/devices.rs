@@ -283,12 +283,17 @@ impl Hub {
                     "too many wrong enrolment codes were tried; wait ten minutes and try again",
                 ));
             }
-            if load_device(tx, device)?.is_some() {
-                return Err(HubError::refused(
-                    HubErrorCode::AlreadyEnrolled,
-                    "this laptop is already enrolled with this hub",
-                ));
-            }
+            // A revoked laptop comes back with a new code and a new key: its old key stays
+            // refused, and what it kept meanwhile follows on from what the hub holds.
+            let returning = match load_device(tx, device)? {
+                Some(known) if known.revoked_at.is_none() => {
+                    return Err(HubError::refused(
+                        HubErrorCode::AlreadyEnrolled,
+                        "this laptop is already enrolled with this hub",
+                    ));
+                }
+                known => known.is_some(),
+            };
             let taken = tx.query(
                 "UPDATE hub_enrolment SET used_by = $2
                  WHERE code_hash = $1 AND used_by IS NULL AND expires_at > $3
@@ -307,18 +312,32 @@ impl Hub {
             };
             let programmes: Vec<String> = serde_json::from_str(&grant.text(2)?)
                 .map_err(|e| HubError::corrupt(e.to_string()))?;
-            tx.execute(
-                "INSERT INTO hub_device (id, label, role, public_key, enrolled_at, bundle_recipient)
-                 VALUES ($1, $2, $3, $4, $5, $6)",
-                &[
-                    device.to_string().into(),
-                    grant.text(0)?.into(),
-                    grant.text(1)?.into(),
-                    public_key.into(),
-                    now.clone().into(),
-                    bundle_recipient.into(),
-                ],
-            )?;
+            let row = [
+                device.to_string().into(),
+                grant.text(0)?.into(),
+                grant.text(1)?.into(),
+                public_key.into(),
+                now.clone().into(),
+                bundle_recipient.into(),
+            ];
+            if returning {
+                tx.execute(
+                    "UPDATE hub_device SET label = $2, role = $3, public_key = $4,
+                         enrolled_at = $5, bundle_recipient = $6, revoked_at = NULL
+                     WHERE id = $1",
+                    &row,
+                )?;
+                tx.execute(
+                    "DELETE FROM hub_device_programme WHERE device_id = $1",
+                    &[device.to_string().into()],
+                )?;
+            } else {
+                tx.execute(
+                    "INSERT INTO hub_device (id, label, role, public_key, enrolled_at, bundle_recipient)
+                     VALUES ($1, $2, $3, $4, $5, $6)",
+                    &row,
+                )?;
+            }
             for programme in &programmes {
                 tx.execute(
                     "INSERT INTO hub_device_programme (device_id, name_key, name)

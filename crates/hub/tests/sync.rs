@@ -276,12 +276,90 @@ fn a_revoked_laptop_is_refused_with_a_clear_message_and_keeps_its_changes() {
         wave_with(&mut laptop.store, PROGRAMME, &["H1"]);
         let waiting = laptop.store.sync_status().unwrap().pending;
         let error = mixwell_sync::sync_now(&mut laptop.store).unwrap_err();
-        assert_eq!(error.code(), ErrorCode::HubRefused, "{}", db.kind);
+        assert_eq!(error.code(), ErrorCode::DeviceRevoked, "{}", db.kind);
         assert!(error.to_string().contains("revoked"), "{error}");
         let status = laptop.store.sync_status().unwrap();
         assert_eq!(status.pending, waiting, "nothing is lost");
         assert!(status.problem.unwrap().contains("revoked"));
+        assert_eq!(status.problem_code, Some(ErrorCode::DeviceRevoked));
         assert!(hub.revoke(laptop.store.device_id()).is_err(), "once only");
+    }
+}
+
+#[test]
+fn a_revoked_laptop_let_back_in_with_a_new_code_sends_what_it_kept_and_its_old_key_stays_refused() {
+    for db in databases() {
+        let hub = common::hub(&db);
+        let served = serve(&hub);
+        let mut laptop = Laptop::enrolled(&hub, &served.url, DeviceRole::Coordinator, &[]);
+        let wave = wave_with(&mut laptop.store, PROGRAMME, &["H1"]);
+        laptop.sync();
+        let link = laptop.store.sync_link().unwrap().unwrap();
+        let old_key = DeviceKey::from_base64(&link.device_key).unwrap();
+        hub.revoke(laptop.store.device_id()).unwrap();
+        laptop
+            .store
+            .log_hours(&[hours("H1", "Food Bank", "2026-11-20", 75)], "Sam", true)
+            .unwrap();
+        assert!(mixwell_sync::sync_now(&mut laptop.store).is_err());
+
+        // While it is still active, enrolling again is refused and spends no code.
+        let mut other = Laptop::enrolled(&hub, &served.url, DeviceRole::Coordinator, &[]);
+        let code = hub
+            .create_enrolment(&NewEnrolment {
+                label: "Returned laptop".into(),
+                role: DeviceRole::FieldStaff,
+                programmes: vec![PROGRAMME.into()],
+            })
+            .unwrap();
+        let refused = mixwell_sync::enrol(&mut other.store, &served.url, &code).unwrap_err();
+        assert!(
+            refused.to_string().contains("already enrolled"),
+            "{refused}"
+        );
+        let elsewhere =
+            mixwell_sync::enrol(&mut laptop.store, "http://127.0.0.1:9", &code).unwrap_err();
+        assert_eq!(
+            elsewhere.code(),
+            ErrorCode::AlreadyEnrolled,
+            "one hub per laptop"
+        );
+
+        mixwell_sync::enrol(&mut laptop.store, &served.url, &code).unwrap();
+        let status = laptop.store.sync_status().unwrap();
+        assert_eq!(status.problem, None, "{}", db.kind);
+        let link = laptop.store.sync_link().unwrap().unwrap();
+        assert_eq!(link.role, "field_staff");
+        let report = laptop.sync();
+        assert!(report.pushed >= 1, "{}: {report:?}", db.kind);
+        other.sync();
+        assert_eq!(
+            minutes_by_participant(&other.store, &wave),
+            [("H1".to_string(), 75)],
+            "{}: what it kept while revoked reached the hub once",
+            db.kind
+        );
+        let listed = hub.devices().unwrap();
+        let back = listed
+            .iter()
+            .find(|d| d.id == laptop.store.device_id())
+            .unwrap();
+        assert!(back.revoked_at.is_none() && back.label == "Returned laptop");
+        let client = HubClient::new(HttpTransport::new(&link.hub_url).unwrap());
+        let stale = client
+            .open_session(laptop.store.device_id(), &old_key)
+            .unwrap_err();
+        assert!(
+            matches!(
+                stale,
+                SyncError::Hub(ErrorBody {
+                    code: HubErrorCode::Unauthorised,
+                    ..
+                })
+            ),
+            "{}: the old key stays refused: {stale:?}",
+            db.kind
+        );
     }
 }
 

@@ -148,13 +148,22 @@ impl Store {
 
     /// Links this laptop to a hub. The laptop's organisation takes the hub's name (a change
     /// that syncs like any other), so what this laptop holds joins the organisation's record
-    /// with its first push.
+    /// with its first push. Linking again to the same organisation replaces the link.
     pub fn link_to_hub(&mut self, link: &SyncLink) -> StoreResult<()> {
         self.atomically(|store| {
             if let Some(existing) = store.sync_link()? {
-                return Err(StoreError::AlreadyEnrolled {
-                    hub: existing.hub_url,
-                });
+                // Enrolled again with the same organisation (a revoked laptop let back in):
+                // the new key and grant replace the old; where sync stands is kept.
+                if existing.organisation.id != link.organisation.id {
+                    return Err(StoreError::AlreadyEnrolled {
+                        hub: existing.hub_url,
+                    });
+                }
+                store.conn().execute("DELETE FROM sync_link", [])?;
+                store.conn().execute(
+                    "UPDATE sync_state SET last_problem = NULL, last_problem_code = NULL",
+                    [],
+                )?;
             }
             store.conn().execute(
                 "INSERT INTO sync_link (singleton, hub_url, device_key, organisation_id,

@@ -29,6 +29,9 @@ impl SyncError {
         match self {
             SyncError::Unreachable(_) => ErrorCode::HubUnreachable,
             SyncError::BadHubAddress { .. } => ErrorCode::InvalidRequest,
+            SyncError::Hub(body) if body.code == HubErrorCode::DeviceRevoked => {
+                ErrorCode::DeviceRevoked
+            }
             SyncError::Hub(_) | SyncError::Protocol(_) | SyncError::Stuck(_) => {
                 ErrorCode::HubRefused
             }

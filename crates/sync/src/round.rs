@@ -84,11 +84,15 @@ pub fn enrol_with<T: Transport>(
     code: &str,
     hub_ca: Option<String>,
 ) -> Result<SyncLink, SyncError> {
+    // A laptop belongs to one hub. Enrolling again with it is how a revoked laptop comes
+    // back (the hub refuses it while the laptop is still active there).
     if let Some(existing) = store.sync_link()? {
-        return Err(StoreError::AlreadyEnrolled {
-            hub: existing.hub_url,
+        if hub_url(&existing.hub_url)? != hub_url(hub)? {
+            return Err(StoreError::AlreadyEnrolled {
+                hub: existing.hub_url,
+            }
+            .into());
         }
-        .into());
     }
     let key = DeviceKey::generate();
     let (bundle_identity, bundle_recipient) = crate::bundle::new_bundle_key();

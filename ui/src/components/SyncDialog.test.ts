@@ -61,11 +61,26 @@ describe("the sync dialog", () => {
 
   it("shows any other refusal as an error", async () => {
     status.sync = linked;
-    onCommand("sync_now", () => commandError("hub_refused", "the hub refused: this laptop was revoked"));
+    onCommand("sync_now", () => commandError("hub_refused", "the hub refused: the message was malformed"));
     onCommand("sync_status", () => linked);
     const user = userEvent.setup();
     render(SyncDialog, { onclose: () => {} });
     await user.click(screen.getByTestId("sync-now"));
-    expect((await screen.findByTestId("sync-error")).textContent).toContain("revoked");
+    expect((await screen.findByTestId("sync-error")).textContent).toContain("malformed");
+  });
+
+  it("offers a revoked laptop to link again to the same hub with a new code", async () => {
+    status.sync = { ...linked, problem: "this laptop was revoked at the hub", problem_code: "device_revoked" };
+    onCommand("enrol_with_hub", () => linked);
+    onCommand("sync_status", () => linked);
+    const user = userEvent.setup();
+    render(SyncDialog, { onclose: () => {} });
+    expect(screen.getByTestId("sync-revoked").textContent).toContain("Everything is still saved here");
+    expect((screen.getByTestId("sync-hub") as HTMLInputElement).value).toBe("https://hub.example.org/");
+    expect(screen.getByTestId("sync-enrol").textContent).toBe("Link this laptop again");
+    await user.type(screen.getByTestId("sync-code"), "7K2M-Q9XD-4HVA-T0BE");
+    await user.click(screen.getByTestId("sync-enrol"));
+    await waitFor(() => expect(screen.getByTestId("sync-organisation").textContent).toBe("Peak Youth Trust"));
+    expect(calls.find((c) => c.command === "enrol_with_hub")?.args).toMatchObject({ hub: "https://hub.example.org/", code: "7K2M-Q9XD-4HVA-T0BE" });
   });
 });

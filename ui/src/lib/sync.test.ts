@@ -29,14 +29,25 @@ describe("the header's sync line", () => {
 
   it("puts a refusal, a wrong clock and refused changes in front of staff", () => {
     const s = summarise(
-      { ...base, hub: "https://hub", problem: "the hub refused: this laptop was revoked", problem_code: "hub_refused", clock_offset_seconds: -600, refused: 2 },
+      { ...base, hub: "https://hub", problem: "the hub refused: the enrolment code is unknown", problem_code: "hub_refused", clock_offset_seconds: -600, refused: 2 },
       now,
     );
     expect(s.tone).toBe("attention");
     expect(s.text).toBe("Sync needs attention · 3 changes waiting");
-    expect(s.notices[0]).toContain("revoked");
+    expect(s.notices[0]).toContain("enrolment code is unknown");
     expect(s.notices.some((n) => n.includes("10 minutes slow"))).toBe(true);
     expect(s.notices.some((n) => n.includes("refused 2 changes"))).toBe(true);
+  });
+
+  it("tells staff a revoked laptop keeps everything and how to link it again", () => {
+    const s = summarise(
+      { ...base, hub: "https://hub", problem: "the hub refused: this laptop was revoked at the hub", problem_code: "device_revoked" },
+      now,
+    );
+    expect(s.tone).toBe("attention");
+    expect(s.text).toBe("Revoked at the hub · 3 changes waiting");
+    expect(s.notices[0]).toContain("Everything stays saved here");
+    expect(s.notices[0]).toContain("new code");
   });
 
   it("points out changes dated far ahead by another laptop's clock", () => {

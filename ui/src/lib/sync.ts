@@ -58,6 +58,12 @@ export function summarise(status: SyncStatus, now: Date = new Date()): SyncSumma
   if (status.problem && status.problem_code === "hub_unreachable") {
     return { text: `Offline · ${since} · ${waiting}`, tone: notices.length ? "attention" : "quiet", notices };
   }
+  if (status.problem_code === "device_revoked") {
+    notices.unshift(
+      "Your organisation's administrator revoked this laptop at the hub. Everything stays saved here: ask them for a new code and link this laptop again under Sync.",
+    );
+    return { text: `Revoked at the hub · ${waiting}`, tone: "attention", notices };
+  }
   if (status.problem) {
     notices.unshift(status.problem);
     return { text: `Sync needs attention · ${waiting}`, tone: "attention", notices };
