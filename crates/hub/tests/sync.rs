@@ -84,6 +84,70 @@ fn two_laptops_log_hours_offline_and_after_sync_both_hold_all_of_them() {
     }
 }
 
+#[test]
+fn a_coordinators_verification_reaches_the_field_laptop_that_logged_the_hours() {
+    for db in databases() {
+        let hub = common::hub(&db);
+        let served = serve(&hub);
+        let mut office = Laptop::enrolled(&hub, &served.url, DeviceRole::Coordinator, &[]);
+        let wave = wave_with(&mut office.store, PROGRAMME, &["H1", "H2"]);
+        office.sync();
+        let mut field = Laptop::enrolled(&hub, &served.url, DeviceRole::FieldStaff, &[PROGRAMME]);
+        field.sync();
+        let logged = field
+            .store
+            .log_hours(
+                &[
+                    hours("H1", "Food Bank", "2026-11-20", 120),
+                    hours("H2", "Food Bank", "2026-11-20", 30),
+                ],
+                "Sam",
+                false,
+            )
+            .unwrap();
+        field.sync();
+        office.sync();
+        let queue = office.store.pending_hours(wave.id).unwrap();
+        assert_eq!(
+            queue.len(),
+            2,
+            "{}: the office sees the field's hours to verify",
+            db.kind
+        );
+        office
+            .store
+            .decide_hours(
+                logged[0].id,
+                mixwell_domain::hours::Decision::Verified,
+                mixwell_domain::hours::VerifyMethod::Coordinator,
+                "Priya",
+                None,
+            )
+            .unwrap();
+        office.sync();
+        field.sync();
+        let totals: Vec<(String, u32, u32)> = field
+            .store
+            .wave_hours(wave.id)
+            .unwrap()
+            .into_iter()
+            .map(|p| {
+                (
+                    p.external_id,
+                    p.totals.verified_minutes,
+                    p.totals.pending_minutes,
+                )
+            })
+            .collect();
+        assert_eq!(
+            totals,
+            [("H1".to_string(), 120, 0), ("H2".to_string(), 0, 30)],
+            "{}: the field laptop shows the office's decision",
+            db.kind
+        );
+    }
+}
+
 /// A session for `laptop` straight over the protocol, below the sync round.
 fn session(laptop: &Laptop) -> (HubClient<HttpTransport>, String) {
     let link = laptop.store.sync_link().unwrap().unwrap();
