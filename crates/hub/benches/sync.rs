@@ -1,6 +1,7 @@
 //! Sync through a real hub process on loopback (release build, `mixwell hub serve`):
 //! one laptop pushing 10,000 hour entries, 50 laptops pushing 1,000 each at once, a new
-//! laptop pulling the whole record (over 100,000 changes), and the hub's memory. Every
+//! laptop pulling the whole record (over 100,000 changes), compacting it after a term of
+//! corrections and a new laptop pulling what is left, and the hub's memory. Every
 //! laptop has its own database. Run with `cargo bench -p mixwell-hub --bench sync` after
 //! `cargo build --release -p mixwell-cli`; `MIXWELL_BENCH_HUB_DB=postgres://…` runs the hub
 //! on PostgreSQL instead of SQLite. The figures are recorded in BENCHMARKS.md.
@@ -247,6 +248,51 @@ fn main() {
         "a new laptop pulling the record of {total} changes: {} ({} merged)",
         seconds(pull_time),
         report.pulled
+    );
+    // A term of corrections at the office (every young person's school, five times over),
+    // then the record compacted and pulled by another new laptop.
+    let wave = office
+        .store
+        .find_wave(Some("Bench fifty"), "Wave 1")
+        .expect("wave");
+    let people = office.store.participants(wave.id).expect("participants");
+    for round in 0..5 {
+        for p in &people {
+            let mut record = p.record.clone();
+            record.school = format!("School {round}");
+            let update = mixwell_store::ParticipantUpdate {
+                record,
+                friends: p.friends.clone(),
+                keep_apart: p.keep_apart.clone(),
+                keep_together: p.keep_together.clone(),
+            };
+            office
+                .store
+                .update_participant(p.id, &update)
+                .expect("update");
+        }
+    }
+    sync(&mut office.store);
+    let started = Instant::now();
+    let compacted = hub.compact().expect("compact");
+    println!(
+        "compacting the record of {} changes: {} ({} taken out)",
+        compacted.before,
+        seconds(started.elapsed()),
+        compacted.removed
+    );
+    let mut another = laptop(&hub, &url, DeviceRole::Coordinator, &[]);
+    let started = Instant::now();
+    let report = sync(&mut another.store);
+    println!(
+        "a new laptop pulling the compacted record: {} ({} merged)",
+        seconds(started.elapsed()),
+        report.pulled
+    );
+    assert_eq!(
+        another.store.synced_rows().expect("rows"),
+        office.store.synced_rows().expect("rows"),
+        "the compacted record gives what the office holds"
     );
     println!(
         "hub memory at the end: {} MiB resident, {} MiB at the peak",

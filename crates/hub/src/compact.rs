@@ -12,22 +12,46 @@
 //! Kept whatever happens: the ledger and team-set members (append-only: every row counts),
 //! and anything a change's part is the latest of. Changes of one row under different
 //! programmes are judged apart, because a field laptop pulls only its programmes' changes.
+//!
+//! The record is read a page at a time and only a glance of each change that can be
+//! overwritten is kept (no values, no ledger rows), so compacting a record of 100,000
+//! changes takes little memory.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
-use mixwell_domain::{Change, ChangeOp, Entity};
+use mixwell_domain::{ChangeOp, Entity};
+use serde::Deserialize;
 
 use crate::error::HubError;
 use crate::log::{insert_rows, ROWS_PER_INSERT};
 use crate::storage::{Tx, Value};
 use crate::{time_text, Hub};
 
-/// One change of the record, as compaction looks at it.
+/// What compaction needs of one change of the record: where it is, which row's parts it
+/// sets, and when.
 #[derive(Debug, Clone)]
 pub struct Held {
     pub position: i64,
     pub scope: Option<String>,
-    pub change: Change,
+    pub device: String,
+    pub device_seq: u64,
+    pub entity: Entity,
+    pub entity_id: String,
+    pub op: ChangeOp,
+    pub hlc: String,
+    pub columns: Vec<String>,
+}
+
+/// A change's JSON as compaction reads it: the values are skipped, not decoded.
+#[derive(Deserialize)]
+struct Glance {
+    device: String,
+    device_seq: u64,
+    hlc: String,
+    entity: Entity,
+    entity_id: String,
+    op: ChangeOp,
+    fields: std::collections::BTreeMap<String, serde::de::IgnoredAny>,
 }
 
 /// The latest stamp of each part of one row.
@@ -41,49 +65,41 @@ fn sets_existence(op: ChangeOp) -> bool {
     matches!(op, ChangeOp::Insert | ChangeOp::Delete)
 }
 
+type RowKey<'a> = (Entity, &'a str, Option<&'a str>);
+
+fn key(held: &Held) -> RowKey<'_> {
+    (held.entity, held.entity_id.as_str(), held.scope.as_deref())
+}
+
 /// The positions of the changes in `record` that later changes overwrite entirely.
 pub fn superseded(record: &[Held]) -> Vec<i64> {
-    type RowKey<'a> = (Entity, &'a str, Option<&'a str>);
     let mut latest: HashMap<RowKey<'_>, Latest<'_>> = HashMap::new();
-    for held in record {
-        let change = &held.change;
-        if change.entity.append_only() {
-            continue;
+    for held in record.iter().filter(|h| !h.entity.append_only()) {
+        let row = latest.entry(key(held)).or_default();
+        let stamp = held.hlc.as_str();
+        if sets_existence(held.op) && row.existence.is_none_or(|s| s < stamp) {
+            row.existence = Some(stamp);
         }
-        let row = latest
-            .entry((change.entity, &change.entity_id, held.scope.as_deref()))
-            .or_default();
-        if sets_existence(change.op) && row.existence.is_none_or(|s| s < change.hlc.as_str()) {
-            row.existence = Some(&change.hlc);
-        }
-        for column in change.fields.keys() {
-            let slot = row.fields.entry(column).or_insert(&change.hlc);
-            if *slot < change.hlc.as_str() {
-                *slot = &change.hlc;
+        for column in &held.columns {
+            let slot = row.fields.entry(column).or_insert(stamp);
+            if *slot < stamp {
+                *slot = stamp;
             }
         }
     }
     record
         .iter()
         .filter(|held| {
-            let change = &held.change;
-            if change.entity.append_only() {
-                return false;
-            }
-            let Some(row) = latest.get(&(
-                change.entity,
-                change.entity_id.as_str(),
-                held.scope.as_deref(),
-            )) else {
+            let Some(row) = latest.get(&key(held)) else {
                 return false;
             };
-            let stamp = change.hlc.as_str();
+            let stamp = held.hlc.as_str();
             let existence_overwritten =
-                !sets_existence(change.op) || row.existence.is_some_and(|s| s > stamp);
+                !sets_existence(held.op) || row.existence.is_some_and(|s| s > stamp);
             existence_overwritten
-                && change
-                    .fields
-                    .keys()
+                && held
+                    .columns
+                    .iter()
                     .all(|column| row.fields.get(column.as_str()).is_some_and(|s| *s > stamp))
         })
         .map(|held| held.position)
@@ -99,6 +115,9 @@ pub struct Compacted {
     pub removed: u64,
 }
 
+/// Rows of the record read at a time.
+const READ_PAGE: i64 = 5_000;
+
 impl Hub {
     /// Takes the overwritten changes out of the record (see the module's comment), in one
     /// transaction. Safe while devices push and pull, and while another hub process
@@ -106,18 +125,16 @@ impl Hub {
     pub fn compact(&self) -> Result<Compacted, HubError> {
         let now = time_text(self.now());
         self.backend.transaction(|tx| {
-            let record = read_record(tx)?;
-            let removed = superseded(&record);
-            let by_position: HashMap<i64, &Held> =
-                record.iter().map(|held| (held.position, held)).collect();
-            let remembered = removed
+            let (record, before) = read_record(tx)?;
+            let removed: BTreeSet<i64> = superseded(&record).into_iter().collect();
+            let remembered = record
                 .iter()
-                .map(|position| {
-                    let change = &by_position[position].change;
+                .filter(|held| removed.contains(&held.position))
+                .map(|held| {
                     vec![
-                        Value::Int(*position),
-                        change.device.to_string().into(),
-                        Value::Int(i64::try_from(change.device_seq).unwrap_or(i64::MAX)),
+                        Value::Int(held.position),
+                        held.device.clone().into(),
+                        Value::Int(i64::try_from(held.device_seq).unwrap_or(i64::MAX)),
                         now.clone().into(),
                     ]
                 })
@@ -129,6 +146,7 @@ impl Hub {
                 "ON CONFLICT DO NOTHING",
                 remembered,
             )?;
+            let removed: Vec<i64> = removed.into_iter().collect();
             for chunk in removed.chunks(ROWS_PER_INSERT) {
                 let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
                 let positions: Vec<Value> = chunk.iter().map(|p| Value::Int(*p)).collect();
@@ -141,29 +159,49 @@ impl Hub {
                 )?;
             }
             Ok(Compacted {
-                before: record.len() as u64,
+                before,
                 removed: removed.len() as u64,
             })
         })
     }
 }
 
-fn read_record(tx: &mut dyn Tx) -> Result<Vec<Held>, HubError> {
-    tx.query(
-        "SELECT position, scope, body FROM hub_change ORDER BY position",
-        &[],
-    )?
-    .iter()
-    .map(|row| {
-        let change: Change = serde_json::from_str(&row.text(2)?)
-            .map_err(|e| HubError::corrupt(format!("a change in the record: {e}")))?;
-        Ok(Held {
-            position: row.int(0)?,
-            scope: row.opt_text(1)?,
-            change,
-        })
-    })
-    .collect()
+/// Every change of the record that can be overwritten, at a glance, and how many changes
+/// the record holds in all.
+fn read_record(tx: &mut dyn Tx) -> Result<(Vec<Held>, u64), HubError> {
+    let mut record = Vec::new();
+    let mut count = 0;
+    let mut after = 0;
+    loop {
+        let rows = tx.query(
+            "SELECT position, scope, body FROM hub_change WHERE position > $1
+             ORDER BY position LIMIT $2",
+            &[Value::Int(after), Value::Int(READ_PAGE)],
+        )?;
+        for row in &rows {
+            after = row.int(0)?;
+            count += 1;
+            let glance: Glance = serde_json::from_str(&row.text(2)?)
+                .map_err(|e| HubError::corrupt(format!("a change in the record: {e}")))?;
+            if glance.entity.append_only() {
+                continue;
+            }
+            record.push(Held {
+                position: after,
+                scope: row.opt_text(1)?,
+                device: glance.device,
+                device_seq: glance.device_seq,
+                entity: glance.entity,
+                entity_id: glance.entity_id,
+                op: glance.op,
+                hlc: glance.hlc,
+                columns: glance.fields.into_keys().collect(),
+            });
+        }
+        if (rows.len() as i64) < READ_PAGE {
+            return Ok((record, count));
+        }
+    }
 }
 
 #[cfg(test)]
@@ -190,7 +228,13 @@ mod tests {
         )
     }
 
-    fn record(generated: Vec<(u8, u8, u8, Vec<bool>, u32, bool)>) -> Vec<Held> {
+    /// A change as sent: what compaction sees of it, and its values for the model.
+    struct Sent {
+        held: Held,
+        fields: Fields,
+    }
+
+    fn record(generated: Vec<(u8, u8, u8, Vec<bool>, u32, bool)>) -> Vec<Sent> {
         let mut stamps = BTreeSet::new();
         generated
             .into_iter()
@@ -217,19 +261,19 @@ mod tests {
                         .map(|(column, _)| (column.to_string(), serde_json::json!(i)))
                         .collect()
                 };
-                Held {
-                    position: i as i64 + 1,
-                    scope: Some(if elsewhere { "p2" } else { "p1" }.into()),
-                    change: Change {
-                        device: Id::nil(),
+                Sent {
+                    held: Held {
+                        position: i as i64 + 1,
+                        scope: Some(if elsewhere { "p2" } else { "p1" }.into()),
+                        device: Id::nil().to_string(),
                         device_seq: i as u64 + 1,
-                        hlc: format!("{stamp:015}-0000000000-{}", "0".repeat(32)),
-                        schema_version: 9,
                         entity,
                         entity_id: format!("row{row}"),
                         op,
-                        fields,
+                        hlc: format!("{stamp:015}-0000000000-{}", "0".repeat(32)),
+                        columns: fields.keys().cloned().collect(),
                     },
+                    fields,
                 }
             })
             .collect()
@@ -239,11 +283,11 @@ mod tests {
 
     /// What a replica holds after merging `changes` in any order: each row's existence
     /// and each column by the latest stamp, every ledger row.
-    fn merged<'a>(changes: impl IntoIterator<Item = &'a Held>) -> State {
+    fn merged<'a>(changes: impl IntoIterator<Item = &'a Sent>) -> State {
         let mut parts: BTreeMap<(Entity, String, String), (&str, serde_json::Value)> =
             BTreeMap::new();
-        for held in changes {
-            let change = &held.change;
+        for sent in changes {
+            let change = &sent.held;
             let mut set = |part: String, value: serde_json::Value| {
                 let key = (change.entity, change.entity_id.clone(), part);
                 if parts
@@ -256,7 +300,7 @@ mod tests {
             if sets_existence(change.op) {
                 set("\u{0}exists".into(), (change.op == ChangeOp::Insert).into());
             }
-            for (column, value) in &change.fields {
+            for (column, value) in &sent.fields {
                 set(column.clone(), value.clone());
             }
         }
@@ -280,23 +324,24 @@ mod tests {
             generated in proptest::collection::vec(held(), 0..40)
         ) {
             let record = record(generated);
-            let removed: BTreeSet<i64> = superseded(&record).into_iter().collect();
+            let held: Vec<Held> = record.iter().map(|s| s.held.clone()).collect();
+            let removed: BTreeSet<i64> = superseded(&held).into_iter().collect();
             for sees in [None, Some("p1"), Some("p2")] {
-                let visible: Vec<&Held> = record
+                let visible: Vec<&Sent> = record
                     .iter()
-                    .filter(|h| sees.is_none_or(|p| h.scope.as_deref() == Some(p)))
+                    .filter(|s| sees.is_none_or(|p| s.held.scope.as_deref() == Some(p)))
                     .collect();
                 let whole = merged(visible.iter().copied());
                 for cursor in 0..=record.len() as i64 {
-                    let pulled = visible.iter().copied().filter(|h| {
-                        h.position <= cursor || !removed.contains(&h.position)
+                    let pulled = visible.iter().copied().filter(|s| {
+                        s.held.position <= cursor || !removed.contains(&s.held.position)
                     });
                     prop_assert_eq!(&merged(pulled), &whole, "cursor {}", cursor);
                 }
             }
-            for held in &record {
-                if held.change.entity.append_only() {
-                    prop_assert!(!removed.contains(&held.position), "the ledger is kept");
+            for sent in &record {
+                if sent.held.entity.append_only() {
+                    prop_assert!(!removed.contains(&sent.held.position), "the ledger is kept");
                 }
             }
         }
@@ -307,7 +352,7 @@ mod tests {
         let generated = (0..3)
             .map(|i| (0, 0, 1, vec![true, false, false], 10 + i, false))
             .collect();
-        let record = record(generated);
-        assert_eq!(superseded(&record), [1, 2]);
+        let held: Vec<Held> = record(generated).into_iter().map(|s| s.held).collect();
+        assert_eq!(superseded(&held), [1, 2]);
     }
 }
