@@ -39,6 +39,10 @@ pub enum HubCommand {
         /// The certificate's private key (PEM).
         #[arg(long, value_name = "FILE", requires = "tls_cert")]
         tls_key: Option<std::path::PathBuf>,
+        /// Compact the record a minute after starting and then every HOURS hours; 0
+        /// never (with several hub processes on one database, one compacting is enough).
+        #[arg(long, value_name = "HOURS", default_value_t = 24)]
+        compact_every: u64,
     },
     /// Make a one-time enrolment code for a device (single use, good for 24 hours),
     /// printed as the last line.
@@ -143,7 +147,13 @@ pub fn run(command: HubCommand) -> CliResult {
             listen,
             tls_cert,
             tls_key,
-        } => serve(open(&database)?, &listen, tls_cert.zip(tls_key)),
+            compact_every,
+        } => serve(
+            open(&database)?,
+            &listen,
+            tls_cert.zip(tls_key),
+            (compact_every > 0).then(|| std::time::Duration::from_secs(compact_every * 3600)),
+        ),
         HubCommand::EnrolDevice {
             database,
             name,
@@ -247,6 +257,7 @@ fn serve(
     hub: Hub,
     listen: &str,
     tls: Option<(std::path::PathBuf, std::path::PathBuf)>,
+    compact_every: Option<std::time::Duration>,
 ) -> CliResult {
     let organisation = hub.organisation()?;
     // Few blocking threads: each holds its own memory arena, and the database serialises
@@ -271,7 +282,12 @@ fn serve(
         let _ = std::io::stdout().flush();
         let stopped = |e: std::io::Error| CliError::Input(format!("the hub stopped: {e}"));
         let hub = Arc::new(hub);
-        tokio::spawn(mixwell_hub::server::compact_now_and_then(Arc::clone(&hub)));
+        if let Some(every) = compact_every {
+            tokio::spawn(mixwell_hub::server::compact_now_and_then(
+                Arc::clone(&hub),
+                every,
+            ));
+        }
         match tls {
             Some((cert, key)) => mixwell_hub::serve_tls(hub, listener, &cert, &key)
                 .await

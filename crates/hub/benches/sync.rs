@@ -122,6 +122,9 @@ fn start_hub(binary: &str, database: &str) -> (Running, String) {
             database,
             "--listen",
             "127.0.0.1:0",
+            // The bench compacts at a moment of its own, to time it.
+            "--compact-every",
+            "0",
         ])
         .stdout(Stdio::piped())
         .spawn()

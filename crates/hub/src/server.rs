@@ -84,17 +84,14 @@ pub async fn serve(hub: Arc<Hub>, listener: tokio::net::TcpListener) -> std::io:
         .await
 }
 
-/// How often a serving hub compacts its record.
-pub const COMPACTION_INTERVAL: std::time::Duration = std::time::Duration::from_secs(24 * 60 * 60);
-
 /// Compacts the record ([`Hub::compact`]) a minute after the hub starts and then every
-/// [`COMPACTION_INTERVAL`], off the async threads. Several hub processes on one database
-/// may all do so: compaction is safe alongside itself.
-pub async fn compact_now_and_then(hub: Arc<Hub>) {
+/// `every`, off the async threads. Several hub processes on one database may all do so:
+/// compaction is safe alongside itself.
+pub async fn compact_now_and_then(hub: Arc<Hub>, every: std::time::Duration) {
     let mut wait = std::time::Duration::from_secs(60);
     loop {
         tokio::time::sleep(wait).await;
-        wait = COMPACTION_INTERVAL;
+        wait = every;
         let hub = Arc::clone(&hub);
         match tokio::task::spawn_blocking(move || hub.compact()).await {
             Ok(Ok(done)) if done.removed > 0 => eprintln!(
