@@ -137,3 +137,33 @@ test("a laptop with no network sends its hours to the hub on a USB stick and rea
     await textWhen(await byTestId(browser, "usb-notice"), (s) => s.includes("nothing changed"), "a second read changes nothing");
   });
 });
+
+test("a revoked laptop says so, keeps its hours, and is linked again from the app with a new code", async (t) => {
+  const hub = await startHub();
+  t.after(hub.stop);
+  const laptop = freshDataHome();
+  mixwell("--db", dbOf(laptop), "demo", "seed");
+  mixwell("--db", dbOf(laptop), "sync", "enrol", "--hub", hub.url, "--code", hub.code());
+  mixwell("--db", dbOf(laptop), "sync", "now");
+  const device = JSON.parse(mixwell("--db", dbOf(laptop), "sync", "status", "--json")).device;
+  mixwell("hub", "devices", "revoke", "--database", hub.database, device);
+  mixwell("--db", dbOf(laptop), "hours", "log", "--participant", "HS-0026", "--org", "Hope Food Bank", "--date", today(), "--minutes", "50");
+  assert.throws(() => execFileSync(CLI, ["--db", dbOf(laptop), "sync", "now"], { stdio: "pipe" }), /device_revoked/);
+  const kept = minutes(laptop);
+
+  await withApp(t, laptop, async (browser) => {
+    await textWhen(await byTestId(browser, "sync-status"), (s) => /^Revoked at the hub · \d+ changes? waiting/.test(s), "the header says the laptop was revoked");
+    await (await byTestId(browser, "sync-status")).click();
+    await textWhen(await byTestId(browser, "sync-revoked"), (s) => s.includes("Everything is still saved here"), "the dialog explains");
+    await typeInto(browser, "sync-code", hub.code());
+    await (await byTestId(browser, "sync-enrol")).click();
+    await textWhen(await byTestId(browser, "sync-organisation"), (s) => s === "Peak Youth Trust", "the laptop is linked again");
+    assert.match(await syncNow(browser), /^Sent [1-9]\d* change/);
+  });
+
+  // Another laptop of the organisation now holds the hour logged while revoked.
+  const office = freshDataHome();
+  mixwell("--db", dbOf(office), "sync", "enrol", "--hub", hub.url, "--code", hub.code());
+  mixwell("--db", dbOf(office), "sync", "now");
+  assert.deepEqual(minutes(office), kept);
+});

@@ -32,6 +32,9 @@ impl SyncError {
             SyncError::Hub(body) if body.code == HubErrorCode::DeviceRevoked => {
                 ErrorCode::DeviceRevoked
             }
+            SyncError::Hub(body) if body.code == HubErrorCode::AlreadyEnrolled => {
+                ErrorCode::AlreadyEnrolled
+            }
             SyncError::Hub(_) | SyncError::Protocol(_) | SyncError::Stuck(_) => {
                 ErrorCode::HubRefused
             }
