@@ -78,6 +78,7 @@ describe("the sync dialog", () => {
     expect(screen.getByTestId("sync-revoked").textContent).toContain("Everything is still saved here");
     expect((screen.getByTestId("sync-hub") as HTMLInputElement).value).toBe("https://hub.example.org/");
     expect(screen.getByTestId("sync-enrol").textContent).toBe("Link this laptop again");
+    expect(document.activeElement).toBe(screen.getByTestId("sync-code"));
     await user.type(screen.getByTestId("sync-code"), "7K2M-Q9XD-4HVA-T0BE");
     await user.click(screen.getByTestId("sync-enrol"));
     await waitFor(() => expect(screen.getByTestId("sync-organisation").textContent).toBe("Peak Youth Trust"));
