@@ -1,0 +1,6 @@
+//! Volunteer-hour certificates an employer can check: the verification code printed on
+//! each one ([`code`]); the signed credential, the PDF and verification build on it.
+
+pub mod code;
+
+pub use code::{CodeError, VerificationCode};
