@@ -2,5 +2,6 @@
 //! each one ([`code`]); the signed credential, the PDF and verification build on it.
 
 pub mod code;
+pub mod proof;
 
 pub use code::{CodeError, VerificationCode};
