@@ -2,6 +2,7 @@
 //! each one ([`code`]); the signed credential, the PDF and verification build on it.
 
 pub mod code;
+pub mod jsonld;
 pub mod proof;
 
 pub use code::{CodeError, VerificationCode};

@@ -4,15 +4,18 @@
 //! A proof is made in three steps the specification names: the document and the proof's
 //! options (the proof without its value) are each canonicalised, each hashed with SHA-256,
 //! and Ed25519 signs the options' hash followed by the document's. The value is written as
-//! multibase base58btc (`z…`). The cryptosuite here is `eddsa-jcs-2022`, canonicalising by
-//! RFC 8785 (JCS); `tests/vc_di_eddsa.rs` checks it against the specification's vectors.
+//! multibase base58btc (`z…`). The cryptosuite is `eddsa-rdfc-2022`, canonicalising by
+//! RDFC-1.0 (see [`crate::jsonld`]), the one badge wallets and verifiers accept;
+//! `tests/vc_di_eddsa.rs` checks it against the specification's vectors.
 
 use ed25519_dalek::{Signer, SigningKey, Verifier, VerifyingKey};
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
+use crate::jsonld::{canonical_nquads, Contexts, JsonLdError};
+
 /// The cryptosuite Mixwell signs with.
-pub const CRYPTOSUITE: &str = "eddsa-jcs-2022";
+pub const CRYPTOSUITE: &str = "eddsa-rdfc-2022";
 
 /// The multicodec prefixes of an Ed25519 public key (0xed) and private key (0x1300), as
 /// unsigned varints, in multikey form.
@@ -31,6 +34,8 @@ pub enum ProofError {
     BadSignature,
     #[error("a key is not an Ed25519 multikey ({0})")]
     Key(&'static str),
+    #[error(transparent)]
+    JsonLd(#[from] JsonLdError),
 }
 
 /// The proof's options: everything in it but its value.
@@ -43,27 +48,26 @@ pub struct ProofOptions {
     pub proof_purpose: String,
 }
 
-/// RFC 8785 canonical JSON of `value`.
-pub fn canonical(value: &Value) -> Vec<u8> {
-    let mut bytes = Vec::new();
-    let mut serializer =
-        serde_json::Serializer::with_formatter(&mut bytes, canon_json::CanonicalFormatter::new());
-    serde::Serialize::serialize(value, &mut serializer)
-        .expect("a JSON value always serialises into memory");
-    bytes
+/// The canonical form of a JSON-LD value: RDFC-1.0 N-Quads.
+pub fn canonical(value: &Value, contexts: &Contexts) -> Result<String, ProofError> {
+    Ok(canonical_nquads(&value.to_string(), contexts)?)
 }
 
 /// What Ed25519 signs: SHA-256 of the canonical proof options, then of the canonical
 /// document.
-pub fn hash_data(proof_config: &Value, document: &Value) -> [u8; 64] {
+pub fn hash_data(
+    proof_config: &Value,
+    document: &Value,
+    contexts: &Contexts,
+) -> Result<[u8; 64], ProofError> {
     let mut data = [0u8; 64];
-    data[..32].copy_from_slice(&Sha256::digest(canonical(proof_config)));
-    data[32..].copy_from_slice(&Sha256::digest(canonical(document)));
-    data
+    data[..32].copy_from_slice(&Sha256::digest(canonical(proof_config, contexts)?));
+    data[32..].copy_from_slice(&Sha256::digest(canonical(document, contexts)?));
+    Ok(data)
 }
 
 /// The proof's options as the specification lays them out, with the document's
-/// `@context` (eddsa-jcs-2022 signs it with the options).
+/// `@context`, under which the options are read as JSON-LD.
 fn proof_config(document: &Map<String, Value>, options: &ProofOptions) -> Value {
     let mut config = Map::new();
     config.insert("type".into(), "DataIntegrityProof".into());
@@ -81,21 +85,34 @@ fn proof_config(document: &Map<String, Value>, options: &ProofOptions) -> Value 
 }
 
 /// `document` with a proof by `key` under `options`.
-pub fn sign(document: &Map<String, Value>, options: &ProofOptions, key: &SigningKey) -> Value {
+pub fn sign(
+    document: &Map<String, Value>,
+    options: &ProofOptions,
+    key: &SigningKey,
+    contexts: &Contexts,
+) -> Result<Value, ProofError> {
     let mut unsecured = document.clone();
     unsecured.remove("proof");
     let mut proof = proof_config(&unsecured, options);
-    let signature = key.sign(&hash_data(&proof, &Value::Object(unsecured.clone())));
-    proof
-        .as_object_mut()
-        .expect("the proof is an object")
-        .insert("proofValue".into(), multibase(&signature.to_bytes()).into());
+    let signature = key.sign(&hash_data(
+        &proof,
+        &Value::Object(unsecured.clone()),
+        contexts,
+    )?);
+    let fields = proof.as_object_mut().expect("the proof is an object");
+    // The context is the document's: the options are read under it, and it is not repeated.
+    fields.remove("@context");
+    fields.insert("proofValue".into(), multibase(&signature.to_bytes()).into());
     unsecured.insert("proof".into(), proof);
-    Value::Object(unsecured)
+    Ok(Value::Object(unsecured))
 }
 
 /// Checks the proof of `secured` against `key`; returns the proof's options.
-pub fn verify(secured: &Value, key: &VerifyingKey) -> Result<ProofOptions, ProofError> {
+pub fn verify(
+    secured: &Value,
+    key: &VerifyingKey,
+    contexts: &Contexts,
+) -> Result<ProofOptions, ProofError> {
     let mut document = secured.as_object().cloned().ok_or(ProofError::Missing)?;
     let Some(Value::Object(mut proof)) = document.remove("proof") else {
         return Err(ProofError::Missing);
@@ -124,6 +141,9 @@ pub fn verify(secured: &Value, key: &VerifyingKey) -> Result<ProofOptions, Proof
     {
         return Err(ProofError::BadSignature);
     }
+    if let Some(context) = document.get("@context") {
+        proof.insert("@context".into(), context.clone());
+    }
     let signature = unmultibase(&value)
         .and_then(|bytes| <[u8; 64]>::try_from(bytes).ok())
         .map(|bytes| ed25519_dalek::Signature::from_bytes(&bytes))
@@ -134,7 +154,7 @@ pub fn verify(secured: &Value, key: &VerifyingKey) -> Result<ProofOptions, Proof
         proof_purpose: text(&proof, "proofPurpose")?,
     };
     key.verify(
-        &hash_data(&Value::Object(proof), &Value::Object(document)),
+        &hash_data(&Value::Object(proof), &Value::Object(document), contexts)?,
         &signature,
     )
     .map_err(|_| ProofError::BadSignature)?;
