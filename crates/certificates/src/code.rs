@@ -113,20 +113,28 @@ fn symbol_value(c: char) -> Option<u8> {
         .map(|v| v as u8)
 }
 
+/// The last `symbols` base32 symbols of `bits`, in groups of four joined by dashes.
+pub(crate) fn grouped_base32(bits: u64, symbols: usize) -> String {
+    let mut text = String::with_capacity(symbols + symbols / 4);
+    for i in 0..symbols {
+        if i > 0 && i % 4 == 0 {
+            text.push('-');
+        }
+        let shift = 5 * (symbols - 1 - i);
+        text.push(SYMBOLS[((bits >> shift) & 31) as usize] as char);
+    }
+    text
+}
+
 impl fmt::Display for VerificationCode {
     /// `XXXX-XXXX-XXXX-C`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut text = String::with_capacity(LENGTH + 4);
-        for i in 0..LENGTH {
-            if i > 0 && i % 4 == 0 {
-                text.push('-');
-            }
-            let shift = 5 * (LENGTH - 1 - i);
-            text.push(SYMBOLS[((self.0 >> shift) & 31) as usize] as char);
-        }
-        text.push('-');
-        text.push(self.check_symbol() as char);
-        f.write_str(&text)
+        write!(
+            f,
+            "{}-{}",
+            grouped_base32(self.0, LENGTH),
+            self.check_symbol() as char
+        )
     }
 }
 

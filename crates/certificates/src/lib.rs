@@ -2,7 +2,11 @@
 //! each one ([`code`]); the signed credential, the PDF and verification build on it.
 
 pub mod code;
+pub mod credential;
+pub mod issue;
 pub mod jsonld;
+pub mod keys;
 pub mod proof;
+pub mod verify;
 
 pub use code::{CodeError, VerificationCode};
