@@ -43,6 +43,12 @@ pub enum ActionError {
     Invalid(String),
     #[error(transparent)]
     Sync(#[from] mixwell_sync::SyncError),
+    #[error("{name} has no verified hours yet, so there is nothing to certify")]
+    NoVerifiedHours { name: String },
+    #[error("certificate {number} was revoked already")]
+    AlreadyRevoked { number: String },
+    #[error("{0}")]
+    Certificate(String),
 }
 
 impl ActionError {
@@ -56,6 +62,9 @@ impl ActionError {
             ActionError::Invalid(_) => ErrorCode::InvalidRequest,
             ActionError::RosterRejected { .. } => ErrorCode::RosterHasErrors,
             ActionError::Sync(e) => e.code(),
+            ActionError::NoVerifiedHours { .. } => ErrorCode::NoVerifiedHours,
+            ActionError::AlreadyRevoked { .. } => ErrorCode::AlreadyRevoked,
+            ActionError::Certificate(_) => ErrorCode::Certificate,
         }
     }
 

@@ -10,6 +10,7 @@
 //! together or not at all. "Today" is the store's (its injected clock, Europe/London) and
 //! who acts is the [`hours::Operator`] the shell names, never read here from anywhere else.
 
+pub mod certificates;
 pub mod error;
 pub mod export;
 pub mod hours;

@@ -6,6 +6,7 @@ pub mod credential;
 pub mod issue;
 pub mod jsonld;
 pub mod keys;
+pub mod pdf;
 pub mod proof;
 pub mod verify;
 

@@ -25,6 +25,8 @@ pub enum CliError {
     Input(String),
     /// The work was done and written, but some hard rules could not be met (exit 2).
     RulesBroken,
+    /// Everything was said on stdout; exit with this status.
+    Exit(u8),
 }
 
 impl std::fmt::Display for CliError {
@@ -38,6 +40,7 @@ impl std::fmt::Display for CliError {
             } => write!(f, "the roster has {errors} error(s); {consequence}"),
             CliError::Input(message) => write!(f, "{message}"),
             CliError::RulesBroken => write!(f, "some rules could not be met"),
+            CliError::Exit(status) => write!(f, "exit status {status}"),
         }
     }
 }
@@ -82,6 +85,17 @@ pub fn run(db: &Path, command: Command) -> CliResult {
     if let Command::Hub(command) = command {
         return crate::hub::run(command);
     }
+    if let Command::Certificates(command) = command {
+        if crate::certificates::is_offline(&command) {
+            return crate::certificates::verify_offline(command);
+        }
+        let mut store = Store::open(db)?;
+        return crate::certificates::run(
+            &mut store,
+            &mixwell_actions::Operator::from_environment(),
+            command,
+        );
+    }
     let mut store = Store::open(db)?;
     match command {
         Command::Sync(command) => crate::sync::run(&mut store, command),
@@ -99,7 +113,10 @@ pub fn run(db: &Path, command: Command) -> CliResult {
             team_set,
             out,
         }) => crate::groups::print(&store, &target, &team_set, &out),
-        Command::Groups(crate::GroupsCommand::Form(_)) | Command::Bench(_) | Command::Hub(_) => {
+        Command::Groups(crate::GroupsCommand::Form(_))
+        | Command::Bench(_)
+        | Command::Hub(_)
+        | Command::Certificates(_) => {
             unreachable!("handled above")
         }
         Command::Roster(RosterCommand::Import {

@@ -1,5 +1,6 @@
 //! `mixwell`: the command line over the same library calls the desktop app makes.
 
+mod certificates;
 mod commands;
 mod groups;
 mod hours;
@@ -64,6 +65,9 @@ enum Command {
     /// Volunteering hours: log, correct, verify, import, and see who reached what.
     #[command(subcommand)]
     Hours(HoursCommand),
+    /// Volunteer-hour certificates: export, verify, revoke, list, and the keys that check them.
+    #[command(subcommand)]
+    Certificates(certificates::CertificatesCommand),
     /// Sync with the organisation's hub.
     #[command(subcommand)]
     Sync(sync::SyncCommand),
@@ -81,6 +85,7 @@ fn main() -> ExitCode {
     match commands::run(&db, cli.command) {
         Ok(()) => ExitCode::SUCCESS,
         Err(commands::CliError::RulesBroken) => ExitCode::from(2),
+        Err(commands::CliError::Exit(status)) => ExitCode::from(status),
         Err(error) => {
             eprintln!("mixwell: {error}");
             ExitCode::FAILURE

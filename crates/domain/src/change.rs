@@ -79,11 +79,13 @@ pub enum Entity {
     VolunteeringPlacement,
     HourEntry,
     HourVerification,
+    Certificate,
+    CertificateRevocation,
 }
 
 impl Entity {
     /// Every entity, each after the ones its rows refer to.
-    pub const ALL: [Entity; 18] = [
+    pub const ALL: [Entity; 20] = [
         Entity::Organisation,
         Entity::StaffMember,
         Entity::Programme,
@@ -102,6 +104,8 @@ impl Entity {
         Entity::VolunteeringPlacement,
         Entity::HourEntry,
         Entity::HourVerification,
+        Entity::Certificate,
+        Entity::CertificateRevocation,
     ];
 
     /// The name it is stored and shipped under: its table's.
@@ -125,6 +129,8 @@ impl Entity {
             Entity::VolunteeringPlacement => "volunteering_placement",
             Entity::HourEntry => "hour_entry",
             Entity::HourVerification => "hour_verification",
+            Entity::Certificate => "certificate",
+            Entity::CertificateRevocation => "certificate_revocation",
         }
     }
 
@@ -132,12 +138,16 @@ impl Entity {
         Entity::ALL.into_iter().find(|e| e.as_str() == text)
     }
 
-    /// Rows are only ever inserted, each once: the hour ledger and a saved team set's
-    /// members.
+    /// Rows are only ever inserted, each once: the hour ledger, a saved team set's
+    /// members, certificates and their revocations.
     pub fn append_only(self) -> bool {
         matches!(
             self,
-            Entity::TeamMember | Entity::HourEntry | Entity::HourVerification
+            Entity::TeamMember
+                | Entity::HourEntry
+                | Entity::HourVerification
+                | Entity::Certificate
+                | Entity::CertificateRevocation
         )
     }
 

@@ -58,13 +58,19 @@ pub enum ErrorCode {
     DeviceRevoked,
     /// A USB bundle that is not for this laptop or hub, was changed, or is not a bundle.
     BundleRefused,
+    /// A certificate was asked for someone with no verified hours.
+    NoVerifiedHours,
+    /// The certificate was revoked already.
+    AlreadyRevoked,
+    /// A certificate's signed credential could not be made or read.
+    Certificate,
     /// A fault in Mixwell itself (a panic); nothing of the action was kept.
     Internal,
 }
 
 impl ErrorCode {
     /// Every code, for checks that must see each one.
-    pub const ALL: [ErrorCode; 30] = [
+    pub const ALL: [ErrorCode; 33] = [
         ErrorCode::NotFound,
         ErrorCode::NoSuchName,
         ErrorCode::AmbiguousName,
@@ -94,6 +100,9 @@ impl ErrorCode {
         ErrorCode::HubRefused,
         ErrorCode::DeviceRevoked,
         ErrorCode::BundleRefused,
+        ErrorCode::NoVerifiedHours,
+        ErrorCode::AlreadyRevoked,
+        ErrorCode::Certificate,
         ErrorCode::Internal,
     ];
 
@@ -129,6 +138,9 @@ impl ErrorCode {
             ErrorCode::HubRefused => "hub_refused",
             ErrorCode::DeviceRevoked => "device_revoked",
             ErrorCode::BundleRefused => "bundle_refused",
+            ErrorCode::NoVerifiedHours => "no_verified_hours",
+            ErrorCode::AlreadyRevoked => "already_revoked",
+            ErrorCode::Certificate => "certificate",
             ErrorCode::Internal => "internal",
         }
     }

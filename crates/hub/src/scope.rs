@@ -41,9 +41,11 @@ fn source(entity: Entity) -> Source {
         | Entity::RotaTurn
         | Entity::RotaAbsence => Source::Via("wave_id", Entity::Wave),
         Entity::TeamMember => Source::Via("team_set_id", Entity::TeamSet),
-        Entity::VolunteeringPlacement | Entity::HourEntry | Entity::HourVerification => {
-            Source::Via("participant_id", Entity::Participant)
-        }
+        Entity::VolunteeringPlacement
+        | Entity::HourEntry
+        | Entity::HourVerification
+        | Entity::Certificate => Source::Via("participant_id", Entity::Participant),
+        Entity::CertificateRevocation => Source::Via("certificate_id", Entity::Certificate),
     }
 }
 

@@ -3,6 +3,7 @@
 
 use krilla::geom::Point;
 use krilla::page::PageSettings;
+use krilla::surface::Surface;
 use krilla::text::{Font, TextDirection};
 use krilla::Document;
 
@@ -55,25 +56,30 @@ pub fn render_sized(
             .ok_or_else(|| PrintError::Pdf("bad page size".into()))?;
         let mut page = document.start_page_with(settings);
         let mut surface = page.surface();
-        for line in lines {
-            let font = if line.bold {
-                fonts.bold.clone()
-            } else {
-                fonts.regular.clone()
-            };
-            surface.draw_text(
-                Point::from_xy(line.x, line.y),
-                font,
-                line.size,
-                &line.text,
-                false,
-                TextDirection::Auto,
-            );
-        }
+        draw_lines(&mut surface, lines, fonts);
         surface.finish();
         page.finish();
     }
     document
         .finish()
         .map_err(|e| PrintError::Pdf(format!("{e:?}")))
+}
+
+/// Draws `lines` on a page's surface.
+pub fn draw_lines(surface: &mut Surface, lines: &[Line], fonts: &Fonts) {
+    for line in lines {
+        let font = if line.bold {
+            fonts.bold.clone()
+        } else {
+            fonts.regular.clone()
+        };
+        surface.draw_text(
+            Point::from_xy(line.x, line.y),
+            font,
+            line.size,
+            &line.text,
+            false,
+            TextDirection::Auto,
+        );
+    }
 }

@@ -47,6 +47,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0009_pull_mark",
         include_str!("../../../migrations/local/0009_pull_mark.sql"),
     ),
+    (
+        "0010_certificates",
+        include_str!("../../../migrations/local/0010_certificates.sql"),
+    ),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

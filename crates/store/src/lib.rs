@@ -5,6 +5,7 @@
 //! appends the change to the outbox in the same transaction, stamped with the device's
 //! hybrid logical clock.
 
+mod certificates;
 mod clock;
 mod db;
 mod demo;
@@ -23,6 +24,7 @@ mod staff;
 mod sync_link;
 mod team_sets;
 
+pub use certificates::{CertificateRevocation, IssuedCertificate, NewCertificate};
 pub use clock::{Clock, SystemClock};
 pub use db::{default_database_path, SCHEMA_VERSION};
 pub use demo::{DEMO_HOURS_PROGRAMME, DEMO_HOURS_WAVE, DEMO_PROGRAMME, DEMO_WAVE};

@@ -53,7 +53,10 @@ pub(crate) fn spec(entity: Entity) -> Spec {
         ),
         Entity::VolunteeringOrganisation => (id, named(&[])),
         Entity::Rota => (&["wave_id"][..], None),
-        Entity::HourEntry | Entity::HourVerification => (id, None),
+        Entity::HourEntry
+        | Entity::HourVerification
+        | Entity::Certificate
+        | Entity::CertificateRevocation => (id, None),
         Entity::Participant
         | Entity::Relationship
         | Entity::RotaTurn

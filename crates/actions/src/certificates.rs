@@ -1,0 +1,485 @@
+//! Volunteer-hour certificates: issuing one from a participant's verified hours (the same
+//! file again while nothing changed), a wave's at once, revoking one, and checking one.
+//!
+//! Until the laptop is enrolled with a hub it is its own organisation and signs with its
+//! own key, named by did:key; `organisation_keys` is then that key's DID document.
+
+use chrono::{DateTime, Datelike, Utc};
+use ed25519_dalek::SigningKey;
+use serde::Serialize;
+use serde_json::Value;
+
+use mixwell_certificates::credential::{self, Facts, Issuer, OrganisationMinutes, Reached};
+use mixwell_certificates::jsonld::Contexts;
+use mixwell_certificates::keys::{did_key, did_key_method, KeySet};
+use mixwell_certificates::verify::{self, Revocation, Verdict};
+use mixwell_certificates::VerificationCode;
+use mixwell_domain::hours::{hours_and_minutes, london_date, uk_date, Status};
+use mixwell_domain::Id;
+use mixwell_print::CertificatePage;
+use mixwell_store::{IssuedCertificate, NewCertificate, Store};
+
+use crate::error::{ActionError, ActionResult};
+use crate::export::ExportFile;
+use crate::hours::Operator;
+
+/// A certificate ready to save: its number, code and PDF.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CertificateExport {
+    pub participant_id: Id,
+    pub number: String,
+    pub code: String,
+    /// Whether this export issued it (false: the same certificate as before, again).
+    pub newly_issued: bool,
+    pub file: ExportFile,
+}
+
+fn certificate_error(e: impl std::fmt::Display) -> ActionError {
+    ActionError::Certificate(e.to_string())
+}
+
+/// The key this laptop signs with while it is its own organisation.
+fn issuing_key(store: &mut Store) -> ActionResult<SigningKey> {
+    Ok(SigningKey::from_bytes(
+        &store.issuing_secret(rand::random())?,
+    ))
+}
+
+fn issuer(key: &SigningKey) -> Issuer {
+    Issuer {
+        id: did_key(&key.verifying_key()),
+        verification_method: did_key_method(&key.verifying_key()),
+    }
+}
+
+/// The organisation's public keys, as a DID document anyone can check a certificate
+/// against with no network.
+pub fn organisation_keys(store: &mut Store) -> ActionResult<KeySet> {
+    let key = issuing_key(store)?;
+    Ok(KeySet::of_did_key(&key.verifying_key()))
+}
+
+/// What a certificate for this participant would state today, from verified hours only;
+/// `None` when there are none.
+pub fn facts(store: &Store, participant_id: Id) -> ActionResult<Option<Facts>> {
+    let timeline = store.hours_timeline(participant_id)?;
+    let participant = store.participant(participant_id)?;
+    let wave = store.wave(participant.wave_id)?;
+    let programme = store.programme(wave.programme_id)?;
+    // A participant's programme made the organisation, so there always is one.
+    let organisation = store
+        .organisation()?
+        .map(|o| o.name)
+        .ok_or_else(|| certificate_error("this laptop has no organisation to issue from"))?;
+    let verified: Vec<_> = timeline
+        .entries
+        .iter()
+        .filter(|e| e.effective.status == Status::Verified && e.effective.minutes > 0)
+        .collect();
+    let (Some(first_day), Some(last_day)) = (
+        verified.iter().map(|e| e.effective.date).min(),
+        verified.iter().map(|e| e.effective.date).max(),
+    ) else {
+        return Ok(None);
+    };
+    let mut by_organisation: Vec<OrganisationMinutes> = Vec::new();
+    for entry in &verified {
+        match by_organisation
+            .iter_mut()
+            .find(|o| o.name == entry.organisation)
+        {
+            Some(with) => with.minutes += entry.effective.minutes,
+            None => by_organisation.push(OrganisationMinutes {
+                name: entry.organisation.clone(),
+                minutes: entry.effective.minutes,
+            }),
+        }
+    }
+    by_organisation.sort_by(|a, b| b.minutes.cmp(&a.minutes).then(a.name.cmp(&b.name)));
+    let mut milestones: Vec<Reached> = timeline
+        .hours
+        .milestones
+        .iter()
+        .filter_map(|m| {
+            Some(Reached {
+                name: format!("{} completed — {}", hours_in_words(m.minutes), m.name),
+                reached_on: m.reached_on?,
+            })
+        })
+        .collect();
+    milestones.sort_by_key(|m| m.reached_on);
+    Ok(Some(Facts {
+        organisation,
+        participant_name: timeline.hours.name.clone(),
+        programme: programme.name,
+        wave: wave.name,
+        minutes: timeline.hours.totals.verified_minutes,
+        first_day,
+        last_day,
+        by_organisation,
+        milestones,
+    }))
+}
+
+/// "16 hours", "1 hour", "1 h 30 min".
+fn hours_in_words(minutes: u32) -> String {
+    match (minutes / 60, minutes % 60) {
+        (1, 0) => "1 hour".to_owned(),
+        (h, 0) => format!("{h} hours"),
+        _ => hours_and_minutes(minutes),
+    }
+}
+
+fn digest_hex(facts: &Facts) -> String {
+    facts.digest().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The participant's certificate: the one issued before if the facts are unchanged since
+/// (and it is not revoked), otherwise a new one, recorded and signed now.
+pub fn export_certificate(
+    store: &mut Store,
+    participant_id: Id,
+    operator: &Operator,
+) -> ActionResult<CertificateExport> {
+    let Some(facts) = facts(store, participant_id)? else {
+        let name = store.participant(participant_id)?.record.full_name();
+        return Err(ActionError::NoVerifiedHours { name });
+    };
+    let digest = digest_hex(&facts);
+    let earlier = store.certificates_of(participant_id)?;
+    let (issued, newly_issued) = match earlier
+        .iter()
+        .rev()
+        .find(|c| c.facts_digest == digest && c.revocation.is_none())
+    {
+        Some(same) => (same.clone(), false),
+        None => {
+            let key = issuing_key(store)?;
+            let issued_at = DateTime::from_timestamp(store.now().timestamp(), 0)
+                .expect("a whole second is a time");
+            let made = mixwell_certificates::issue::issue(
+                &facts,
+                &issuer(&key),
+                &key,
+                issued_at,
+                earlier.len() as u32,
+                &Contexts::bundled(),
+            )
+            .map_err(certificate_error)?;
+            let credential = made.credential.to_string();
+            let recorded = store.record_certificate(&NewCertificate {
+                number: &made.number,
+                code: &made.code.to_string(),
+                participant_id,
+                facts_digest: &digest,
+                issued_at: &issued_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                issued_by: operator.name(),
+                credential: &credential,
+            })?;
+            (recorded, true)
+        }
+    };
+    let bytes = certificate_pdf(store, &issued)?;
+    Ok(CertificateExport {
+        participant_id,
+        number: issued.number.clone(),
+        code: issued.code.clone(),
+        newly_issued,
+        file: ExportFile {
+            name: format!("Certificate {} {}", facts.participant_name, issued.number),
+            extension: "pdf",
+            bytes,
+        },
+    })
+}
+
+/// The PDF of an issued certificate, laid out from its signed credential alone.
+fn certificate_pdf(store: &Store, issued: &IssuedCertificate) -> ActionResult<Vec<u8>> {
+    let credential: Value = serde_json::from_str(&issued.credential).map_err(certificate_error)?;
+    let certificate = credential::read(&credential).map_err(certificate_error)?;
+    let facts = &certificate.facts;
+    let issued_on = london_date(certificate.issued_at);
+    let verify_url = store.sync_link()?.map(|link| {
+        format!(
+            "{}/verify/{}",
+            link.hub_url.trim_end_matches('/'),
+            issued.code
+        )
+    });
+    let page = CertificatePage {
+        organisation: facts.organisation.clone(),
+        participant_name: facts.participant_name.clone(),
+        total: hours_and_minutes(facts.minutes),
+        programme: facts.programme.clone(),
+        wave: facts.wave.clone(),
+        period: format!(
+            "{} to {}",
+            uk_date(facts.first_day),
+            uk_date(facts.last_day)
+        ),
+        by_organisation: facts
+            .by_organisation
+            .iter()
+            .map(|o| (o.name.clone(), hours_and_minutes(o.minutes)))
+            .collect(),
+        milestones: facts
+            .milestones
+            .iter()
+            .map(|m| (m.name.clone(), uk_date(m.reached_on)))
+            .collect(),
+        issued_on: uk_date(issued_on),
+        issued_date: (
+            issued_on.year() as u16,
+            issued_on.month() as u8,
+            issued_on.day() as u8,
+        ),
+        number: certificate.number.clone(),
+        code: issued.code.clone(),
+        verify_url,
+        credential: serde_json::to_vec_pretty(&credential).map_err(certificate_error)?,
+    };
+    Ok(mixwell_print::certificate(&page)?)
+}
+
+/// Revokes a certificate, with the reason an employer checking it will read.
+pub fn revoke_certificate(
+    store: &mut Store,
+    number: &str,
+    reason: &str,
+    operator: &Operator,
+) -> ActionResult<IssuedCertificate> {
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(ActionError::Invalid(
+            "say why the certificate is revoked (--reason): an employer checking it reads this"
+                .into(),
+        ));
+    }
+    let before = store.certificate_by_number(number)?;
+    if before.revocation.is_some() {
+        return Err(ActionError::AlreadyRevoked {
+            number: before.number,
+        });
+    }
+    Ok(store.revoke_certificate(&before.number, reason, operator.name())?)
+}
+
+/// Checks a credential against `keys` and the revocations this laptop knows of.
+pub fn check_credential(store: Option<&Store>, credential: &Value, keys: &KeySet) -> Verdict {
+    verify::verify(
+        credential,
+        keys,
+        |number| {
+            let revocation = store?.certificate_by_number(number).ok()?.revocation?;
+            Some(Revocation {
+                reason: revocation.reason,
+                revoked_at: DateTime::parse_from_rfc3339(&revocation.revoked_at)
+                    .ok()?
+                    .with_timezone(&Utc),
+            })
+        },
+        &Contexts::bundled(),
+    )
+}
+
+/// Checks a certificate's PDF: only the signed credential attached to it counts.
+pub fn check_pdf(store: Option<&Store>, pdf: &[u8], keys: &KeySet) -> Verdict {
+    match mixwell_certificates::pdf::attached_credential(pdf) {
+        Ok(credential) => check_credential(store, &credential, keys),
+        Err(e) => Verdict::NotGenuine(e.to_string()),
+    }
+}
+
+/// Checks a typed verification code: a code that does not add up, or that this laptop did
+/// not issue or receive, is not genuine.
+pub fn check_code(store: &Store, code: &str, keys: &KeySet) -> ActionResult<Verdict> {
+    let code = match VerificationCode::parse(code) {
+        Ok(code) => code,
+        Err(e) => return Ok(Verdict::NotGenuine(e.to_string())),
+    };
+    let Some(issued) = store.certificate_by_code(&code.to_string())? else {
+        return Ok(Verdict::NotGenuine(
+            "no certificate has this code".to_owned(),
+        ));
+    };
+    let credential: Value = serde_json::from_str(&issued.credential).map_err(certificate_error)?;
+    Ok(check_credential(Some(store), &credential, keys))
+}
+
+/// One line of a wave's list of certificates.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct CertificateSummary {
+    pub number: String,
+    pub code: String,
+    pub participant_id: Id,
+    pub participant_name: String,
+    pub minutes: u32,
+    pub issued_at: String,
+    pub revoked: Option<String>,
+}
+
+/// Every certificate issued to a wave's participants, oldest first.
+pub fn wave_certificates(store: &Store, wave_id: Id) -> ActionResult<Vec<CertificateSummary>> {
+    store
+        .wave_certificates(wave_id)?
+        .into_iter()
+        .map(|issued| {
+            let credential: Value =
+                serde_json::from_str(&issued.credential).map_err(certificate_error)?;
+            let certificate = credential::read(&credential).map_err(certificate_error)?;
+            Ok(CertificateSummary {
+                number: issued.number,
+                code: issued.code,
+                participant_id: issued.participant_id,
+                participant_name: certificate.facts.participant_name,
+                minutes: certificate.facts.minutes,
+                issued_at: issued.issued_at,
+                revoked: issued.revocation.map(|r| r.reason),
+            })
+        })
+        .collect()
+}
+
+/// Who a wave's export is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum WaveSelection {
+    /// Everyone with verified hours.
+    Verified,
+    /// Only those who reached a milestone.
+    Milestone,
+}
+
+/// What a wave's export did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct WaveExport {
+    /// Certificates written.
+    pub written: u32,
+    /// Of them, issued by this export (the rest were unchanged since they were issued).
+    pub newly_issued: u32,
+    /// Participants left out: no verified hours, or no milestone when only those count.
+    pub skipped: u32,
+    /// Stopped when asked to: the certificates written so far stay issued.
+    pub cancelled: bool,
+    /// Where they were written.
+    pub path: String,
+}
+
+/// Where a wave's certificates go: a folder, or a ZIP when the path ends in `.zip`.
+enum Sink {
+    Folder(std::path::PathBuf),
+    Zip {
+        partial: std::path::PathBuf,
+        writer: Box<zip::ZipWriter<std::fs::File>>,
+    },
+}
+
+impl Sink {
+    fn open(out: &std::path::Path) -> ActionResult<Sink> {
+        let is_zip = out
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("zip"));
+        if !is_zip {
+            std::fs::create_dir_all(out).map_err(|e| ActionError::file(out, e))?;
+            return Ok(Sink::Folder(out.to_owned()));
+        }
+        // Written beside its place and moved there when complete: a cancelled or failed
+        // export leaves no half ZIP behind.
+        let partial = out.with_extension("zip.partial");
+        let file = std::fs::File::create(&partial).map_err(|e| ActionError::file(&partial, e))?;
+        Ok(Sink::Zip {
+            partial,
+            writer: Box::new(zip::ZipWriter::new(file)),
+        })
+    }
+
+    fn add(&mut self, name: &str, bytes: &[u8]) -> ActionResult<()> {
+        match self {
+            Sink::Folder(folder) => crate::export::write_file(&folder.join(name), bytes),
+            Sink::Zip { partial, writer } => {
+                use std::io::Write;
+                // PDFs are compressed already; stored entries are written at disk speed.
+                let options = zip::write::SimpleFileOptions::default()
+                    .compression_method(zip::CompressionMethod::Stored);
+                writer
+                    .start_file(name, options)
+                    .map_err(|e| ActionError::file(partial, std::io::Error::other(e)))?;
+                writer
+                    .write_all(bytes)
+                    .map_err(|e| ActionError::file(partial, e))
+            }
+        }
+    }
+
+    fn finish(self, out: &std::path::Path, keep: bool) -> ActionResult<()> {
+        match self {
+            Sink::Folder(_) => Ok(()),
+            Sink::Zip { partial, writer } => {
+                let file = writer
+                    .finish()
+                    .map_err(|e| ActionError::file(&partial, std::io::Error::other(e)))?;
+                file.sync_all()
+                    .map_err(|e| ActionError::file(&partial, e))?;
+                if keep {
+                    std::fs::rename(&partial, out).map_err(|e| ActionError::file(out, e))
+                } else {
+                    std::fs::remove_file(&partial).map_err(|e| ActionError::file(&partial, e))
+                }
+            }
+        }
+    }
+}
+
+/// Exports the certificates of a wave's participants to `out` (a folder, or a ZIP), one
+/// `PARTICIPANT_ID.pdf` each. `progress(done, total)` is told after each one and may
+/// answer `false` to stop; a ZIP is then not written, a folder keeps what was written.
+pub fn export_wave_certificates(
+    store: &mut Store,
+    wave_id: Id,
+    selection: WaveSelection,
+    out: &std::path::Path,
+    operator: &Operator,
+    progress: &mut dyn FnMut(u32, u32) -> bool,
+) -> ActionResult<WaveExport> {
+    let participants = store.wave_hours(wave_id)?;
+    let chosen: Vec<Id> = participants
+        .iter()
+        .filter(|p| p.totals.verified_minutes > 0)
+        .filter(|p| {
+            selection == WaveSelection::Verified
+                || p.milestones.iter().any(|m| m.reached_on.is_some())
+        })
+        .map(|p| p.participant_id)
+        .collect();
+    let total = chosen.len() as u32;
+    let mut sink = Sink::open(out)?;
+    let mut report = WaveExport {
+        written: 0,
+        newly_issued: 0,
+        skipped: participants.len() as u32 - total,
+        cancelled: false,
+        path: out.display().to_string(),
+    };
+    for participant_id in chosen {
+        let export = match export_certificate(store, participant_id, operator) {
+            Ok(export) => export,
+            Err(e) => {
+                let _ = sink.finish(out, false);
+                return Err(e);
+            }
+        };
+        sink.add(&format!("{participant_id}.pdf"), &export.file.bytes)?;
+        report.written += 1;
+        report.newly_issued += u32::from(export.newly_issued);
+        if !progress(report.written, total) && report.written < total {
+            report.cancelled = true;
+            break;
+        }
+    }
+    let keep = !report.cancelled;
+    sink.finish(out, keep)?;
+    Ok(report)
+}
