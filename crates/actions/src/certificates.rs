@@ -45,11 +45,14 @@ fn issuing_key(store: &mut Store) -> ActionResult<SigningKey> {
     ))
 }
 
-fn issuer(key: &SigningKey) -> Issuer {
-    Issuer {
+fn issuer(store: &Store, key: &SigningKey) -> ActionResult<Issuer> {
+    Ok(Issuer {
         id: did_key(&key.verifying_key()),
         verification_method: did_key_method(&key.verifying_key()),
-    }
+        url: store
+            .sync_link()?
+            .map(|link| link.hub_url.trim_end_matches('/').to_owned()),
+    })
 }
 
 /// The organisation's public keys, as a DID document anyone can check a certificate
@@ -159,7 +162,7 @@ pub fn export_certificate(
                 .expect("a whole second is a time");
             let made = mixwell_certificates::issue::issue(
                 &facts,
-                &issuer(&key),
+                &issuer(store, &key)?,
                 &key,
                 issued_at,
                 earlier.len() as u32,
@@ -179,7 +182,8 @@ pub fn export_certificate(
             (recorded, true)
         }
     };
-    let bytes = certificate_pdf(store, &issued)?;
+    let credential: Value = serde_json::from_str(&issued.credential).map_err(certificate_error)?;
+    let bytes = certificate_pdf(&credential)?;
     Ok(CertificateExport {
         participant_id,
         number: issued.number.clone(),
@@ -193,19 +197,13 @@ pub fn export_certificate(
     })
 }
 
-/// The PDF of an issued certificate, laid out from its signed credential alone.
-fn certificate_pdf(store: &Store, issued: &IssuedCertificate) -> ActionResult<Vec<u8>> {
-    let credential: Value = serde_json::from_str(&issued.credential).map_err(certificate_error)?;
-    let certificate = credential::read(&credential).map_err(certificate_error)?;
+/// The PDF of an issued certificate, laid out from its signed credential alone, so a
+/// certificate's file follows from its credential byte for byte (which is how a checked
+/// file is told from an edited one).
+fn certificate_pdf(credential: &Value) -> ActionResult<Vec<u8>> {
+    let certificate = credential::read(credential).map_err(certificate_error)?;
     let facts = &certificate.facts;
     let issued_on = london_date(certificate.issued_at);
-    let verify_url = store.sync_link()?.map(|link| {
-        format!(
-            "{}/verify/{}",
-            link.hub_url.trim_end_matches('/'),
-            issued.code
-        )
-    });
     let page = CertificatePage {
         organisation: facts.organisation.clone(),
         participant_name: facts.participant_name.clone(),
@@ -234,9 +232,9 @@ fn certificate_pdf(store: &Store, issued: &IssuedCertificate) -> ActionResult<Ve
             issued_on.day() as u8,
         ),
         number: certificate.number.clone(),
-        code: issued.code.clone(),
-        verify_url,
-        credential: serde_json::to_vec_pretty(&credential).map_err(certificate_error)?,
+        code: certificate.code.clone(),
+        verify_url: certificate.verify_url(),
+        credential: serde_json::to_vec_pretty(credential).map_err(certificate_error)?,
     };
     Ok(mixwell_print::certificate(&page)?)
 }
@@ -282,10 +280,23 @@ pub fn check_credential(store: Option<&Store>, credential: &Value, keys: &KeySet
     )
 }
 
-/// Checks a certificate's PDF: only the signed credential attached to it counts.
+/// Checks a certificate's PDF: its attached credential must verify, and the file must be
+/// exactly the one Mixwell makes from that credential, so an edited page is refused too.
+/// What the verdict shows comes from the credential.
 pub fn check_pdf(store: Option<&Store>, pdf: &[u8], keys: &KeySet) -> Verdict {
-    match mixwell_certificates::pdf::attached_credential(pdf) {
-        Ok(credential) => check_credential(store, &credential, keys),
+    let credential = match mixwell_certificates::pdf::attached_credential(pdf) {
+        Ok(credential) => credential,
+        Err(e) => return Verdict::NotGenuine(e.to_string()),
+    };
+    let verdict = check_credential(store, &credential, keys);
+    if verdict.certificate().is_none() {
+        return verdict;
+    }
+    match certificate_pdf(&credential) {
+        Ok(expected) if expected == pdf => verdict,
+        Ok(_) => Verdict::NotGenuine(
+            "the file was changed after it was issued: its signed record is genuine, but the page is not the one issued with it".into(),
+        ),
         Err(e) => Verdict::NotGenuine(e.to_string()),
     }
 }

@@ -7,6 +7,8 @@
 //! - the participant: `credentialSubject.name`, and an `IdentityObject` of type `name` (Open
 //!   Badges asks for an identifier; no e-mail address or id of the young person is put in);
 //! - the period: `activityStartDate` and `activityEndDate` (first and last verified day);
+//! - the verification code: the achievement's `otherIdentifier` of type
+//!   `ext:VerificationCode`; the hub's address, where one verifies it: the issuer's `url`;
 //! - the hours: one `Result` per `ResultDescription` of the achievement, told apart by the
 //!   description's id: `#hours` (in total), `#with-N` (with one volunteering organisation,
 //!   named by the description) and `#milestone-N` (a milestone reached, on the day in the
@@ -52,6 +54,14 @@ pub struct Reached {
     pub reached_on: NaiveDate,
 }
 
+impl Certificate {
+    /// Where the certificate is verified: the hub's page for its code.
+    pub fn verify_url(&self) -> Option<String> {
+        let hub = self.issuer_url.as_deref()?.trim_end_matches('/');
+        Some(format!("{hub}/verify/{}", self.code))
+    }
+}
+
 impl Facts {
     /// A digest of the facts: two certificates state the same when their digests are equal.
     pub fn digest(&self) -> [u8; 32] {
@@ -60,17 +70,21 @@ impl Facts {
     }
 }
 
-/// Who signs: the issuer's id (a DID), and the key's id under it.
+/// Who signs: the issuer's id (a DID), the key's id under it, and the organisation's hub,
+/// where its certificates are verified (none for a laptop that is its own organisation).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Issuer {
     pub id: String,
     pub verification_method: String,
+    pub url: Option<String>,
 }
 
-/// The credential's own id and the day it was issued.
+/// The credential's own number and code, and the time it was issued.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Issue {
     pub number: String,
+    /// `XXXX-XXXX-XXXX-C`.
+    pub code: String,
     pub issued_at: DateTime<Utc>,
 }
 
@@ -82,7 +96,10 @@ pub struct CredentialError(pub String);
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Certificate {
     pub number: String,
+    pub code: String,
     pub issuer_id: String,
+    /// The hub's address, when the organisation has one.
+    pub issuer_url: Option<String>,
     pub issued_at: DateTime<Utc>,
     pub facts: Facts,
 }
@@ -134,11 +151,7 @@ pub fn build(facts: &Facts, issuer: &Issuer, issue: &Issue) -> Map<String, Value
         "id": format!("{NUMBER_PREFIX}{}", issue.number),
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
         "name": format!("{ACHIEVEMENT_NAME}: {}", facts.programme),
-        "issuer": {
-            "id": issuer.id,
-            "type": ["Profile"],
-            "name": facts.organisation,
-        },
+        "issuer": issuer_profile(issuer, &facts.organisation),
         "validFrom": issue.issued_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         "credentialSubject": {
             "type": ["AchievementSubject"],
@@ -156,6 +169,11 @@ pub fn build(facts: &Facts, issuer: &Issuer, issue: &Issue) -> Map<String, Value
                 "id": achievement_id,
                 "type": ["Achievement"],
                 "achievementType": "ext:Volunteering",
+                "otherIdentifier": [{
+                    "type": "IdentifierEntry",
+                    "identifier": issue.code,
+                    "identifierType": "ext:VerificationCode",
+                }],
                 "name": format!("{ACHIEVEMENT_NAME}: {}", facts.programme),
                 "description": format!(
                     "Volunteering hours verified by {} during {} ({}).",
@@ -173,6 +191,18 @@ pub fn build(facts: &Facts, issuer: &Issuer, issue: &Issue) -> Map<String, Value
         Value::Object(map) => map,
         _ => unreachable!("the credential is an object"),
     }
+}
+
+fn issuer_profile(issuer: &Issuer, organisation: &str) -> Value {
+    let mut profile = serde_json::json!({
+        "id": issuer.id,
+        "type": ["Profile"],
+        "name": organisation,
+    });
+    if let Some(url) = &issuer.url {
+        profile["url"] = url.clone().into();
+    }
+    profile
 }
 
 fn result(achievement_id: &str, kind: &str, value: String) -> Value {
@@ -271,9 +301,25 @@ pub fn read(credential: &Value) -> Result<Certificate, CredentialError> {
         .strip_prefix(&format!("{ACHIEVEMENT_NAME}: "))
         .map(str::to_owned)
         .ok_or_else(|| fail("its achievement is not volunteering"))?;
+    let code = achievement
+        .get("otherIdentifier")
+        .and_then(Value::as_array)
+        .and_then(|ids| {
+            ids.iter().find(|i| {
+                i.get("identifierType").and_then(Value::as_str) == Some("ext:VerificationCode")
+            })
+        })
+        .ok_or_else(|| fail("it has no verification code"))
+        .and_then(|entry| text(entry, &["identifier"]))?;
+    let issuer_url = match credential.pointer("/issuer/url") {
+        None => None,
+        Some(_) => Some(text(credential, &["issuer", "url"])?),
+    };
     Ok(Certificate {
         number,
+        code,
         issuer_id: text(credential, &["issuer", "id"])?,
+        issuer_url,
         issued_at: DateTime::parse_from_rfc3339(&text(credential, &["validFrom"])?)
             .map_err(|_| fail("its validFrom is not a time"))?
             .with_timezone(&Utc),

@@ -56,6 +56,7 @@ pub fn issue(
         issuer,
         &Issue {
             number: number.clone(),
+            code: code.to_string(),
             issued_at,
         },
     );

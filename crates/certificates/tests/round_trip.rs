@@ -54,6 +54,7 @@ fn issuer(key: &SigningKey) -> Issuer {
     Issuer {
         id: did_key(&key.verifying_key()),
         verification_method: did_key_method(&key.verifying_key()),
+        url: Some("https://hub.peakyouth.example".into()),
     }
 }
 
@@ -88,6 +89,11 @@ fn an_issued_certificate_verifies_and_states_exactly_its_facts() {
             assert_eq!(certificate.facts, facts());
             assert_eq!(certificate.number, number);
             assert_eq!(certificate.issued_at, issued_at());
+            let url = certificate.verify_url().unwrap();
+            assert_eq!(
+                url,
+                format!("https://hub.peakyouth.example/verify/{}", certificate.code)
+            );
         }
         other => panic!("{other:?}"),
     }
@@ -140,6 +146,11 @@ fn edited_hours_names_or_days_never_verify() {
         ),
         ("/issuer/name", "Another Trust".into()),
         ("/validFrom", "2026-08-21T09:30:00Z".into()),
+        (
+            "/credentialSubject/achievement/otherIdentifier/0/identifier",
+            "0000-0000-0000-0".into(),
+        ),
+        ("/issuer/url", "https://forged.example".into()),
     ];
     for (pointer, value) in edits {
         let mut edited = credential.clone();
