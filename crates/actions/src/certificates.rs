@@ -323,7 +323,8 @@ pub fn check_code(store: &Store, code: &str, keys: &KeySet) -> ActionResult<Verd
 pub struct CertificateSummary {
     pub number: String,
     pub code: String,
-    pub participant_id: Id,
+    /// The participant's roster id, as `hours summary` names them.
+    pub participant_id: String,
     pub participant_name: String,
     pub minutes: u32,
     pub issued_at: String,
@@ -332,6 +333,11 @@ pub struct CertificateSummary {
 
 /// Every certificate issued to a wave's participants, oldest first.
 pub fn wave_certificates(store: &Store, wave_id: Id) -> ActionResult<Vec<CertificateSummary>> {
+    let roster_ids: std::collections::HashMap<Id, String> = store
+        .participants(wave_id)?
+        .into_iter()
+        .map(|p| (p.id, p.record.external_id))
+        .collect();
     store
         .wave_certificates(wave_id)?
         .into_iter()
@@ -342,7 +348,10 @@ pub fn wave_certificates(store: &Store, wave_id: Id) -> ActionResult<Vec<Certifi
             Ok(CertificateSummary {
                 number: issued.number,
                 code: issued.code,
-                participant_id: issued.participant_id,
+                participant_id: roster_ids
+                    .get(&issued.participant_id)
+                    .cloned()
+                    .unwrap_or_default(),
                 participant_name: certificate.facts.participant_name,
                 minutes: certificate.facts.minutes,
                 issued_at: issued.issued_at,
@@ -445,7 +454,7 @@ impl Sink {
 }
 
 /// Exports the certificates of a wave's participants to `out` (a folder, or a ZIP), one
-/// `PARTICIPANT_ID.pdf` each. `progress(done, total)` is told after each one and may
+/// `PARTICIPANT_ID.pdf` each (the roster id). `progress(done, total)` is told after each one and may
 /// answer `false` to stop; a ZIP is then not written, a folder keeps what was written.
 pub fn export_wave_certificates(
     store: &mut Store,
@@ -456,14 +465,14 @@ pub fn export_wave_certificates(
     progress: &mut dyn FnMut(u32, u32) -> bool,
 ) -> ActionResult<WaveExport> {
     let participants = store.wave_hours(wave_id)?;
-    let chosen: Vec<Id> = participants
+    let chosen: Vec<(Id, String)> = participants
         .iter()
         .filter(|p| p.totals.verified_minutes > 0)
         .filter(|p| {
             selection == WaveSelection::Verified
                 || p.milestones.iter().any(|m| m.reached_on.is_some())
         })
-        .map(|p| p.participant_id)
+        .map(|p| (p.participant_id, p.external_id.clone()))
         .collect();
     let total = chosen.len() as u32;
     let mut sink = Sink::open(out)?;
@@ -474,7 +483,7 @@ pub fn export_wave_certificates(
         cancelled: false,
         path: out.display().to_string(),
     };
-    for participant_id in chosen {
+    for (participant_id, roster_id) in chosen {
         let export = match export_certificate(store, participant_id, operator) {
             Ok(export) => export,
             Err(e) => {
@@ -482,7 +491,11 @@ pub fn export_wave_certificates(
                 return Err(e);
             }
         };
-        sink.add(&format!("{participant_id}.pdf"), &export.file.bytes)?;
+        let name = format!("{}.pdf", crate::export::safe_file_name(&roster_id));
+        if let Err(e) = sink.add(&name, &export.file.bytes) {
+            let _ = sink.finish(out, false);
+            return Err(e);
+        }
         report.written += 1;
         report.newly_issued += u32::from(export.newly_issued);
         if !progress(report.written, total) && report.written < total {
