@@ -198,6 +198,54 @@ mod tests {
         );
     }
 
+    /// The code of `bits` with its symbol at `at` (0 is the first) set to `value`.
+    fn with_symbol(bits: u64, at: usize, value: u64) -> u64 {
+        let shift = 5 * (LENGTH - 1 - at) as u32;
+        (bits & !(31 << shift)) | (value << shift)
+    }
+
+    /// Typed as `wrong`'s symbols with `right`'s check symbol.
+    fn typed_with_check_of(wrong: u64, right: u64) -> String {
+        let wrong = VerificationCode(wrong).to_string();
+        format!("{}{}", &wrong[..15], VerificationCode(right).check_symbol() as char)
+    }
+
+    /// Exhaustive: every position, every symbol it could hold and every other symbol typed
+    /// in its place; every pair of different neighbours swapped. The check is the value
+    /// modulo 37, and a substitution changes the value by (a − b)·32^k, so whether it is
+    /// caught does not depend on the other symbols: these cases stand for every code.
+    #[test]
+    fn every_single_substitution_and_every_swap_of_neighbours_is_caught() {
+        for base in [0, MASK, 0x0555_5555_5555_5555 & MASK, 0x0abc_def0_1234_5678 & MASK] {
+            let mut cases = 0;
+            for at in 0..LENGTH {
+                for a in 0..32 {
+                    let right = with_symbol(base, at, a);
+                    for b in (0..32).filter(|&b| b != a) {
+                        let wrong = with_symbol(right, at, b);
+                        assert_eq!(
+                            VerificationCode::parse(&typed_with_check_of(wrong, right)),
+                            Err(CodeError::WrongCheck),
+                            "{a} typed as {b} at {at}"
+                        );
+                        cases += 1;
+                        if at + 1 < LENGTH {
+                            let pair = with_symbol(right, at + 1, b);
+                            let swapped = with_symbol(with_symbol(pair, at, b), at + 1, a);
+                            assert_eq!(
+                                VerificationCode::parse(&typed_with_check_of(swapped, pair)),
+                                Err(CodeError::WrongCheck),
+                                "{a}{b} swapped at {at}"
+                            );
+                            cases += 1;
+                        }
+                    }
+                }
+            }
+            assert_eq!(cases, 12 * 32 * 31 + 11 * 32 * 31);
+        }
+    }
+
     proptest! {
         #[test]
         fn every_code_reads_back_as_itself(bits in 0..=MASK) {
