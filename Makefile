@@ -14,8 +14,9 @@ export PATH := $(CARGO_BIN):$(PATH)
 TAURI := ../ui/node_modules/.bin/tauri
 APP := target/debug/mixwell-app
 NPM_STAMP := ui/node_modules/.installed
+INTEROP_STAMP := tests/interop/node_modules/.installed
 
-.PHONY: help run test deps deps-system deps-npm deps-driver ui app rust-test ui-test e2e bindings bench lint
+.PHONY: help run test deps deps-system deps-npm deps-driver ui app rust-test ui-test interop e2e bindings bench lint
 
 help:
 	@echo "make run    install what is missing, build, and open the app on the demo programme"
@@ -44,6 +45,11 @@ $(NPM_STAMP): ui/package.json ui/package-lock.json
 	cd ui && npm install --no-audit --no-fund
 	touch $@
 
+# Independent verifiers of certificates (Digital Bazaar's), for the interoperability test.
+$(INTEROP_STAMP): tests/interop/package.json tests/interop/package-lock.json
+	cd tests/interop && npm ci --no-audit --no-fund
+	touch $@
+
 deps-driver:
 	@command -v tauri-driver >/dev/null || cargo install tauri-driver --version '^2' --locked
 
@@ -69,12 +75,17 @@ rust-test: deps ui
 ui-test: deps-npm
 	cd ui && npm run check && npm test
 
+# A certificate the real CLI exports, checked by another implementation with only the keys.
+interop: deps $(INTEROP_STAMP)
+	cargo build -q -p mixwell-cli
+	cd tests/interop && npm test
+
 # Build the embedded app last: `cargo test` rebuilds the shell without it.
 e2e: deps deps-driver app
 	cargo build -q -p mixwell-cli
 	scripts/e2e.sh
 
-test: lint rust-test ui-test e2e
+test: lint rust-test ui-test interop e2e
 
 bindings: ui
 	UPDATE_BINDINGS=1 cargo test -q -p mixwell-app --test bindings
