@@ -18,6 +18,9 @@ cargo bench -q -p mixwell-rota --bench plan
 echo "== Volunteering hours (release) =="
 cargo bench -q -p mixwell-store --bench hours
 
+echo "== Volunteer-hour certificates: 2,500 issued, signed and laid out (release) =="
+cargo bench -q -p mixwell-actions --bench certificates
+
 echo "== Sync through a hub process on loopback (release; SQLite, then PostgreSQL) =="
 cargo build -q --release -p mixwell-cli
 cargo bench -q -p mixwell-hub --bench sync

@@ -137,6 +137,144 @@ fn digest_hex(facts: &Facts) -> String {
     facts.digest().iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// What one participant's certificate needs: the one issued before, when the facts are
+/// unchanged since and it is not revoked, or a new one.
+enum Plan {
+    Reuse(IssuedCertificate),
+    Issue {
+        participant_id: Id,
+        facts: Facts,
+        digest: String,
+        /// Certificates the participant was issued before.
+        revision: u32,
+    },
+}
+
+fn plan(store: &Store, participant_id: Id) -> ActionResult<(String, Plan)> {
+    let Some(facts) = facts(store, participant_id)? else {
+        let name = store.participant(participant_id)?.record.full_name();
+        return Err(ActionError::NoVerifiedHours { name });
+    };
+    let digest = digest_hex(&facts);
+    let earlier = store.certificates_of(participant_id)?;
+    let name = facts.participant_name.clone();
+    let plan = match earlier
+        .iter()
+        .rev()
+        .find(|c| c.facts_digest == digest && c.revocation.is_none())
+    {
+        Some(same) => Plan::Reuse(same.clone()),
+        None => Plan::Issue {
+            participant_id,
+            revision: earlier.len() as u32,
+            facts,
+            digest,
+        },
+    };
+    Ok((name, plan))
+}
+
+/// `f` of each item, in order, spread over the laptop's cores: signing and laying out
+/// certificates are pure work, and a wave's are many.
+fn in_parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let per_thread = items.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let f = &f;
+        let handles: Vec<_> = items
+            .chunks(per_thread)
+            .map(|chunk| scope.spawn(move || chunk.iter().map(f).collect::<Vec<R>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| {
+                h.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    })
+}
+
+/// The certificates of `participants`, in their order: planned from the records, the new
+/// ones signed and recorded in one transaction, then each laid out as its PDF.
+fn export_batch(
+    store: &mut Store,
+    participants: &[Id],
+    operator: &Operator,
+) -> ActionResult<Vec<CertificateExport>> {
+    let plans = participants
+        .iter()
+        .map(|&id| plan(store, id))
+        .collect::<ActionResult<Vec<_>>>()?;
+    let key = issuing_key(store)?;
+    let issuer = issuer(store, &key)?;
+    let issued_at =
+        DateTime::from_timestamp(store.now().timestamp(), 0).expect("a whole second is a time");
+    let contexts = Contexts::bundled();
+    let signed = in_parallel(&plans, |(_, plan)| match plan {
+        Plan::Reuse(_) => Ok(None),
+        Plan::Issue {
+            facts, revision, ..
+        } => mixwell_certificates::issue::issue(
+            facts, &issuer, &key, issued_at, *revision, &contexts,
+        )
+        .map(Some)
+        .map_err(certificate_error),
+    });
+    let issued: Vec<(IssuedCertificate, bool)> = store.atomically(|store| {
+        plans
+            .iter()
+            .zip(signed)
+            .map(|((_, plan), signed)| match (plan, signed?) {
+                (Plan::Reuse(same), _) => Ok((same.clone(), false)),
+                (
+                    Plan::Issue {
+                        participant_id,
+                        digest,
+                        ..
+                    },
+                    Some(made),
+                ) => {
+                    let recorded = store.record_certificate(&NewCertificate {
+                        number: &made.number,
+                        code: &made.code.to_string(),
+                        participant_id: *participant_id,
+                        facts_digest: digest,
+                        issued_at: &issued_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                        issued_by: operator.name(),
+                        credential: &made.credential.to_string(),
+                    })?;
+                    Ok((recorded, true))
+                }
+                (Plan::Issue { .. }, None) => unreachable!("every new certificate was signed"),
+            })
+            .collect::<ActionResult<Vec<_>>>()
+    })?;
+    let pdfs = in_parallel(&issued, |(certificate, _)| {
+        let credential: Value =
+            serde_json::from_str(&certificate.credential).map_err(certificate_error)?;
+        certificate_pdf(&credential)
+    });
+    issued
+        .into_iter()
+        .zip(pdfs)
+        .zip(plans)
+        .map(|(((certificate, newly_issued), pdf), (name, _))| {
+            Ok(CertificateExport {
+                participant_id: certificate.participant_id,
+                file: ExportFile {
+                    name: format!("Certificate {name} {}", certificate.number),
+                    extension: "pdf",
+                    bytes: pdf?,
+                },
+                number: certificate.number,
+                code: certificate.code,
+                newly_issued,
+            })
+        })
+        .collect()
+}
+
 /// The participant's certificate: the one issued before if the facts are unchanged since
 /// (and it is not revoked), otherwise a new one, recorded and signed now.
 pub fn export_certificate(
@@ -144,57 +282,9 @@ pub fn export_certificate(
     participant_id: Id,
     operator: &Operator,
 ) -> ActionResult<CertificateExport> {
-    let Some(facts) = facts(store, participant_id)? else {
-        let name = store.participant(participant_id)?.record.full_name();
-        return Err(ActionError::NoVerifiedHours { name });
-    };
-    let digest = digest_hex(&facts);
-    let earlier = store.certificates_of(participant_id)?;
-    let (issued, newly_issued) = match earlier
-        .iter()
-        .rev()
-        .find(|c| c.facts_digest == digest && c.revocation.is_none())
-    {
-        Some(same) => (same.clone(), false),
-        None => {
-            let key = issuing_key(store)?;
-            let issued_at = DateTime::from_timestamp(store.now().timestamp(), 0)
-                .expect("a whole second is a time");
-            let made = mixwell_certificates::issue::issue(
-                &facts,
-                &issuer(store, &key)?,
-                &key,
-                issued_at,
-                earlier.len() as u32,
-                &Contexts::bundled(),
-            )
-            .map_err(certificate_error)?;
-            let credential = made.credential.to_string();
-            let recorded = store.record_certificate(&NewCertificate {
-                number: &made.number,
-                code: &made.code.to_string(),
-                participant_id,
-                facts_digest: &digest,
-                issued_at: &issued_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-                issued_by: operator.name(),
-                credential: &credential,
-            })?;
-            (recorded, true)
-        }
-    };
-    let credential: Value = serde_json::from_str(&issued.credential).map_err(certificate_error)?;
-    let bytes = certificate_pdf(&credential)?;
-    Ok(CertificateExport {
-        participant_id,
-        number: issued.number.clone(),
-        code: issued.code.clone(),
-        newly_issued,
-        file: ExportFile {
-            name: format!("Certificate {} {}", facts.participant_name, issued.number),
-            extension: "pdf",
-            bytes,
-        },
-    })
+    Ok(export_batch(store, &[participant_id], operator)?
+        .pop()
+        .expect("one certificate for one participant"))
 }
 
 /// The PDF of an issued certificate, laid out from its signed credential alone, so a
@@ -361,6 +451,10 @@ pub fn wave_certificates(store: &Store, wave_id: Id) -> ActionResult<Vec<Certifi
         .collect()
 }
 
+/// Certificates a wave's export signs, records and lays out at a time: enough to keep
+/// every core busy, few enough that progress moves and a cancel is soon heard.
+const WAVE_CHUNK: usize = 32;
+
 /// Who a wave's export is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -483,24 +577,27 @@ pub fn export_wave_certificates(
         cancelled: false,
         path: out.display().to_string(),
     };
-    for (participant_id, roster_id) in chosen {
-        let export = match export_certificate(store, participant_id, operator) {
-            Ok(export) => export,
+    'chunks: for chunk in chosen.chunks(WAVE_CHUNK) {
+        let ids: Vec<Id> = chunk.iter().map(|(id, _)| *id).collect();
+        let exports = match export_batch(store, &ids, operator) {
+            Ok(exports) => exports,
             Err(e) => {
                 let _ = sink.finish(out, false);
                 return Err(e);
             }
         };
-        let name = format!("{}.pdf", crate::export::safe_file_name(&roster_id));
-        if let Err(e) = sink.add(&name, &export.file.bytes) {
-            let _ = sink.finish(out, false);
-            return Err(e);
-        }
-        report.written += 1;
-        report.newly_issued += u32::from(export.newly_issued);
-        if !progress(report.written, total) && report.written < total {
-            report.cancelled = true;
-            break;
+        for (export, (_, roster_id)) in exports.iter().zip(chunk) {
+            let name = format!("{}.pdf", crate::export::safe_file_name(roster_id));
+            if let Err(e) = sink.add(&name, &export.file.bytes) {
+                let _ = sink.finish(out, false);
+                return Err(e);
+            }
+            report.written += 1;
+            report.newly_issued += u32::from(export.newly_issued);
+            if !progress(report.written, total) && report.written < total {
+                report.cancelled = true;
+                break 'chunks;
+            }
         }
     }
     let keep = !report.cancelled;

@@ -207,7 +207,11 @@ mod tests {
     /// Typed as `wrong`'s symbols with `right`'s check symbol.
     fn typed_with_check_of(wrong: u64, right: u64) -> String {
         let wrong = VerificationCode(wrong).to_string();
-        format!("{}{}", &wrong[..15], VerificationCode(right).check_symbol() as char)
+        format!(
+            "{}{}",
+            &wrong[..15],
+            VerificationCode(right).check_symbol() as char
+        )
     }
 
     /// Exhaustive: every position, every symbol it could hold and every other symbol typed
@@ -216,7 +220,12 @@ mod tests {
     /// caught does not depend on the other symbols: these cases stand for every code.
     #[test]
     fn every_single_substitution_and_every_swap_of_neighbours_is_caught() {
-        for base in [0, MASK, 0x0555_5555_5555_5555 & MASK, 0x0abc_def0_1234_5678 & MASK] {
+        for base in [
+            0,
+            MASK,
+            0x0555_5555_5555_5555 & MASK,
+            0x0abc_def0_1234_5678 & MASK,
+        ] {
             let mut cases = 0;
             for at in 0..LENGTH {
                 for a in 0..32 {

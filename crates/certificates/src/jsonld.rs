@@ -5,6 +5,7 @@
 //! context fetched from the network, and one naming any other context is refused.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
 
 use json_ld::future::FutureExt;
 use sophia_api::prelude::*;
@@ -15,16 +16,22 @@ use sophia_jsonld::{loader::ClosureLoader, JsonLdOptions, JsonLdParser};
 pub const CREDENTIALS_V2: &str = "https://www.w3.org/ns/credentials/v2";
 pub const OPEN_BADGES_V3: &str = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json";
 
-/// The JSON-LD contexts a document may name, by URL.
+/// The JSON-LD contexts a document may name, by URL; and the canonical forms of the few
+/// small documents met again and again (a batch's proof options are all the same).
 #[derive(Debug, Clone)]
 pub struct Contexts {
     documents: HashMap<String, &'static str>,
+    recent: Arc<Mutex<Vec<(String, String)>>>,
 }
+
+/// Canonical forms kept by [`Contexts::canonical_remembered`].
+const REMEMBERED: usize = 4;
 
 impl Contexts {
     /// The contexts a certificate uses: Verifiable Credentials 2.0 and Open Badges 3.0.
     pub fn bundled() -> Contexts {
         Contexts {
+            recent: Arc::default(),
             documents: HashMap::from([
                 (
                     CREDENTIALS_V2.to_owned(),
@@ -38,9 +45,32 @@ impl Contexts {
         }
     }
 
+    /// [`canonical_nquads`] of `document`, remembered for the next few calls: for a
+    /// document repeated across a batch, such as the proof options of certificates
+    /// signed together.
+    pub fn canonical_remembered(&self, document: &str) -> Result<String, JsonLdError> {
+        let remembered = |recent: &Vec<(String, String)>| {
+            recent
+                .iter()
+                .find(|(text, _)| text == document)
+                .map(|(_, nquads)| nquads.clone())
+        };
+        if let Some(nquads) = remembered(&self.recent.lock().unwrap_or_else(|p| p.into_inner())) {
+            return Ok(nquads);
+        }
+        let nquads = canonical_nquads(document, self)?;
+        let mut recent = self.recent.lock().unwrap_or_else(|p| p.into_inner());
+        if recent.len() == REMEMBERED {
+            recent.remove(0);
+        }
+        recent.push((document.to_owned(), nquads.clone()));
+        Ok(nquads)
+    }
+
     /// These contexts and one more (the specification's test vectors use others).
     pub fn with(mut self, url: &str, document: &'static str) -> Contexts {
         self.documents.insert(url.to_owned(), document);
+        self.recent = Arc::default();
         self
     }
 }

@@ -61,7 +61,9 @@ pub fn hash_data(
     contexts: &Contexts,
 ) -> Result<[u8; 64], ProofError> {
     let mut data = [0u8; 64];
-    data[..32].copy_from_slice(&Sha256::digest(canonical(proof_config, contexts)?));
+    data[..32].copy_from_slice(&Sha256::digest(
+        contexts.canonical_remembered(&proof_config.to_string())?,
+    ));
     data[32..].copy_from_slice(&Sha256::digest(canonical(document, contexts)?));
     Ok(data)
 }

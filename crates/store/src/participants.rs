@@ -235,26 +235,50 @@ impl Store {
         Ok(participants)
     }
 
+    /// One participant, with their relationships (read on their own: a page or a
+    /// certificate for one young person never reads the whole wave).
     pub fn participant(&self, id: Id) -> StoreResult<Participant> {
-        let wave: Option<String> = self
-            .conn()
-            .query_row(
-                "SELECT wave_id FROM participant WHERE id = ?1",
-                [id.to_string()],
-                |r| r.get(0),
-            )
-            .optional()?;
-        let wave = wave.ok_or(StoreError::NotFound {
+        let not_found = || StoreError::NotFound {
             what: "participant",
             id: id.to_string(),
-        })?;
-        self.participants(parse_id(&wave)?)?
-            .into_iter()
-            .find(|p| p.id == id)
-            .ok_or(StoreError::NotFound {
-                what: "participant",
-                id: id.to_string(),
-            })
+        };
+        let row = self
+            .conn()
+            .prepare_cached(&format!("SELECT {COLUMNS} FROM participant WHERE id = ?1"))?
+            .query_row([id.to_string()], read_row)
+            .optional()?
+            .ok_or_else(not_found)?;
+        let (_, wave, record) = row;
+        let mut participant = Participant {
+            id,
+            wave_id: parse_id(&wave)?,
+            record,
+            friends: Vec::new(),
+            keep_apart: Vec::new(),
+            keep_together: Vec::new(),
+        };
+        let mut statement = self.conn().prepare_cached(
+            "SELECT o.external_id, r.kind FROM relationship r
+             JOIN participant o ON o.id = CASE WHEN r.a = ?1 THEN r.b ELSE r.a END
+             WHERE r.a = ?1 OR r.b = ?1",
+        )?;
+        let rows = statement
+            .query_map([id.to_string()], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        for (other, kind) in rows {
+            match RelationshipKind::parse(&kind) {
+                Some(RelationshipKind::Friend) => participant.friends.push(other),
+                Some(RelationshipKind::KeepApart) => participant.keep_apart.push(other),
+                Some(RelationshipKind::KeepTogether) => participant.keep_together.push(other),
+                None => {}
+            }
+        }
+        participant.friends.sort();
+        participant.keep_apart.sort();
+        participant.keep_together.sort();
+        Ok(participant)
     }
 
     /// Saves an edit to a participant, replacing their relationships with the lists given.

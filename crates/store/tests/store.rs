@@ -540,3 +540,23 @@ fn two_laptops_importing_the_same_roster_make_the_same_ids() {
     };
     assert_eq!(relationship_ids(&a), relationship_ids(&b));
 }
+
+#[test]
+fn one_participant_read_alone_is_the_same_as_read_with_the_wave() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("m.sqlite")).unwrap();
+    let (wave, _) = store.seed_demo().unwrap();
+    let everyone = store.participants(wave.id).unwrap();
+    assert!(everyone.iter().any(|p| !p.friends.is_empty()));
+    for p in &everyone {
+        assert_eq!(&store.participant(p.id).unwrap(), p);
+    }
+    let missing = mixwell_domain::Id::nil();
+    assert!(matches!(
+        store.participant(missing),
+        Err(StoreError::NotFound {
+            what: "participant",
+            ..
+        })
+    ));
+}
