@@ -1,6 +1,7 @@
 //! The desktop shell. Each command decodes its arguments, calls one library function and
 //! maps the error; anything a command does, the CLI can do with the same call.
 
+mod certificates;
 mod commands;
 mod error;
 mod hours;
@@ -23,6 +24,8 @@ pub struct AppState {
     operator: Operator,
     /// The team search in progress, if any.
     forming: Arc<Forming>,
+    /// The wave's certificates being exported, if any.
+    exporting: Arc<mixwell_actions::certificates::Exporting>,
     sync: Arc<sync::SyncWorker>,
 }
 
@@ -32,6 +35,7 @@ impl AppState {
             store: Arc::new(Mutex::new(Store::open(path).map_err(AppError::from))),
             operator: Operator::from_environment(),
             forming: Default::default(),
+            exporting: Default::default(),
             sync: Arc::new(sync::SyncWorker::new(path.to_path_buf())),
         }
     }
@@ -146,6 +150,12 @@ pub fn specta_builder<R: tauri::Runtime>() -> tauri_specta::Builder<R> {
         hours::update_milestone,
         hours::remove_milestone,
         hours::export_hours,
+        certificates::export_certificate,
+        certificates::export_wave_certificates,
+        certificates::certificates_progress,
+        certificates::cancel_certificates,
+        certificates::list_certificates,
+        certificates::revoke_certificate,
         sync::sync_status,
         sync::enrol_with_hub,
         sync::sync_now,

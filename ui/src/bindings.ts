@@ -100,6 +100,21 @@ export const commands = {
 	 *  and returns the path.
 	 */
 	exportHours: (waveId: string, kind: HoursReportKind, xlsx: boolean) => typedError<string, AppError_Serialize>(__TAURI_INVOKE("export_hours", { waveId, kind, xlsx })),
+	/**  Saves the participant's certificate in the Downloads folder. */
+	exportCertificate: (participantId: string) => typedError<SavedCertificate, AppError_Serialize>(__TAURI_INVOKE("export_certificate", { participantId })),
+	/**
+	 *  Saves the wave's certificates in Downloads, in a new folder "Certificates WAVE" or
+	 *  (when `zip`) a ZIP of that name. `certificates_progress` and `cancel_certificates`
+	 *  follow and stop it.
+	 */
+	exportWaveCertificates: (waveId: string, selection: WaveSelection, zip: boolean) => typedError<WaveExport, AppError_Serialize>(__TAURI_INVOKE("export_wave_certificates", { waveId, selection, zip })),
+	certificatesProgress: () => typedError<ExportProgress, AppError_Serialize>(__TAURI_INVOKE("certificates_progress")),
+	/**  Stops the wave's export after the certificate being written; those issued stay issued. */
+	cancelCertificates: () => typedError<null, AppError_Serialize>(__TAURI_INVOKE("cancel_certificates")),
+	/**  The certificates issued to the wave's participants, oldest first. */
+	listCertificates: (waveId: string) => typedError<CertificateSummary_Serialize[], AppError_Serialize>(__TAURI_INVOKE("list_certificates", { waveId })),
+	/**  Revokes a certificate with the reason whoever checks it will read. */
+	revokeCertificate: (number: string, reason: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("revoke_certificate", { number, reason })),
 	syncStatus: () => typedError<SyncStatus_Serialize, AppError_Serialize>(__TAURI_INVOKE("sync_status")),
 	/**
 	 *  Links this laptop to the organisation's hub with a one-time code; `ca` is the hub's own
@@ -163,6 +178,33 @@ export type BundleReport = {
 	acknowledged: number,
 	/**  This laptop's changes the hub refused (each kept with its reason). */
 	refused: number,
+};
+
+/**  One line of a wave's list of certificates. */
+export type CertificateSummary = CertificateSummary_Serialize | CertificateSummary_Deserialize;
+
+/**  One line of a wave's list of certificates. */
+export type CertificateSummary_Deserialize = {
+	number: string,
+	code: string,
+	/**  The participant's roster id, as `hours summary` names them. */
+	participant_id: string,
+	participant_name: string,
+	minutes: number,
+	issued_at: string,
+	revoked?: string | null,
+};
+
+/**  One line of a wave's list of certificates. */
+export type CertificateSummary_Serialize = {
+	number: string,
+	code: string,
+	/**  The participant's roster id, as `hours summary` names them. */
+	participant_id: string,
+	participant_name: string,
+	minutes: number,
+	issued_at: string,
+	revoked: string | null,
 };
 
 export type ColumnInfo = ColumnInfo_Serialize | ColumnInfo_Deserialize;
@@ -268,6 +310,12 @@ export type ErrorCode =
 "device_revoked" | 
 /**  A USB bundle that is not for this laptop or hub, was changed, or is not a bundle. */
 "bundle_refused" | 
+/**  A certificate was asked for someone with no verified hours. */
+"no_verified_hours" | 
+/**  The certificate was revoked already. */
+"already_revoked" | 
+/**  A certificate's signed credential could not be made or read. */
+"certificate" | 
 /**  A fault in Mixwell itself (a panic); nothing of the action was kept. */
 "internal";
 
@@ -291,6 +339,13 @@ export type ErrorDetails_Serialize =
 { kind: "hours_problems"; problems: HoursProblem[] } | 
 /**  The code of the underlying error, when this one wraps it. */
 { kind: "cause"; code: ErrorCode };
+
+/**  How far a wave's export has come, for the app's progress bar. */
+export type ExportProgress = {
+	running: boolean,
+	done: number,
+	total: number,
+};
 
 export type Fairness = Fairness_Serialize | Fairness_Deserialize;
 
@@ -1000,6 +1055,15 @@ export type RuleBreach = {
 	participants: string[],
 };
 
+/**  A certificate saved for staff. */
+export type SavedCertificate = {
+	path: string,
+	number: string,
+	code: string,
+	/**  False when it is the certificate issued before, unchanged since. */
+	newly_issued: boolean,
+};
+
 export type Severity = 
 /**  The roster cannot be imported until this is fixed. */
 "error" | 
@@ -1266,6 +1330,27 @@ export type VolunteeringOrganisation = {
 
 /**  A cohort of young people at one site, between two dates. */
 export type Wave = Wave_Serialize | Wave_Deserialize;
+
+/**  What a wave's export did. */
+export type WaveExport = {
+	/**  Certificates written. */
+	written: number,
+	/**  Of them, issued by this export (the rest were unchanged since they were issued). */
+	newly_issued: number,
+	/**  Participants left out: no verified hours, or no milestone when only those count. */
+	skipped: number,
+	/**  Stopped when asked to: the certificates written so far stay issued. */
+	cancelled: boolean,
+	/**  Where they were written. */
+	path: string,
+};
+
+/**  Who a wave's export is for. */
+export type WaveSelection = 
+/**  Everyone with verified hours. */
+"verified" | 
+/**  Only those who reached a milestone. */
+"milestone";
 
 export type WaveSummary = WaveSummary_Serialize | WaveSummary_Deserialize;
 

@@ -570,6 +570,7 @@ pub fn export_wave_certificates(
         .collect();
     let total = chosen.len() as u32;
     let mut sink = Sink::open(out)?;
+    progress(0, total);
     let mut report = WaveExport {
         written: 0,
         newly_issued: 0,
@@ -603,4 +604,56 @@ pub fn export_wave_certificates(
     let keep = !report.cancelled;
     sink.finish(out, keep)?;
     Ok(report)
+}
+
+/// How far a wave's export has come, for the app's progress bar.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ExportProgress {
+    pub running: bool,
+    pub done: u32,
+    pub total: u32,
+}
+
+/// A wave's export in progress, shared with whoever follows or stops it (the app's progress
+/// and cancel commands, which do not wait for the database).
+#[derive(Debug, Default)]
+pub struct Exporting {
+    running: std::sync::atomic::AtomicBool,
+    cancel: std::sync::atomic::AtomicBool,
+    done: std::sync::atomic::AtomicU32,
+    total: std::sync::atomic::AtomicU32,
+}
+
+impl Exporting {
+    /// Asks the running export to stop after the certificate it is writing.
+    pub fn cancel(&self) {
+        self.cancel
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    pub fn progress(&self) -> ExportProgress {
+        use std::sync::atomic::Ordering::Relaxed;
+        ExportProgress {
+            running: self.running.load(Relaxed),
+            done: self.done.load(Relaxed),
+            total: self.total.load(Relaxed),
+        }
+    }
+
+    /// Runs `export` with this as its progress and cancel.
+    pub fn follow<T>(&self, export: impl FnOnce(&mut dyn FnMut(u32, u32) -> bool) -> T) -> T {
+        use std::sync::atomic::Ordering::Relaxed;
+        self.cancel.store(false, Relaxed);
+        self.done.store(0, Relaxed);
+        self.total.store(0, Relaxed);
+        self.running.store(true, Relaxed);
+        let outcome = export(&mut |done, total| {
+            self.done.store(done, Relaxed);
+            self.total.store(total, Relaxed);
+            !self.cancel.load(Relaxed)
+        });
+        self.running.store(false, Relaxed);
+        outcome
+    }
 }

@@ -79,6 +79,25 @@ pub fn save_new_file(
     }
 }
 
+/// A path in `folder` for `name` (with `.extension`, if any) that nothing holds yet:
+/// `name`, then `name (2)` and so on.
+pub fn unused_path(folder: &Path, name: &str, extension: Option<&str>) -> PathBuf {
+    let stem = safe_file_name(name);
+    (1..)
+        .map(|n| {
+            let base = match n {
+                1 => stem.clone(),
+                _ => format!("{stem} ({n})"),
+            };
+            match extension {
+                Some(extension) => folder.join(format!("{base}.{extension}")),
+                None => folder.join(base),
+            }
+        })
+        .find(|path| !path.exists())
+        .expect("some number is free")
+}
+
 /// Saves `file` in `folder` under its name, or a numbered one when that is taken.
 pub fn save_in_folder(folder: &Path, file: &ExportFile) -> ActionResult<PathBuf> {
     save_new_file(folder, &file.name, file.extension, &file.bytes)

@@ -329,7 +329,7 @@ fn a_waves_export_writes_one_file_per_participant_and_a_cancelled_zip_leaves_not
         report.skipped,
         store.participants(wave).unwrap().len() as u32 - 3
     );
-    assert_eq!(seen, vec![(1, 3), (2, 3), (3, 3)]);
+    assert_eq!(seen, vec![(0, 3), (1, 3), (2, 3), (3, 3)]);
     let mut names: Vec<String> = std::fs::read_dir(&folder)
         .unwrap()
         .map(|e| e.unwrap().file_name().into_string().unwrap())
