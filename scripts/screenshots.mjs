@@ -106,6 +106,16 @@ try {
   await (await byTestId(b, "board-open")).click();
   await (await byTestId(b, "timeline-entry")).waitForDisplayed();
   await shot("17-hours-timeline");
+  await (await byTestId(b, "certificate-export")).click();
+  await (await byTestId(b, "certificate-saved")).waitForDisplayed();
+  await shot("17-hours-certificate-saved");
+  await (await byTestId(b, "timeline-close")).click();
+  await (await byTestId(b, "certificates-export")).click();
+  await (await byTestId(b, "certificates-saved")).waitForDisplayed();
+  await (await byTestId(b, "certificates-list")).click();
+  await (await byTestId(b, "certificates-table")).waitForDisplayed();
+  await (await byTestId(b, "wave-certificates")).scrollIntoView();
+  await shot("17-hours-wave-certificates");
   await (await byTestId(b, "hours-queue-tab")).click();
   await (await byTestId(b, "queue-row")).waitForDisplayed();
   await shot("18-hours-queue");

@@ -421,7 +421,7 @@ pub struct CertificateSummary {
     pub revoked: Option<String>,
 }
 
-/// Every certificate issued to a wave's participants, oldest first.
+/// Every certificate issued to a wave's participants, by name, each person's oldest first.
 pub fn wave_certificates(store: &Store, wave_id: Id) -> ActionResult<Vec<CertificateSummary>> {
     let roster_ids: std::collections::HashMap<Id, String> = store
         .participants(wave_id)?
@@ -448,7 +448,14 @@ pub fn wave_certificates(store: &Store, wave_id: Id) -> ActionResult<Vec<Certifi
                 revoked: issued.revocation.map(|r| r.reason),
             })
         })
-        .collect()
+        .collect::<ActionResult<Vec<_>>>()
+        .map(|mut list| {
+            list.sort_by(|a, b| {
+                (a.participant_name.to_lowercase(), &a.issued_at)
+                    .cmp(&(b.participant_name.to_lowercase(), &b.issued_at))
+            });
+            list
+        })
 }
 
 /// Certificates a wave's export signs, records and lays out at a time: enough to keep
