@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use mixwell_certificates::credential::{self, Facts, Issuer, OrganisationMinutes, Reached};
 use mixwell_certificates::jsonld::Contexts;
-use mixwell_certificates::keys::{did_key, did_key_method, KeySet};
+use mixwell_certificates::keys::{did_key, did_key_method, did_web, key_fragment, KeySet};
 use mixwell_certificates::verify::{self, Revocation, Verdict};
 use mixwell_certificates::VerificationCode;
 use mixwell_domain::hours::{hours_and_minutes, london_date, uk_date, Status};
@@ -39,27 +39,86 @@ fn certificate_error(e: impl std::fmt::Display) -> ActionError {
 }
 
 /// The key this laptop signs with while it is its own organisation.
-fn issuing_key(store: &mut Store) -> ActionResult<SigningKey> {
+fn own_key(store: &mut Store) -> ActionResult<SigningKey> {
     Ok(SigningKey::from_bytes(
         &store.issuing_secret(rand::random())?,
     ))
 }
 
-fn issuer(store: &Store, key: &SigningKey) -> ActionResult<Issuer> {
-    Ok(Issuer {
-        id: did_key(&key.verifying_key()),
-        verification_method: did_key_method(&key.verifying_key()),
-        url: store
-            .sync_link()?
-            .map(|link| link.hub_url.trim_end_matches('/').to_owned()),
-    })
+/// Who signs this laptop's certificates, and with what. Enrolled with a hub, the laptop
+/// signs for the organisation with its device key, which the hub vouches for by publishing
+/// it (the organisation's did:web document); until then it is its own organisation, named
+/// by its own key (did:key).
+fn identity(store: &mut Store) -> ActionResult<(Issuer, SigningKey)> {
+    match store.sync_link()? {
+        Some(link) => {
+            let key = mixwell_sync::keys::DeviceKey::from_base64(&link.device_key)
+                .ok_or_else(|| certificate_error("this laptop's device key cannot be read"))?
+                .ed25519()
+                .clone();
+            let did = did_web(&link.hub_url).map_err(certificate_error)?;
+            Ok((
+                Issuer {
+                    verification_method: format!("{did}#{}", key_fragment(&key.verifying_key())),
+                    id: did,
+                    url: Some(link.hub_url.trim_end_matches('/').to_owned()),
+                },
+                key,
+            ))
+        }
+        None => {
+            let key = own_key(store)?;
+            Ok((
+                Issuer {
+                    id: did_key(&key.verifying_key()),
+                    verification_method: did_key_method(&key.verifying_key()),
+                    url: None,
+                },
+                key,
+            ))
+        }
+    }
 }
 
 /// The organisation's public keys, as a DID document anyone can check a certificate
-/// against with no network.
+/// against with no network: the hub's document as the hub last said at a sync (this
+/// laptop's own key in it from enrolment on), or this laptop's own did:key.
 pub fn organisation_keys(store: &mut Store) -> ActionResult<KeySet> {
-    let key = issuing_key(store)?;
-    Ok(KeySet::of_did_key(&key.verifying_key()))
+    let Some(link) = store.sync_link()? else {
+        return Ok(KeySet::of_did_key(&own_key(store)?.verifying_key()));
+    };
+    let did = did_web(&link.hub_url).map_err(certificate_error)?;
+    let mut vouched: Vec<mixwell_sync::wire::IssuingKey> = match store.issuing_keys()? {
+        Some(json) => serde_json::from_str(&json).map_err(certificate_error)?,
+        None => Vec::new(),
+    };
+    let device = mixwell_sync::keys::DeviceKey::from_base64(&link.device_key)
+        .ok_or_else(|| certificate_error("this laptop's device key cannot be read"))?;
+    let mine = device.public_base64();
+    if !vouched.iter().any(|k| k.public_key == mine) {
+        // Enrolled, and not synced since: the hub has vouched for this key by enrolling it.
+        vouched.push(mixwell_sync::wire::IssuingKey {
+            public_key: mine,
+            enrolled_at: link.enrolled_at,
+            revoked_at: None,
+        });
+    }
+    Ok(KeySet::of_keys(
+        &did,
+        vouched
+            .iter()
+            .filter_map(|k| Some((k.key()?, k.revoked_at))),
+    ))
+}
+
+/// Every organisation this laptop can check certificates of: its organisation's keys, and
+/// its own did:key for those it issued before it was enrolled.
+pub fn known_keys(store: &mut Store) -> ActionResult<Vec<KeySet>> {
+    let mut sets = vec![organisation_keys(store)?];
+    if store.sync_link()?.is_some() {
+        sets.push(KeySet::of_did_key(&own_key(store)?.verifying_key()));
+    }
+    Ok(sets)
 }
 
 /// What a certificate for this participant would state today, from verified hours only;
@@ -206,8 +265,7 @@ fn export_batch(
         .iter()
         .map(|&id| plan(store, id))
         .collect::<ActionResult<Vec<_>>>()?;
-    let key = issuing_key(store)?;
-    let issuer = issuer(store, &key)?;
+    let (issuer, key) = identity(store)?;
     let issued_at =
         DateTime::from_timestamp(store.now().timestamp(), 0).expect("a whole second is a time");
     let contexts = Contexts::bundled();
@@ -353,7 +411,7 @@ pub fn revoke_certificate(
 }
 
 /// Checks a credential against `keys` and the revocations this laptop knows of.
-pub fn check_credential(store: Option<&Store>, credential: &Value, keys: &KeySet) -> Verdict {
+pub fn check_credential(store: Option<&Store>, credential: &Value, keys: &[KeySet]) -> Verdict {
     verify::verify(
         credential,
         keys,
@@ -373,7 +431,7 @@ pub fn check_credential(store: Option<&Store>, credential: &Value, keys: &KeySet
 /// Checks a certificate's PDF: its attached credential must verify, and the file must be
 /// exactly the one Mixwell makes from that credential, so an edited page is refused too.
 /// What the verdict shows comes from the credential.
-pub fn check_pdf(store: Option<&Store>, pdf: &[u8], keys: &KeySet) -> Verdict {
+pub fn check_pdf(store: Option<&Store>, pdf: &[u8], keys: &[KeySet]) -> Verdict {
     let credential = match mixwell_certificates::pdf::attached_credential(pdf) {
         Ok(credential) => credential,
         Err(e) => return Verdict::NotGenuine(e.to_string()),
@@ -393,7 +451,7 @@ pub fn check_pdf(store: Option<&Store>, pdf: &[u8], keys: &KeySet) -> Verdict {
 
 /// Checks a typed verification code: a code that does not add up, or that this laptop did
 /// not issue or receive, is not genuine.
-pub fn check_code(store: &Store, code: &str, keys: &KeySet) -> ActionResult<Verdict> {
+pub fn check_code(store: &Store, code: &str, keys: &[KeySet]) -> ActionResult<Verdict> {
     let code = match VerificationCode::parse(code) {
         Ok(code) => code,
         Err(e) => return Ok(Verdict::NotGenuine(e.to_string())),

@@ -38,8 +38,8 @@ fn operator() -> Operator {
     Operator::named("Coordinator Test")
 }
 
-fn keys(store: &mut Store) -> KeySet {
-    act::organisation_keys(store).unwrap()
+fn keys(store: &mut Store) -> Vec<KeySet> {
+    act::known_keys(store).unwrap()
 }
 
 fn not_genuine(verdict: &Verdict) -> bool {
@@ -192,8 +192,9 @@ fn an_edited_page_an_edited_credential_or_a_borrowed_proof_never_verifies() {
     assert!(not_genuine(&act::check_pdf(Some(&store), &plain, &keys)));
 
     // Another organisation's keys.
-    let stranger =
-        KeySet::of_did_key(&ed25519_dalek::SigningKey::from_bytes(&[5; 32]).verifying_key());
+    let stranger = [KeySet::of_did_key(
+        &ed25519_dalek::SigningKey::from_bytes(&[5; 32]).verifying_key(),
+    )];
     assert!(not_genuine(&act::check_pdf(Some(&store), bytes, &stranger)));
 }
 

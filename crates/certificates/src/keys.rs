@@ -38,6 +38,43 @@ pub struct KeySet {
 #[error("the keys file is not a DID document Mixwell can read: {0}")]
 pub struct KeysError(pub String);
 
+/// The did:web DID of the organisation whose hub is at `url` (`https://host[:port][/path]`):
+/// the host, its port as `%3A`, and each path segment after a colon, as did:web writes
+/// them; its document is then served at `/.well-known/did.json` (or `/path/did.json`).
+pub fn did_web(url: &str) -> Result<String, KeysError> {
+    let fail = || KeysError(format!("{url:?} is not a hub's address"));
+    let rest = url
+        .split_once("://")
+        .filter(|(scheme, _)| matches!(*scheme, "http" | "https"))
+        .ok_or_else(fail)?
+        .1;
+    let rest = rest.split(['?', '#']).next().unwrap_or_default();
+    let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
+    let host = authority
+        .rsplit('@')
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    if host.is_empty() || host.contains(['%', ' ']) {
+        return Err(fail());
+    }
+    let mut did = format!("did:web:{}", host.replace(':', "%3A"));
+    for segment in path.split('/').filter(|s| !s.is_empty()) {
+        did.push(':');
+        did.push_str(segment);
+    }
+    Ok(did)
+}
+
+/// The fragment naming one key in a hub's document: `key-` and the first 16 hex digits of
+/// the SHA-256 of the key, so a laptop and its hub name the same key alike.
+pub fn key_fragment(key: &VerifyingKey) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(key.as_bytes());
+    let hex: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+    format!("key-{hex}")
+}
+
 /// The did:key DID of an Ed25519 key.
 pub fn did_key(key: &VerifyingKey) -> String {
     format!("did:key:{}", public_multikey(key))
@@ -54,6 +91,24 @@ impl KeySet {
             controller: controller.into(),
             keys: keys.into_iter().map(|k| (k.id.clone(), k)).collect(),
         }
+    }
+
+    /// An organisation's keys under its `did`, each named by [`key_fragment`], with when it
+    /// was withdrawn, if it was.
+    pub fn of_keys(
+        did: &str,
+        keys: impl IntoIterator<Item = (VerifyingKey, Option<DateTime<Utc>>)>,
+    ) -> KeySet {
+        KeySet::new(
+            did,
+            keys.into_iter()
+                .map(|(key, revoked)| PublishedKey {
+                    id: format!("{did}#{}", key_fragment(&key)),
+                    key,
+                    revoked,
+                })
+                .collect(),
+        )
     }
 
     /// A laptop's own organisation: its key under did:key.
@@ -164,5 +219,40 @@ impl KeySet {
             });
         }
         Ok(KeySet::new(controller, keys))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_hubs_address_gives_the_did_web_that_names_it() {
+        for (url, did) in [
+            (
+                "https://hub.peakyouth.org.uk",
+                "did:web:hub.peakyouth.org.uk",
+            ),
+            (
+                "https://hub.peakyouth.org.uk/",
+                "did:web:hub.peakyouth.org.uk",
+            ),
+            ("https://Hub.Example:8443", "did:web:hub.example%3A8443"),
+            ("http://127.0.0.1:41234/", "did:web:127.0.0.1%3A41234"),
+            (
+                "https://example.org/youth/mixwell",
+                "did:web:example.org:youth:mixwell",
+            ),
+        ] {
+            assert_eq!(did_web(url).unwrap(), did, "{url}");
+        }
+        for bad in [
+            "hub.example",
+            "ftp://hub.example",
+            "https://",
+            "https:///path",
+        ] {
+            assert!(did_web(bad).is_err(), "{bad}");
+        }
     }
 }

@@ -44,13 +44,23 @@ impl Verdict {
     }
 }
 
-/// Checks `credential` against `keys`; `revocation` looks a certificate number up.
+/// Checks `credential` against the keys of the organisation it names as its issuer, among
+/// `organisations`; `revocation` looks a certificate number up.
 pub fn verify(
     credential: &Value,
-    keys: &KeySet,
+    organisations: &[KeySet],
     revocation: impl Fn(&str) -> Option<Revocation>,
     contexts: &Contexts,
 ) -> Verdict {
+    let issuer = credential.pointer("/issuer/id").and_then(Value::as_str);
+    let Some(keys) = organisations
+        .iter()
+        .find(|k| Some(k.controller.as_str()) == issuer)
+    else {
+        return Verdict::NotGenuine(
+            "it names an issuer whose keys this check does not have".into(),
+        );
+    };
     match check(credential, keys, contexts) {
         Ok(certificate) => match revocation(&certificate.number) {
             Some(revoked) => Verdict::Revoked(certificate, revoked),

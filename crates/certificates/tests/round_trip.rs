@@ -84,7 +84,12 @@ fn no_revocations(_: &str) -> Option<Revocation> {
 fn an_issued_certificate_verifies_and_states_exactly_its_facts() {
     let (credential, number) = signed();
     let keys = KeySet::of_did_key(&key().verifying_key());
-    match verify(&credential, &keys, no_revocations, &Contexts::bundled()) {
+    match verify(
+        &credential,
+        std::slice::from_ref(&keys),
+        no_revocations,
+        &Contexts::bundled(),
+    ) {
         Verdict::Genuine(certificate) => {
             assert_eq!(certificate.facts, facts());
             assert_eq!(certificate.number, number);
@@ -157,7 +162,12 @@ fn edited_hours_names_or_days_never_verify() {
         *edited.pointer_mut(pointer).unwrap() = value;
         assert!(
             matches!(
-                verify(&edited, &keys, no_revocations, &Contexts::bundled()),
+                verify(
+                    &edited,
+                    std::slice::from_ref(&keys),
+                    no_revocations,
+                    &Contexts::bundled()
+                ),
                 Verdict::NotGenuine(_)
             ),
             "{pointer} edited still verified"
@@ -183,7 +193,7 @@ fn another_key_or_a_swapped_proof_never_verifies() {
     assert!(matches!(
         verify(
             &forged.credential,
-            &keys,
+            std::slice::from_ref(&keys),
             no_revocations,
             &Contexts::bundled()
         ),
@@ -204,7 +214,12 @@ fn another_key_or_a_swapped_proof_never_verifies() {
     let mut swapped = other_certificate.credential.clone();
     swapped["proof"] = credential["proof"].clone();
     assert!(matches!(
-        verify(&swapped, &keys, no_revocations, &Contexts::bundled()),
+        verify(
+            &swapped,
+            std::slice::from_ref(&keys),
+            no_revocations,
+            &Contexts::bundled()
+        ),
         Verdict::NotGenuine(_)
     ));
 }
@@ -225,12 +240,22 @@ fn a_key_withdrawn_after_signing_still_verifies_one_withdrawn_before_does_not() 
     };
     let later = withdrawn(issued_at() + chrono::Duration::days(1));
     assert!(matches!(
-        verify(&credential, &later, no_revocations, &Contexts::bundled()),
+        verify(
+            &credential,
+            std::slice::from_ref(&later),
+            no_revocations,
+            &Contexts::bundled()
+        ),
         Verdict::Genuine(_)
     ));
     let earlier = withdrawn(issued_at() - chrono::Duration::days(1));
     assert!(matches!(
-        verify(&credential, &earlier, no_revocations, &Contexts::bundled()),
+        verify(
+            &credential,
+            std::slice::from_ref(&earlier),
+            no_revocations,
+            &Contexts::bundled()
+        ),
         Verdict::NotGenuine(_)
     ));
 }
@@ -245,7 +270,12 @@ fn a_revoked_certificate_says_so_with_its_reason() {
             revoked_at: issued_at(),
         })
     };
-    match verify(&credential, &keys, revoked, &Contexts::bundled()) {
+    match verify(
+        &credential,
+        std::slice::from_ref(&keys),
+        revoked,
+        &Contexts::bundled(),
+    ) {
         Verdict::Revoked(_, revocation) => assert_eq!(revocation.reason, "hours voided"),
         other => panic!("{other:?}"),
     }

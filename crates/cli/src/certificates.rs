@@ -121,7 +121,7 @@ pub fn verify_offline(command: CertificatesCommand) -> CliResult {
         unreachable!("is_offline said so");
     };
     let keys = keys_file(&keys)?;
-    show(&act::check_pdf(None, &read(&file)?, &keys))
+    show(&act::check_pdf(None, &read(&file)?, &[keys]))
 }
 
 pub fn run(store: &mut Store, operator: &Operator, command: CertificatesCommand) -> CliResult {
@@ -183,8 +183,8 @@ pub fn run(store: &mut Store, operator: &Operator, command: CertificatesCommand)
         )),
         CertificatesCommand::Verify { file, code, keys } => {
             let keys = match keys {
-                Some(path) => keys_file(&path)?,
-                None => act::organisation_keys(store)?,
+                Some(path) => vec![keys_file(&path)?],
+                None => act::known_keys(store)?,
             };
             let verdict = match (file, code) {
                 (Some(file), _) => act::check_pdf(Some(store), &read(&file)?, &keys),

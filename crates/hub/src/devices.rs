@@ -89,7 +89,7 @@ pub fn normalise_code(typed: &str) -> String {
         .collect()
 }
 
-fn parse_time(text: &str) -> Result<DateTime<Utc>, HubError> {
+pub(crate) fn parse_time(text: &str) -> Result<DateTime<Utc>, HubError> {
     DateTime::parse_from_rfc3339(text)
         .map(|t| t.with_timezone(&Utc))
         .map_err(|e| HubError::corrupt(format!("time {text:?}: {e}")))
@@ -338,6 +338,10 @@ impl Hub {
                     &row,
                 )?;
             }
+            tx.execute(
+                "INSERT INTO hub_device_key (public_key, device_id, enrolled_at) VALUES ($1, $2, $3)",
+                &[row[3].clone(), row[0].clone(), row[4].clone()],
+            )?;
             for programme in &programmes {
                 tx.execute(
                     "INSERT INTO hub_device_programme (device_id, name_key, name)
@@ -496,6 +500,10 @@ impl Hub {
         self.backend.transaction(|tx| {
             let changed = tx.execute(
                 "UPDATE hub_device SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL",
+                &[device.to_string().into(), now.clone().into()],
+            )?;
+            tx.execute(
+                "UPDATE hub_device_key SET revoked_at = $2 WHERE device_id = $1 AND revoked_at IS NULL",
                 &[device.to_string().into(), now.clone().into()],
             )?;
             tx.execute(

@@ -10,6 +10,7 @@ mod bundles;
 mod compact;
 mod devices;
 mod error;
+mod issuing_keys;
 mod log;
 mod migrate;
 mod scope;

@@ -7,6 +7,7 @@ use crate::storage::Backend;
 const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/hub/0001_hub.sql"),
     include_str!("../../../migrations/hub/0002_compaction.sql"),
+    include_str!("../../../migrations/hub/0003_device_keys.sql"),
 ];
 
 pub(crate) fn migrate(backend: &Backend) -> Result<(), HubError> {

@@ -8,7 +8,7 @@ use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use mixwell_sync::wire::{
     path, ChallengeResponse, EnrolRequest, EnrolResponse, ErrorBody, HubErrorCode, PullRequest,
@@ -71,6 +71,7 @@ pub fn router(hub: Arc<Hub>) -> Router {
         .route(path::SESSION, post(session))
         .route(path::PUSH, post(push))
         .route(path::PULL, post(pull))
+        .route(path::DID_DOCUMENT, get(did_document))
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .with_state(shared)
 }
@@ -214,9 +215,25 @@ async fn session(State(hub): State<Arc<Hub>>, body: Bytes) -> Answer<SessionResp
             expires_at: opened.expires_at,
             acked_seq: Some(opened.acked_seq),
             hub_time: hub.now(),
+            issuing_keys: hub.issuing_keys()?,
         })
     })
     .await?;
+    reply(answer)
+}
+
+/// The organisation's DID document, named after the host the request was made to (the
+/// address laptops were enrolled with), so any standard verifier can resolve its did:web.
+async fn did_document(
+    State(hub): State<Arc<Hub>>,
+    headers: HeaderMap,
+) -> Answer<serde_json::Value> {
+    let host = headers
+        .get(axum::http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let answer = run(&hub, move |hub| hub.did_document(&host)).await?;
     reply(answer)
 }
 

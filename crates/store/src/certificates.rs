@@ -224,4 +224,23 @@ impl Store {
             Ok(fresh)
         })
     }
+
+    /// Keeps the keys the hub vouches for, as JSON, from a sync.
+    pub fn set_issuing_keys(&mut self, json: &str) -> StoreResult<()> {
+        self.atomically(|store| {
+            store
+                .conn()
+                .execute("UPDATE sync_state SET issuing_keys = ?1", [json])?;
+            Ok(())
+        })
+    }
+
+    /// The keys the hub vouched for at the last sync, as JSON; none before the first.
+    pub fn issuing_keys(&self) -> StoreResult<Option<String>> {
+        Ok(self
+            .conn()
+            .query_row("SELECT issuing_keys FROM sync_state", [], |r| r.get(0))
+            .optional()?
+            .flatten())
+    }
 }

@@ -51,6 +51,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0010_certificates",
         include_str!("../../../migrations/local/0010_certificates.sql"),
     ),
+    (
+        "0011_issuing_keys",
+        include_str!("../../../migrations/local/0011_issuing_keys.sql"),
+    ),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -37,6 +37,12 @@ impl DeviceKey {
         BASE64.encode(self.0.verifying_key().to_bytes())
     }
 
+    /// The Ed25519 key itself: the laptop of an enrolled organisation signs its
+    /// certificates with it, and the hub publishes its public half.
+    pub fn ed25519(&self) -> &SigningKey {
+        &self.0
+    }
+
     pub fn sign(&self, message: &[u8]) -> String {
         BASE64.encode(self.0.sign(message).to_bytes())
     }
@@ -47,7 +53,8 @@ pub fn is_public_key(text: &str) -> bool {
     verifying_key(text).is_some()
 }
 
-fn verifying_key(text: &str) -> Option<VerifyingKey> {
+/// An Ed25519 public key written in base64.
+pub fn verifying_key(text: &str) -> Option<VerifyingKey> {
     BASE64
         .decode(text)
         .ok()

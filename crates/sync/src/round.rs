@@ -171,6 +171,11 @@ pub(crate) fn device_key(link: &SyncLink) -> Result<DeviceKey, SyncError> {
 /// Push then pull, over any transport. Records nothing of how it went: see [`record`].
 pub fn round<T: Transport>(store: &mut Store, client: &HubClient<T>) -> Result<Report, SyncError> {
     let session = session(store, client)?;
+    if !session.issuing_keys.is_empty() {
+        let keys = serde_json::to_string(&session.issuing_keys)
+            .map_err(|e| SyncError::Protocol(e.to_string()))?;
+        store.set_issuing_keys(&keys)?;
+    }
     let mut report = Report {
         clock_offset_seconds: i32::try_from((store.now() - session.hub_time).num_seconds())
             .unwrap_or(i32::MAX),

@@ -16,6 +16,8 @@ pub mod path {
     pub const SESSION: &str = "/v1/session";
     pub const PUSH: &str = "/v1/push";
     pub const PULL: &str = "/v1/pull";
+    /// The organisation's DID document (did:web): the keys its certificates are signed with.
+    pub const DID_DOCUMENT: &str = "/.well-known/did.json";
 }
 
 /// What a device may do: a field laptop sees only the programmes it was enrolled for, a
@@ -100,6 +102,26 @@ pub struct SessionResponse {
     #[serde(default)]
     pub acked_seq: Option<u64>,
     pub hub_time: DateTime<Utc>,
+    /// The keys the organisation vouches for: every device's, with when it was enrolled
+    /// and withdrawn (older hubs do not say).
+    #[serde(default)]
+    pub issuing_keys: Vec<IssuingKey>,
+}
+
+/// A key a device signs the organisation's certificates with, as the hub vouches for it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IssuingKey {
+    /// The Ed25519 public key, base64.
+    pub public_key: String,
+    pub enrolled_at: DateTime<Utc>,
+    /// When the device was revoked: what it signed from then on is not the organisation's.
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+impl IssuingKey {
+    pub fn key(&self) -> Option<ed25519_dalek::VerifyingKey> {
+        crate::keys::verifying_key(&self.public_key)
+    }
 }
 
 /// A batch of the device's own changes, in its sequence with no gaps.

@@ -106,6 +106,11 @@ impl Laptop {
         Laptop { store, _dir: dir }
     }
 
+    /// A laptop on a store opened by the test (with its own clock, say) in `dir`.
+    pub fn from_store(store: Store, dir: tempfile::TempDir) -> Laptop {
+        Laptop { store, _dir: dir }
+    }
+
     /// Enrolled with `hub` (served at `url`) in `role`, for `programmes`.
     pub fn enrolled(hub: &Hub, url: &str, role: DeviceRole, programmes: &[&str]) -> Laptop {
         let mut laptop = Laptop::new();
