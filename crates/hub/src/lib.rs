@@ -13,9 +13,11 @@ mod error;
 mod issuing_keys;
 mod log;
 mod migrate;
+mod page;
 mod scope;
 pub mod server;
 pub mod storage;
+mod verification;
 
 use std::sync::Arc;
 
@@ -27,6 +29,7 @@ pub use devices::{normalise_code, Device, NewEnrolment, CODE_LIFETIME};
 pub use error::HubError;
 pub use log::{Page, Pushed, MAX_PAGE};
 pub use server::{router, serve, serve_tls, spawn, Background};
+pub use verification::{CodeCheck, Revoked, WRONG_CODES};
 
 /// The hub's sense of time, injected so simulations can move it.
 pub trait HubClock: Send + Sync {

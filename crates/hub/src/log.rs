@@ -233,6 +233,7 @@ impl Hub {
                     rows,
                 )?;
             }
+            crate::verification::record_certificates(tx, &decision.accepted, &now)?;
             let refused_rows = decision
                 .refused
                 .iter()

@@ -8,6 +8,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/hub/0001_hub.sql"),
     include_str!("../../../migrations/hub/0002_compaction.sql"),
     include_str!("../../../migrations/hub/0003_device_keys.sql"),
+    include_str!("../../../migrations/hub/0004_certificates.sql"),
 ];
 
 pub(crate) fn migrate(backend: &Backend) -> Result<(), HubError> {

@@ -19,7 +19,7 @@ use serde::Serialize;
 
 use crate::devices::Device;
 use crate::error::HubError;
-use crate::Hub;
+use crate::{CodeCheck, Hub, Revoked};
 
 /// The largest request body: a push of a few thousand changes is far below it.
 const MAX_BODY: usize = 64 * 1024 * 1024;
@@ -72,13 +72,25 @@ pub fn router(hub: Arc<Hub>) -> Router {
         .route(path::PUSH, post(push))
         .route(path::PULL, post(pull))
         .route(path::DID_DOCUMENT, get(did_document))
+        .route("/verify", get(verify_form))
+        .route("/verify/{code}", get(verify_page))
+        .route("/verify/{code}/credential.json", get(verify_credential))
+        .route("/certificates/revoked.json", get(revoked_certificates))
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .with_state(shared)
 }
 
+/// The router as a service that knows each request's peer address (the verification
+/// page counts wrong codes per address).
+fn with_addresses(
+    router: Router,
+) -> axum::extract::connect_info::IntoMakeServiceWithConnectInfo<Router, std::net::SocketAddr> {
+    router.into_make_service_with_connect_info::<std::net::SocketAddr>()
+}
+
 /// Serves `hub` on `listener` until the process is asked to stop (Ctrl-C).
 pub async fn serve(hub: Arc<Hub>, listener: tokio::net::TcpListener) -> std::io::Result<()> {
-    axum::serve(listener, router(hub))
+    axum::serve(listener, with_addresses(router(hub)))
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })
@@ -107,6 +119,12 @@ pub async fn compact_now_and_then(hub: Arc<Hub>, every: std::time::Duration) {
 }
 
 struct Refusal(ErrorBody);
+
+impl Refusal {
+    fn into_response_with(self, status: StatusCode) -> Response {
+        (status, Json(self.0)).into_response()
+    }
+}
 
 impl IntoResponse for Refusal {
     fn into_response(self) -> Response {
@@ -237,6 +255,108 @@ async fn did_document(
     reply(answer)
 }
 
+/// Who is asking, for counting wrong codes: the peer's address (one behind a proxy is the
+/// proxy's), or "unknown" when served without one (in-process tests).
+fn client(request: &axum::extract::Request) -> String {
+    request
+        .extensions()
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map_or_else(|| "unknown".to_owned(), |info| info.0.ip().to_string())
+}
+
+fn host(request: &axum::extract::Request) -> String {
+    request
+        .headers()
+        .get(axum::http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("localhost")
+        .to_owned()
+}
+
+fn html(status: StatusCode, body: String) -> Response {
+    (
+        status,
+        [(axum::http::header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        body,
+    )
+        .into_response()
+}
+
+/// The form for typing a code; `?code=` checks it.
+async fn verify_form(
+    axum::extract::Query(query): axum::extract::Query<std::collections::HashMap<String, String>>,
+    State(hub): State<Arc<Hub>>,
+    request: axum::extract::Request,
+) -> Response {
+    match query.get("code").map(|c| c.trim().to_owned()) {
+        Some(code) if !code.is_empty() => {
+            let (client, host) = (client(&request), host(&request));
+            drop(request);
+            checked_page(&hub, code, client, host).await
+        }
+        _ => html(StatusCode::OK, crate::page::form(None, "")),
+    }
+}
+
+async fn verify_page(
+    axum::extract::Path(code): axum::extract::Path<String>,
+    State(hub): State<Arc<Hub>>,
+    request: axum::extract::Request,
+) -> Response {
+    let (client, host) = (client(&request), host(&request));
+    drop(request);
+    checked_page(&hub, code, client, host).await
+}
+
+async fn checked_page(hub: &Arc<Hub>, code: String, client: String, host: String) -> Response {
+    let page_url = format!("https://{host}/verify/{code}");
+    let typed = code.clone();
+    match run(hub, move |hub| hub.check_code(&code, &client)).await {
+        Ok(check) => html(
+            StatusCode::OK,
+            crate::page::verdict(&check.verdict, &typed, &page_url),
+        ),
+        Err(Refusal(body)) if body.code == HubErrorCode::TooManyRequests => html(
+            StatusCode::TOO_MANY_REQUESTS,
+            crate::page::form(Some(&body.message), &typed),
+        ),
+        Err(refusal) => refusal.into_response(),
+    }
+}
+
+/// The signed credential of the certificate with this code, for wallets and verifiers.
+async fn verify_credential(
+    axum::extract::Path(code): axum::extract::Path<String>,
+    State(hub): State<Arc<Hub>>,
+    request: axum::extract::Request,
+) -> Response {
+    let client = client(&request);
+    drop(request);
+    match run(&hub, move |hub| hub.check_code(&code, &client)).await {
+        Ok(CodeCheck {
+            credential: Some(credential),
+            ..
+        }) => (
+            [(axum::http::header::CONTENT_TYPE, "application/vc+ld+json")],
+            credential.to_string(),
+        )
+            .into_response(),
+        Ok(_) => Refusal(ErrorBody {
+            code: HubErrorCode::BadRequest,
+            message: "no certificate of this organisation has this code".into(),
+            expected_seq: None,
+        })
+        .into_response_with(StatusCode::NOT_FOUND),
+        Err(refusal) => refusal.into_response(),
+    }
+}
+
+/// Every revoked certificate: number, reason and when.
+async fn revoked_certificates(State(hub): State<Arc<Hub>>) -> Answer<Vec<Revoked>> {
+    let answer = run(&hub, |hub| hub.revoked_certificates()).await?;
+    reply(answer)
+}
+
 async fn push(
     State(shared): State<Shared>,
     headers: HeaderMap,
@@ -320,7 +440,7 @@ pub async fn serve_tls(
     listener.set_nonblocking(true)?;
     axum_server::from_tcp_rustls(listener, config)?
         .handle(handle)
-        .serve(router(hub).into_make_service())
+        .serve(router(hub).into_make_service_with_connect_info::<std::net::SocketAddr>())
         .await
 }
 
@@ -340,7 +460,7 @@ pub fn spawn(hub: Arc<Hub>, listen: &str) -> std::io::Result<Background> {
     let listener = runtime.block_on(tokio::net::TcpListener::bind(listen))?;
     let url = format!("http://{}", listener.local_addr()?);
     runtime.spawn(async move {
-        let _ = axum::serve(listener, router(hub)).await;
+        let _ = axum::serve(listener, with_addresses(router(hub))).await;
     });
     Ok(Background {
         url,

@@ -159,3 +159,107 @@ fn a_laptop_let_back_in_signs_with_a_new_key_and_its_old_one_stays_published_as_
         );
     }
 }
+
+/// `GET url`: the status and the body, whatever the status.
+fn get(url: &str) -> (u16, String) {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let mut answer = agent.get(url).call().unwrap();
+    let status = answer.status().as_u16();
+    (status, answer.body_mut().read_to_string().unwrap())
+}
+
+#[test]
+fn the_verification_page_says_genuine_revoked_or_not_genuine_and_slows_down_guessing() {
+    for db in databases() {
+        let hub = common::hub(&db);
+        let served = serve(&hub);
+        let mut laptop = Laptop::enrolled(&hub, &served.url, DeviceRole::Coordinator, &[]);
+        let wave = wave_with(&mut laptop.store, PROGRAMME, &["H1"]);
+        let today = laptop.store.today();
+        laptop
+            .store
+            .log_hours(&[supervised("H1", today, 150)], "Priya", false)
+            .unwrap();
+        let h1 = laptop.store.find_participant(wave.id, "H1").unwrap().id;
+        let operator = Operator::named("Priya");
+        let issued = act::export_certificate(&mut laptop.store, h1, &operator).unwrap();
+        laptop.sync();
+        let base = served.url.trim_end_matches('/');
+
+        // From the QR code's address, and typed into the form in lower case.
+        for address in [
+            format!("{base}/verify/{}", issued.code),
+            format!(
+                "{base}/verify?code={}",
+                issued.code.to_lowercase().replace('-', "")
+            ),
+        ] {
+            let (status, page) = get(&address);
+            assert_eq!(status, 200, "{}: {page}", db.kind);
+            assert!(
+                page.contains("data-verdict=\"genuine\""),
+                "{}: {page}",
+                db.kind
+            );
+            assert!(page.contains("Young Person 0"), "{page}");
+            assert!(page.contains("2 h 30 min"), "{page}");
+            assert!(
+                page.contains("https://www.linkedin.com/profile/add?"),
+                "{page}"
+            );
+        }
+        let (status, json) = get(&format!("{base}/verify/{}/credential.json", issued.code));
+        assert_eq!(status, 200);
+        let credential: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(
+            credential,
+            mixwell_certificates::pdf::attached_credential(&issued.file.bytes).unwrap()
+        );
+
+        // A code that adds up but belongs to no certificate, and one mistyped.
+        let made_up = mixwell_certificates::VerificationCode::from_bits(42).to_string();
+        let (_, page) = get(&format!("{base}/verify/{made_up}"));
+        assert!(page.contains("data-verdict=\"not-genuine\""), "{page}");
+        let (status, _) = get(&format!("{base}/verify/{made_up}/credential.json"));
+        assert_eq!(status, 404);
+
+        // Revoked on the laptop, the revocation reaches the hub by sync.
+        act::revoke_certificate(
+            &mut laptop.store,
+            &issued.number,
+            "hours voided <after review>",
+            &operator,
+        )
+        .unwrap();
+        laptop.sync();
+        let (_, page) = get(&format!("{base}/verify/{}", issued.code));
+        assert!(
+            page.contains("data-verdict=\"revoked\""),
+            "{}: {page}",
+            db.kind
+        );
+        assert!(
+            page.contains("hours voided &lt;after review&gt;"),
+            "the reason, escaped: {page}"
+        );
+        let (_, list) = get(&format!("{base}/certificates/revoked.json"));
+        let list: serde_json::Value = serde_json::from_str(&list).unwrap();
+        assert_eq!(list[0]["number"], issued.number.as_str());
+
+        // Guessing: after WRONG_CODES wrong codes from one address, 429 until the window
+        // has passed; a right code is refused too meanwhile (nothing to learn by trying).
+        let already = 2; // the made-up code, page and JSON
+        for n in already..mixwell_hub::WRONG_CODES {
+            let wrong =
+                mixwell_certificates::VerificationCode::from_bits(1000 + n as u64).to_string();
+            let (status, _) = get(&format!("{base}/verify/{wrong}"));
+            assert_eq!(status, 200, "wrong code {n}");
+        }
+        let (status, page) = get(&format!("{base}/verify/{}", issued.code));
+        assert_eq!(status, 429, "{}: {page}", db.kind);
+        assert!(page.contains("too many wrong codes"), "{page}");
+    }
+}

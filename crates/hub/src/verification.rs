@@ -1,0 +1,203 @@
+//! Checking a certificate for someone who has only its code (an employer at the hub's
+//! verification page): the certificates and revocations the record brought, looked up by
+//! code, and the credential checked against the keys the organisation vouches for. Wrong
+//! codes are counted per address and refused for a while after too many.
+
+use chrono::{DateTime, Duration, Utc};
+use mixwell_certificates::jsonld::Contexts;
+use mixwell_certificates::verify::{self, Revocation, Verdict};
+use mixwell_certificates::VerificationCode;
+use mixwell_domain::{Change, ChangeOp, Entity};
+use mixwell_sync::wire::HubErrorCode;
+use serde_json::Value;
+
+use crate::devices::parse_time;
+use crate::error::HubError;
+use crate::issuing_keys::published_keys;
+use crate::storage::Tx;
+use crate::{time_text, Hub};
+
+/// Wrong codes one address may try in [`WINDOW`] before it is refused.
+pub const WRONG_CODES: i64 = 20;
+const WINDOW: Duration = Duration::minutes(10);
+
+/// What checking a code found: the verdict, and the credential when there is one.
+#[derive(Debug, Clone)]
+pub struct CodeCheck {
+    pub verdict: Verdict,
+    pub credential: Option<Value>,
+}
+
+fn text(change: &Change, field: &str) -> Option<String> {
+    change
+        .fields
+        .get(field)
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+}
+
+/// Keeps the certificates and revocations among `accepted` changes where the verification
+/// page looks them up. Each is kept once; the first revocation of a certificate stands.
+pub(crate) fn record_certificates(
+    tx: &mut dyn Tx,
+    accepted: &[(Change, Option<String>)],
+    now: &str,
+) -> Result<(), HubError> {
+    for (change, _) in accepted {
+        if change.op != ChangeOp::Insert {
+            continue;
+        }
+        match change.entity {
+            Entity::Certificate => {
+                let (Some(number), Some(code), Some(credential)) = (
+                    text(change, "number"),
+                    text(change, "code"),
+                    text(change, "credential"),
+                ) else {
+                    continue;
+                };
+                tx.execute(
+                    "INSERT INTO hub_certificate (id, number, code, credential, received_at)
+                     VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+                    &[
+                        change.entity_id.clone().into(),
+                        number.into(),
+                        code.into(),
+                        credential.into(),
+                        now.into(),
+                    ],
+                )?;
+            }
+            Entity::CertificateRevocation => {
+                let (Some(certificate), Some(reason), Some(at)) = (
+                    text(change, "certificate_id"),
+                    text(change, "reason"),
+                    text(change, "revoked_at"),
+                ) else {
+                    continue;
+                };
+                tx.execute(
+                    "INSERT INTO hub_certificate_revocation (certificate_id, reason, revoked_at)
+                     VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+                    &[certificate.into(), reason.into(), at.into()],
+                )?;
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// A revoked certificate, as the hub publishes it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Revoked {
+    pub number: String,
+    pub reason: String,
+    pub revoked_at: DateTime<Utc>,
+}
+
+impl Hub {
+    /// Checks the certificate with `code` for the person at `client` (their address).
+    /// Refuses with `too_many_requests` once they have typed [`WRONG_CODES`] wrong codes in
+    /// ten minutes.
+    pub fn check_code(&self, code: &str, client: &str) -> Result<CodeCheck, HubError> {
+        let now = self.now();
+        let window = time_text(now - WINDOW);
+        let found = self.backend.transaction(|tx| {
+            let wrong = tx
+                .query(
+                    "SELECT count(*) FROM hub_verify_failure WHERE client = $1 AND at > $2",
+                    &[client.into(), window.clone().into()],
+                )?
+                .first()
+                .map_or(Ok(0), |r| r.int(0))?;
+            if wrong >= WRONG_CODES {
+                return Err(HubError::refused(
+                    HubErrorCode::TooManyRequests,
+                    "too many wrong codes were tried from here; wait ten minutes and try again",
+                ));
+            }
+            let Ok(code) = VerificationCode::parse(code) else {
+                return Ok(None);
+            };
+            let rows = tx.query(
+                "SELECT c.credential, r.reason, r.revoked_at FROM hub_certificate c
+                 LEFT JOIN hub_certificate_revocation r ON r.certificate_id = c.id
+                 WHERE c.code = $1",
+                &[code.to_string().into()],
+            )?;
+            rows.first()
+                .map(|row| Ok((row.text(0)?, row.opt_text(1)?, row.opt_text(2)?)))
+                .transpose()
+        })?;
+        let Some((credential, reason, revoked_at)) = found else {
+            self.backend.transaction(|tx| {
+                tx.execute(
+                    "DELETE FROM hub_verify_failure WHERE at <= $1",
+                    &[window.clone().into()],
+                )?;
+                tx.execute(
+                    "INSERT INTO hub_verify_failure (client, at) VALUES ($1, $2)",
+                    &[client.into(), time_text(now).into()],
+                )
+            })?;
+            let why = match VerificationCode::parse(code) {
+                Err(e) => e.to_string(),
+                Ok(_) => "no certificate of this organisation has this code".to_owned(),
+            };
+            return Ok(CodeCheck {
+                verdict: Verdict::NotGenuine(why),
+                credential: None,
+            });
+        };
+        let credential: Value =
+            serde_json::from_str(&credential).map_err(|e| HubError::corrupt(e.to_string()))?;
+        // The organisation's keys under whatever did:web its laptops were enrolled by: the
+        // hub vouches for its own devices' keys whichever address named it.
+        let did = credential
+            .pointer("/issuer/id")
+            .and_then(Value::as_str)
+            .filter(|id| id.starts_with("did:web:"))
+            .unwrap_or_default()
+            .to_owned();
+        let keys = published_keys(&did, &self.issuing_keys()?);
+        let revocation = match (reason, revoked_at) {
+            (Some(reason), Some(at)) => Some(Revocation {
+                reason,
+                revoked_at: parse_time(&at)?,
+            }),
+            _ => None,
+        };
+        let verdict = verify::verify(
+            &credential,
+            &[keys],
+            |_| revocation.clone(),
+            &Contexts::bundled(),
+        );
+        Ok(CodeCheck {
+            verdict,
+            credential: Some(credential),
+        })
+    }
+
+    /// Every revoked certificate of the organisation: its status list.
+    pub fn revoked_certificates(&self) -> Result<Vec<Revoked>, HubError> {
+        self.backend.transaction(|tx| {
+            tx.query(
+                "SELECT c.number, r.reason, r.revoked_at FROM hub_certificate_revocation r
+                 JOIN hub_certificate c ON c.id = r.certificate_id
+                 ORDER BY r.revoked_at, c.number",
+                &[],
+            )?
+            .iter()
+            .map(|row| {
+                Ok(Revoked {
+                    number: row.text(0)?,
+                    reason: row.text(1)?,
+                    revoked_at: parse_time(&row.text(2)?)?,
+                })
+            })
+            .collect()
+        })
+    }
+}
