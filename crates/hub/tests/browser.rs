@@ -5,10 +5,9 @@ mod common;
 
 use std::process::Command;
 
-use common::{databases, serve, wave_with, Laptop, PROGRAMME};
+use common::{databases, serve, supervised, wave_with, Laptop, PROGRAMME};
 use mixwell_actions::certificates as act;
 use mixwell_actions::Operator;
-use mixwell_store::{NewHours, Supervision};
 use mixwell_sync::wire::DeviceRole;
 
 fn chromium(args: &[&str]) -> Vec<u8> {
@@ -54,21 +53,7 @@ fn chromium_shows_a_certificate_genuine_then_revoked_and_a_wrong_code_not_genuin
     let today = laptop.store.today();
     laptop
         .store
-        .log_hours(
-            &[NewHours {
-                participant: "H1".into(),
-                organisation: "Hope Food Bank".into(),
-                date: today,
-                minutes: 120,
-                activity: "Sorting donations".into(),
-                supervision: Some(Supervision {
-                    by: "Pat Supervisor".into(),
-                    signature: None,
-                }),
-            }],
-            "Priya",
-            false,
-        )
+        .log_hours(&[supervised("H1", today, 120)], "Priya", false)
         .unwrap();
     let h1 = laptop.store.find_participant(wave.id, "H1").unwrap().id;
     let operator = Operator::named("Priya");

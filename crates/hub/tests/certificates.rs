@@ -9,12 +9,12 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 
 use chrono::{Duration, Utc};
-use common::{databases, serve, wave_with, Laptop, PROGRAMME};
+use common::{databases, serve, supervised, wave_with, Laptop, PROGRAMME};
 use mixwell_actions::certificates as act;
 use mixwell_actions::Operator;
 use mixwell_certificates::keys::{did_web, KeySet};
 use mixwell_certificates::verify::Verdict;
-use mixwell_store::{NewHours, Store, Supervision};
+use mixwell_store::Store;
 use mixwell_sync::wire::DeviceRole;
 
 /// A laptop clock the test moves.
@@ -24,20 +24,6 @@ struct Moving(Arc<AtomicI64>);
 impl mixwell_store::Clock for Moving {
     fn now_ms(&self) -> u64 {
         self.0.load(Ordering::SeqCst) as u64
-    }
-}
-
-fn supervised(participant: &str, date: chrono::NaiveDate, minutes: u32) -> NewHours {
-    NewHours {
-        participant: participant.into(),
-        organisation: "Hope Food Bank".into(),
-        date,
-        minutes,
-        activity: "Sorting donations".into(),
-        supervision: Some(Supervision {
-            by: "Pat Supervisor".into(),
-            signature: None,
-        }),
     }
 }
 

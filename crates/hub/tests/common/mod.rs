@@ -178,6 +178,19 @@ pub fn hours(participant: &str, organisation: &str, date: &str, minutes: u32) ->
     }
 }
 
+/// Volunteering a supervisor confirmed on the spot: verified at once, so it counts on a
+/// certificate.
+pub fn supervised(participant: &str, date: NaiveDate, minutes: u32) -> NewHours {
+    NewHours {
+        supervision: Some(mixwell_store::Supervision {
+            by: "Pat Supervisor".into(),
+            signature: None,
+        }),
+        date,
+        ..hours(participant, "Hope Food Bank", "2026-01-01", minutes)
+    }
+}
+
 /// Minutes logged for each participant of `wave` (verified plus pending), by roster id.
 pub fn minutes_by_participant(store: &Store, wave: &Wave) -> Vec<(String, u32)> {
     store
