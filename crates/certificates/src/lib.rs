@@ -1,6 +1,7 @@
 //! Volunteer-hour certificates an employer can check: the verification code printed on
 //! each one ([`code`]); the signed credential, the PDF and verification build on it.
 
+pub mod badge;
 pub mod code;
 pub mod credential;
 pub mod issue;

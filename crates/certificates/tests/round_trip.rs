@@ -301,3 +301,24 @@ fn the_keys_document_reads_back_as_the_same_keys() {
     );
     assert_eq!(KeySet::from_document(&keys.document()).unwrap(), keys);
 }
+
+#[test]
+fn a_baked_badge_carries_the_credential_that_still_verifies() {
+    let (credential, _) = signed();
+    let png = mixwell_certificates::badge::bake(&credential).unwrap();
+    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+    assert_eq!(png, mixwell_certificates::badge::bake(&credential).unwrap());
+    let baked = mixwell_certificates::badge::unbake(&png).unwrap();
+    assert_eq!(baked, credential);
+    let keys = KeySet::of_did_key(&key().verifying_key());
+    assert!(matches!(
+        verify(
+            &baked,
+            std::slice::from_ref(&keys),
+            no_revocations,
+            &Contexts::bundled()
+        ),
+        Verdict::Genuine(_)
+    ));
+    assert!(mixwell_certificates::badge::unbake(b"not a png").is_err());
+}

@@ -93,9 +93,10 @@ pub fn verdict(check: &Verdict, code: &str, page_url: &str) -> String {
         if matches!(check, Verdict::Genuine(_)) {
             body.push_str(&format!(
                 "<p><a href=\"{}\" rel=\"noopener\">Add to LinkedIn profile</a> · \
-<a href=\"/verify/{}/credential.json\">The signed credential (JSON)</a></p>",
+<a href=\"/verify/{code}/credential.json\">The signed credential (JSON)</a> · \
+<a href=\"/verify/{code}/badge.png\">The badge for a digital wallet (PNG)</a></p>",
                 escape(&linkedin(certificate, page_url)),
-                escape(code)
+                code = escape(code)
             ));
         }
     }

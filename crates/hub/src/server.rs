@@ -19,7 +19,7 @@ use serde::Serialize;
 
 use crate::devices::Device;
 use crate::error::HubError;
-use crate::{CodeCheck, Hub, Revoked};
+use crate::{Hub, Revoked};
 
 /// The largest request body: a push of a few thousand changes is far below it.
 const MAX_BODY: usize = 64 * 1024 * 1024;
@@ -75,6 +75,7 @@ pub fn router(hub: Arc<Hub>) -> Router {
         .route("/verify", get(verify_form))
         .route("/verify/{code}", get(verify_page))
         .route("/verify/{code}/credential.json", get(verify_credential))
+        .route("/verify/{code}/badge.png", get(verify_badge))
         .route("/certificates/revoked.json", get(revoked_certificates))
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .with_state(shared)
@@ -332,16 +333,44 @@ async fn verify_credential(
 ) -> Response {
     let client = client(&request);
     drop(request);
-    match run(&hub, move |hub| hub.check_code(&code, &client)).await {
-        Ok(CodeCheck {
-            credential: Some(credential),
-            ..
-        }) => (
-            [(axum::http::header::CONTENT_TYPE, "application/vc+ld+json")],
-            credential.to_string(),
-        )
-            .into_response(),
-        Ok(_) => Refusal(ErrorBody {
+    credential_as(&hub, code, client, "application/vc+ld+json", |credential| {
+        Ok(credential.to_string().into_bytes())
+    })
+    .await
+}
+
+/// The certificate as a baked Open Badges PNG, for digital wallets.
+async fn verify_badge(
+    axum::extract::Path(code): axum::extract::Path<String>,
+    State(hub): State<Arc<Hub>>,
+    request: axum::extract::Request,
+) -> Response {
+    let client = client(&request);
+    drop(request);
+    credential_as(&hub, code, client, "image/png", |credential| {
+        mixwell_certificates::badge::bake(credential).map_err(|e| HubError::storage(e.to_string()))
+    })
+    .await
+}
+
+/// The credential of the certificate with `code`, written out by `as_bytes`, or 404.
+async fn credential_as(
+    hub: &Arc<Hub>,
+    code: String,
+    client: String,
+    content_type: &'static str,
+    as_bytes: impl FnOnce(&serde_json::Value) -> Result<Vec<u8>, HubError> + Send + 'static,
+) -> Response {
+    let found = run(hub, move |hub| {
+        let check = hub.check_code(&code, &client)?;
+        check.credential.as_ref().map(as_bytes).transpose()
+    })
+    .await;
+    match found {
+        Ok(Some(bytes)) => {
+            ([(axum::http::header::CONTENT_TYPE, content_type)], bytes).into_response()
+        }
+        Ok(None) => Refusal(ErrorBody {
             code: HubErrorCode::BadRequest,
             message: "no certificate of this organisation has this code".into(),
             expected_seq: None,

@@ -205,6 +205,19 @@ fn the_verification_page_says_genuine_revoked_or_not_genuine_and_slows_down_gues
             mixwell_certificates::pdf::attached_credential(&issued.file.bytes).unwrap()
         );
 
+        let agent: ureq::Agent = ureq::Agent::config_builder().build().into();
+        let badge = agent
+            .get(&format!("{base}/verify/{}/badge.png", issued.code))
+            .call()
+            .unwrap()
+            .body_mut()
+            .read_to_vec()
+            .unwrap();
+        assert_eq!(
+            mixwell_certificates::badge::unbake(&badge).unwrap(),
+            credential
+        );
+
         // A code that adds up but belongs to no certificate, and one mistyped.
         let made_up = mixwell_certificates::VerificationCode::from_bits(42).to_string();
         let (_, page) = get(&format!("{base}/verify/{made_up}"));
