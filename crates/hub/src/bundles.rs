@@ -165,6 +165,7 @@ impl Hub {
                 mark,
                 refresh,
                 changes,
+                issuing_keys: self.issuing_keys()?,
             },
         };
         let sealed = bundle::seal(

@@ -45,6 +45,11 @@ fn hours_travel_by_usb_both_ways_and_a_second_import_changes_nothing() {
         let report = mixwell_sync::import_bundle(&mut venue.store, &back).unwrap();
         assert_eq!(report.acknowledged as usize, count);
         assert_eq!(venue.store.sync_status().unwrap().pending, 0);
+        // The keys the organisation vouches for come too: a laptop that only ever syncs by
+        // USB checks certificates and writes its keys file as the hub publishes them.
+        let vouched: Vec<mixwell_sync::wire::IssuingKey> =
+            serde_json::from_str(&venue.store.issuing_keys().unwrap().unwrap()).unwrap();
+        assert_eq!(vouched, hub.issuing_keys().unwrap(), "{}", db.kind);
         let replay = mixwell_sync::import_bundle(&mut venue.store, &back).unwrap();
         assert!(replay.changed_nothing(), "{replay:?}");
 

@@ -62,6 +62,10 @@ pub enum Body {
         #[serde(default)]
         refresh: bool,
         changes: Vec<Change>,
+        /// The keys the organisation vouches for, as a session gives them (older hubs do
+        /// not say).
+        #[serde(default)]
+        issuing_keys: Vec<crate::wire::IssuingKey>,
     },
 }
 

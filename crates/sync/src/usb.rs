@@ -82,6 +82,7 @@ pub fn import_bundle(store: &mut Store, bytes: &[u8]) -> Result<BundleReport, Sy
         mark,
         refresh,
         changes,
+        issuing_keys,
     } = contents.body
     else {
         return Err(BundleError::Foreign("a laptop, for the hub".into()).into());
@@ -94,8 +95,13 @@ pub fn import_bundle(store: &mut Store, bytes: &[u8]) -> Result<BundleReport, Sy
         .into_iter()
         .map(|r| (r.device_seq, r.reason))
         .collect();
+    let keys =
+        serde_json::to_string(&issuing_keys).map_err(|e| SyncError::Protocol(e.to_string()))?;
     let report = store.atomically(|store| {
         let applied = store.apply_pulled(&changes, &PullPosition { cursor, mark }, refresh)?;
+        if !issuing_keys.is_empty() {
+            store.set_issuing_keys(&keys)?;
+        }
         store.record_push(acked_seq, &refused)?;
         store.record_sync(None, applied.clamped)?;
         Ok::<_, StoreError>(BundleReport {
