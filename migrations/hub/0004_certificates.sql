@@ -5,6 +5,9 @@ CREATE TABLE hub_certificate (
     number      TEXT NOT NULL UNIQUE,
     code        TEXT NOT NULL UNIQUE,
     credential  TEXT NOT NULL,
+    -- Its place in its laptop's status list (see the laptop's certificate table).
+    status_device TEXT,
+    status_index  BIGINT,
     received_at TEXT NOT NULL
 );
 CREATE TABLE hub_certificate_revocation (

@@ -10,9 +10,15 @@ CREATE TABLE certificate (
     facts_digest TEXT NOT NULL,
     issued_at TEXT NOT NULL,
     issued_by TEXT NOT NULL,
-    credential TEXT NOT NULL
+    credential TEXT NOT NULL,
+    -- Its place in its laptop's revocation status list at the hub (W3C Bitstring Status
+    -- List): the device whose list it is, and the index; none for a laptop of its own.
+    status_device TEXT,
+    status_index INTEGER
 );
 CREATE INDEX certificate_participant ON certificate(participant_id);
+CREATE UNIQUE INDEX certificate_status ON certificate(status_device, status_index)
+    WHERE status_device IS NOT NULL;
 CREATE TRIGGER certificate_never_changes BEFORE UPDATE ON certificate
 BEGIN
     SELECT RAISE(ABORT, 'certificates are never changed: revoke it and issue a new one');

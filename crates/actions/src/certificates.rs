@@ -9,7 +9,9 @@ use ed25519_dalek::SigningKey;
 use serde::Serialize;
 use serde_json::Value;
 
-use mixwell_certificates::credential::{self, Facts, Issuer, OrganisationMinutes, Reached};
+use mixwell_certificates::credential::{
+    self, Facts, Issuer, OrganisationMinutes, Reached, StatusEntry,
+};
 use mixwell_certificates::jsonld::Contexts;
 use mixwell_certificates::keys::{did_key, did_key_method, did_web, key_fragment, KeySet};
 use mixwell_certificates::verify::{self, Revocation, Verdict};
@@ -269,12 +271,40 @@ fn export_batch(
     let issued_at =
         DateTime::from_timestamp(store.now().timestamp(), 0).expect("a whole second is a time");
     let contexts = Contexts::bundled();
-    let signed = in_parallel(&plans, |(_, plan)| match plan {
+    // An enrolled laptop gives each new certificate the next place in its own revocation
+    // list at the hub: laptops never share a list, so places never clash offline.
+    let device = store.device_id().to_string();
+    let status_list = issuer
+        .url
+        .as_ref()
+        .map(|hub| format!("{hub}/certificates/status/{device}"));
+    let mut next_index = store.next_status_index(&device)?;
+    let places: Vec<Option<StatusEntry>> = plans
+        .iter()
+        .map(|(_, plan)| match (plan, &status_list) {
+            (Plan::Issue { .. }, Some(list)) => {
+                next_index += 1;
+                Some(StatusEntry {
+                    list: list.clone(),
+                    index: next_index - 1,
+                })
+            }
+            _ => None,
+        })
+        .collect();
+    let work: Vec<_> = plans.iter().zip(&places).collect();
+    let signed = in_parallel(&work, |((_, plan), place)| match plan {
         Plan::Reuse(_) => Ok(None),
         Plan::Issue {
             facts, revision, ..
         } => mixwell_certificates::issue::issue(
-            facts, &issuer, &key, issued_at, *revision, &contexts,
+            facts,
+            &issuer,
+            &key,
+            issued_at,
+            *revision,
+            (*place).clone(),
+            &contexts,
         )
         .map(Some)
         .map_err(certificate_error),
@@ -283,7 +313,8 @@ fn export_batch(
         plans
             .iter()
             .zip(signed)
-            .map(|((_, plan), signed)| match (plan, signed?) {
+            .zip(&places)
+            .map(|(((_, plan), signed), place)| match (plan, signed?) {
                 (Plan::Reuse(same), _) => Ok((same.clone(), false)),
                 (
                     Plan::Issue {
@@ -301,6 +332,7 @@ fn export_batch(
                         issued_at: &issued_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
                         issued_by: operator.name(),
                         credential: &made.credential.to_string(),
+                        status: place.as_ref().map(|p| (device.as_str(), p.index)),
                     })?;
                     Ok((recorded, true))
                 }

@@ -9,6 +9,8 @@
 //! - the period: `activityStartDate` and `activityEndDate` (first and last verified day);
 //! - the verification code: the achievement's `otherIdentifier` of type
 //!   `ext:VerificationCode`; the hub's address, where one verifies it: the issuer's `url`;
+//! - its place in the revocation status list, when it has one: `credentialStatus`, a
+//!   `BitstringStatusListEntry` (W3C Bitstring Status List 1.0);
 //! - the hours: one `Result` per `ResultDescription` of the achievement, told apart by the
 //!   description's id: `#hours` (in total), `#with-N` (with one volunteering organisation,
 //!   named by the description) and `#milestone-N` (a milestone reached, on the day in the
@@ -79,13 +81,22 @@ pub struct Issuer {
     pub url: Option<String>,
 }
 
-/// The credential's own number and code, and the time it was issued.
+/// The credential's own number and code, the time it was issued, and its place in a
+/// revocation status list.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Issue {
     pub number: String,
     /// `XXXX-XXXX-XXXX-C`.
     pub code: String,
     pub issued_at: DateTime<Utc>,
+    pub status: Option<StatusEntry>,
+}
+
+/// A place in a W3C Bitstring Status List: the list credential's address and the index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusEntry {
+    pub list: String,
+    pub index: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -187,10 +198,23 @@ pub fn build(facts: &Facts, issuer: &Issuer, issue: &Issue) -> Map<String, Value
             "result": results,
         },
     });
-    match credential {
+    let mut credential = match credential {
         Value::Object(map) => map,
         _ => unreachable!("the credential is an object"),
+    };
+    if let Some(status) = &issue.status {
+        credential.insert(
+            "credentialStatus".into(),
+            serde_json::json!({
+                "id": format!("{}#{}", status.list, status.index),
+                "type": "BitstringStatusListEntry",
+                "statusPurpose": "revocation",
+                "statusListIndex": status.index.to_string(),
+                "statusListCredential": status.list,
+            }),
+        );
     }
+    credential
 }
 
 fn issuer_profile(issuer: &Issuer, organisation: &str) -> Value {

@@ -12,7 +12,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::code::{grouped_base32, VerificationCode};
-use crate::credential::{build, Facts, Issue, Issuer};
+use crate::credential::{build, Facts, Issue, Issuer, StatusEntry};
 use crate::jsonld::Contexts;
 use crate::proof::{self, ProofError, ProofOptions};
 
@@ -25,13 +25,14 @@ pub struct Issued {
 }
 
 /// Signs a certificate of `facts` issued at `issued_at` (its `revision`-th for the
-/// participant, from 0).
+/// participant, from 0), at `status` in a revocation list if it has one.
 pub fn issue(
     facts: &Facts,
     issuer: &Issuer,
     key: &SigningKey,
     issued_at: DateTime<Utc>,
     revision: u32,
+    status: Option<StatusEntry>,
     contexts: &Contexts,
 ) -> Result<Issued, ProofError> {
     let seed = |purpose: &str, secret: &[u8]| -> [u8; 32] {
@@ -58,6 +59,7 @@ pub fn issue(
             number: number.clone(),
             code: code.to_string(),
             issued_at,
+            status,
         },
     );
     let options = ProofOptions {

@@ -70,6 +70,7 @@ fn signed() -> (Value, String) {
         &key,
         issued_at(),
         0,
+        None,
         &Contexts::bundled(),
     )
     .unwrap();
@@ -118,15 +119,42 @@ fn every_term_of_the_credential_is_defined_by_its_contexts() {
 fn the_same_facts_on_the_same_day_give_the_same_number_code_and_credential() {
     let key = key();
     let contexts = Contexts::bundled();
-    let a = issue(&facts(), &issuer(&key), &key, issued_at(), 0, &contexts).unwrap();
-    let b = issue(&facts(), &issuer(&key), &key, issued_at(), 0, &contexts).unwrap();
+    let a = issue(
+        &facts(),
+        &issuer(&key),
+        &key,
+        issued_at(),
+        0,
+        None,
+        &contexts,
+    )
+    .unwrap();
+    let b = issue(
+        &facts(),
+        &issuer(&key),
+        &key,
+        issued_at(),
+        0,
+        None,
+        &contexts,
+    )
+    .unwrap();
     assert_eq!(a, b);
-    let next = issue(&facts(), &issuer(&key), &key, issued_at(), 1, &contexts).unwrap();
+    let next = issue(
+        &facts(),
+        &issuer(&key),
+        &key,
+        issued_at(),
+        1,
+        None,
+        &contexts,
+    )
+    .unwrap();
     assert_ne!(a.number, next.number);
     assert_ne!(a.code, next.code);
     let mut more = facts();
     more.minutes += 60;
-    let changed = issue(&more, &issuer(&key), &key, issued_at(), 0, &contexts).unwrap();
+    let changed = issue(&more, &issuer(&key), &key, issued_at(), 0, None, &contexts).unwrap();
     assert_ne!(a.number, changed.number);
 }
 
@@ -186,6 +214,7 @@ fn another_key_or_a_swapped_proof_never_verifies() {
         &other,
         issued_at(),
         0,
+        None,
         &Contexts::bundled(),
     )
     .unwrap();
@@ -208,6 +237,7 @@ fn another_key_or_a_swapped_proof_never_verifies() {
         &key(),
         issued_at(),
         0,
+        None,
         &Contexts::bundled(),
     )
     .unwrap();
@@ -321,4 +351,43 @@ fn a_baked_badge_carries_the_credential_that_still_verifies() {
         Verdict::Genuine(_)
     ));
     assert!(mixwell_certificates::badge::unbake(b"not a png").is_err());
+}
+
+#[test]
+fn a_credential_with_its_place_in_a_status_list_is_defined_by_its_contexts_and_verifies() {
+    let key = key();
+    let status = mixwell_certificates::credential::StatusEntry {
+        list: "https://hub.peakyouth.example/certificates/status/0190f5c2".into(),
+        index: 41,
+    };
+    let issued = issue(
+        &facts(),
+        &issuer(&key),
+        &key,
+        issued_at(),
+        0,
+        Some(status),
+        &Contexts::bundled(),
+    )
+    .unwrap();
+    assert_eq!(
+        issued.credential["credentialStatus"]["statusListIndex"],
+        "41"
+    );
+    let quads = canonical(&issued.credential, &Contexts::bundled()).unwrap();
+    assert!(!quads.contains("issuer-dependent"), "{quads}");
+    assert!(
+        quads.contains("https://www.w3.org/ns/credentials/status#statusListIndex"),
+        "{quads}"
+    );
+    let keys = KeySet::of_did_key(&key.verifying_key());
+    assert!(matches!(
+        verify(
+            &issued.credential,
+            std::slice::from_ref(&keys),
+            no_revocations,
+            &Contexts::bundled()
+        ),
+        Verdict::Genuine(_)
+    ));
 }

@@ -56,6 +56,11 @@ impl Hub {
         })
     }
 
+    /// The hub's own Ed25519 key: it signs bundles and the organisation's status lists.
+    pub(crate) fn hub_signing_key(&self) -> Result<ed25519_dalek::SigningKey, HubError> {
+        Ok(self.secret_keys()?.signing.ed25519().clone())
+    }
+
     pub fn public_keys(&self) -> Result<PublicKeys, HubError> {
         let keys = self.secret_keys()?;
         Ok(PublicKeys {

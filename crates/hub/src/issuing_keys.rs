@@ -14,21 +14,39 @@ impl Hub {
     /// Every key a device of the organisation has signed with, oldest first, with when it
     /// was withdrawn: what the organisation vouches for.
     pub fn issuing_keys(&self) -> Result<Vec<IssuingKey>, HubError> {
+        let hub_key = self.hub_signing_key()?;
         self.backend.transaction(|tx| {
-            tx.query(
-                "SELECT public_key, enrolled_at, revoked_at FROM hub_device_key
+            // The hub's own key first: it signs the organisation's status lists.
+            let created = tx
+                .query("SELECT created_at FROM hub_organisation", &[])?
+                .first()
+                .map(|row| row.text(0))
+                .transpose()?
+                .ok_or_else(|| HubError::corrupt("the hub has no organisation"))?;
+            let hub = IssuingKey {
+                public_key: base64::Engine::encode(
+                    &base64::engine::general_purpose::STANDARD,
+                    hub_key.verifying_key().as_bytes(),
+                ),
+                enrolled_at: parse_time(&created)?,
+                revoked_at: None,
+            };
+            let devices = tx
+                .query(
+                    "SELECT public_key, enrolled_at, revoked_at FROM hub_device_key
                  ORDER BY enrolled_at, public_key",
-                &[],
-            )?
-            .iter()
-            .map(|row| {
-                Ok(IssuingKey {
-                    public_key: row.text(0)?,
-                    enrolled_at: parse_time(&row.text(1)?)?,
-                    revoked_at: row.opt_text(2)?.as_deref().map(parse_time).transpose()?,
+                    &[],
+                )?
+                .iter()
+                .map(|row| {
+                    Ok(IssuingKey {
+                        public_key: row.text(0)?,
+                        enrolled_at: parse_time(&row.text(1)?)?,
+                        revoked_at: row.opt_text(2)?.as_deref().map(parse_time).transpose()?,
+                    })
                 })
-            })
-            .collect()
+                .collect::<Result<Vec<_>, HubError>>()?;
+            Ok(std::iter::once(hub).chain(devices).collect())
         })
     }
 

@@ -29,7 +29,7 @@ pub use devices::{normalise_code, Device, NewEnrolment, CODE_LIFETIME};
 pub use error::HubError;
 pub use log::{Page, Pushed, MAX_PAGE};
 pub use server::{router, serve, serve_tls, spawn, Background};
-pub use verification::{CodeCheck, Revoked, WRONG_CODES};
+pub use verification::{is_revoked_in, CodeCheck, Revoked, STATUS_LIST_BITS, WRONG_CODES};
 
 /// The hub's sense of time, injected so simulations can move it.
 pub trait HubClock: Send + Sync {

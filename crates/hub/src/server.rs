@@ -77,6 +77,7 @@ pub fn router(hub: Arc<Hub>) -> Router {
         .route("/verify/{code}/credential.json", get(verify_credential))
         .route("/verify/{code}/badge.png", get(verify_badge))
         .route("/certificates/revoked.json", get(revoked_certificates))
+        .route("/certificates/status/{device}", get(status_list))
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .with_state(shared)
 }
@@ -376,6 +377,27 @@ async fn credential_as(
             expected_seq: None,
         })
         .into_response_with(StatusCode::NOT_FOUND),
+        Err(refusal) => refusal.into_response(),
+    }
+}
+
+/// One laptop's revocation status list, a signed W3C BitstringStatusListCredential.
+async fn status_list(
+    axum::extract::Path(device): axum::extract::Path<String>,
+    State(hub): State<Arc<Hub>>,
+    headers: HeaderMap,
+) -> Response {
+    let host = headers
+        .get(axum::http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("localhost")
+        .to_owned();
+    match run(&hub, move |hub| hub.status_list(&device, &host)).await {
+        Ok(list) => (
+            [(axum::http::header::CONTENT_TYPE, "application/vc+ld+json")],
+            list.to_string(),
+        )
+            .into_response(),
         Err(refusal) => refusal.into_response(),
     }
 }

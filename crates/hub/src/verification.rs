@@ -56,14 +56,18 @@ pub(crate) fn record_certificates(
                 ) else {
                     continue;
                 };
+                let index = change.fields.get("status_index").and_then(Value::as_i64);
                 tx.execute(
-                    "INSERT INTO hub_certificate (id, number, code, credential, received_at)
-                     VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+                    "INSERT INTO hub_certificate
+                         (id, number, code, credential, status_device, status_index, received_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
                     &[
                         change.entity_id.clone().into(),
                         number.into(),
                         code.into(),
                         credential.into(),
+                        text(change, "status_device").into(),
+                        index.into(),
                         now.into(),
                     ],
                 )?;
@@ -200,4 +204,95 @@ impl Hub {
             .collect()
         })
     }
+}
+
+/// Bits in a status list: the least W3C Bitstring Status List allows (16 KiB before it is
+/// compressed), so a list says nothing of how many certificates a laptop issued.
+pub const STATUS_LIST_BITS: usize = 131_072;
+
+impl Hub {
+    /// The revocation status list of one laptop's certificates, as a W3C
+    /// `BitstringStatusListCredential` signed with the hub's key: bit `i` (the leftmost bit
+    /// of the list is 0) is set when the certificate at index `i` is revoked. `host` names
+    /// the organisation's did:web, as the request made it.
+    pub fn status_list(&self, device: &str, host: &str) -> Result<Value, HubError> {
+        let revoked = self.backend.transaction(|tx| {
+            tx.query(
+                "SELECT c.status_index FROM hub_certificate c
+                 JOIN hub_certificate_revocation r ON r.certificate_id = c.id
+                 WHERE c.status_device = $1 AND c.status_index IS NOT NULL",
+                &[device.into()],
+            )?
+            .iter()
+            .map(|row| row.int(0))
+            .collect::<Result<Vec<i64>, HubError>>()
+        })?;
+        let mut bits = vec![0u8; STATUS_LIST_BITS / 8];
+        for index in revoked {
+            let index = usize::try_from(index).unwrap_or(usize::MAX);
+            if index < STATUS_LIST_BITS {
+                bits[index / 8] |= 0x80 >> (index % 8);
+            }
+        }
+        let encoded = {
+            use std::io::Write;
+            let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+            gzip.write_all(&bits)
+                .map_err(|e| HubError::storage(e.to_string()))?;
+            let compressed = gzip
+                .finish()
+                .map_err(|e| HubError::storage(e.to_string()))?;
+            use base64::Engine;
+            format!(
+                "u{}",
+                base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(compressed)
+            )
+        };
+        let did = mixwell_certificates::keys::did_web(&format!("https://{host}"))
+            .map_err(|e| HubError::refused(HubErrorCode::BadRequest, e.to_string()))?;
+        let url = format!("https://{host}/certificates/status/{device}");
+        let now = self.now();
+        let list = serde_json::json!({
+            "@context": [mixwell_certificates::jsonld::CREDENTIALS_V2],
+            "id": url,
+            "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+            "issuer": did,
+            "validFrom": now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            "credentialSubject": {
+                "id": format!("{url}#list"),
+                "type": "BitstringStatusList",
+                "statusPurpose": "revocation",
+                "encodedList": encoded,
+            },
+        });
+        let key = self.hub_signing_key()?;
+        let options = mixwell_certificates::proof::ProofOptions {
+            created: now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            verification_method: format!(
+                "{did}#{}",
+                mixwell_certificates::keys::key_fragment(&key.verifying_key())
+            ),
+            proof_purpose: "assertionMethod".into(),
+        };
+        let Value::Object(list) = list else {
+            unreachable!("the list is an object")
+        };
+        mixwell_certificates::proof::sign(&list, &options, &key, &Contexts::bundled())
+            .map_err(|e| HubError::storage(e.to_string()))
+    }
+}
+
+/// Whether the certificate at `index` is revoked in a status list's `encodedList`.
+pub fn is_revoked_in(encoded_list: &str, index: usize) -> Option<bool> {
+    use base64::Engine;
+    use std::io::Read;
+    let compressed = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(encoded_list.strip_prefix('u')?)
+        .ok()?;
+    let mut bits = Vec::new();
+    flate2::read::GzDecoder::new(&compressed[..])
+        .take(STATUS_LIST_BITS as u64 / 8 + 1)
+        .read_to_end(&mut bits)
+        .ok()?;
+    Some(bits.get(index / 8)? & (0x80 >> (index % 8)) != 0)
 }

@@ -98,10 +98,13 @@ fn a_certificate_signed_before_its_laptop_was_revoked_verifies_and_one_signed_af
             .fetch_add(Duration::days(3).num_milliseconds(), Ordering::SeqCst);
         let after = act::export_certificate(&mut laptop.store, h2, &operator).unwrap();
         let document = published(&served.url);
-        assert!(
-            document["verificationMethod"][0]["revoked"].is_string(),
-            "{document}"
-        );
+        let withdrawn = document["verificationMethod"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|m| m["revoked"].is_string())
+            .count();
+        assert_eq!(withdrawn, 1, "{document}");
         let keys = [KeySet::from_document(&document).unwrap()];
         assert!(
             matches!(
@@ -129,7 +132,8 @@ fn a_laptop_let_back_in_signs_with_a_new_key_and_its_old_one_stays_published_as_
         laptop.sync();
         let document = published(&served.url);
         let methods = document["verificationMethod"].as_array().unwrap();
-        assert_eq!(methods.len(), 2, "{}: {document}", db.kind);
+        // The hub's own key (it signs status lists), and the laptop's old and new keys.
+        assert_eq!(methods.len(), 3, "{}: {document}", db.kind);
         assert_eq!(
             methods
                 .iter()
@@ -225,6 +229,39 @@ fn the_verification_page_says_genuine_revoked_or_not_genuine_and_slows_down_gues
         let (status, _) = get(&format!("{base}/verify/{made_up}/credential.json"));
         assert_eq!(status, 404);
 
+        // Its place in the laptop's status list, which the hub signs.
+        let status = &credential["credentialStatus"];
+        assert_eq!(status["type"], "BitstringStatusListEntry");
+        assert_eq!(
+            status["statusListIndex"], "0",
+            "the laptop's first certificate"
+        );
+        let list_url = status["statusListCredential"].as_str().unwrap().to_owned();
+        let index: usize = status["statusListIndex"].as_str().unwrap().parse().unwrap();
+        let revoked_in_list = || {
+            let (status, body) = get(&list_url);
+            assert_eq!(status, 200, "{body}");
+            let list: serde_json::Value = serde_json::from_str(&body).unwrap();
+            let keys = KeySet::from_document(&published(&served.url)).unwrap();
+            let method = list["proof"]["verificationMethod"].as_str().unwrap();
+            let key = keys
+                .get(method)
+                .expect("the hub's key is in its document")
+                .key;
+            mixwell_certificates::proof::verify(
+                &list,
+                &key,
+                &mixwell_certificates::jsonld::Contexts::bundled(),
+            )
+            .expect("the status list is signed by the hub");
+            mixwell_hub::is_revoked_in(
+                list["credentialSubject"]["encodedList"].as_str().unwrap(),
+                index,
+            )
+            .unwrap()
+        };
+        assert!(!revoked_in_list());
+
         // Revoked on the laptop, the revocation reaches the hub by sync.
         act::revoke_certificate(
             &mut laptop.store,
@@ -243,6 +280,11 @@ fn the_verification_page_says_genuine_revoked_or_not_genuine_and_slows_down_gues
         assert!(
             page.contains("hours voided &lt;after review&gt;"),
             "the reason, escaped: {page}"
+        );
+        assert!(
+            revoked_in_list(),
+            "{}: the status list says revoked",
+            db.kind
         );
         let (_, list) = get(&format!("{base}/certificates/revoked.json"));
         let list: serde_json::Value = serde_json::from_str(&list).unwrap();

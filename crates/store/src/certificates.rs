@@ -46,6 +46,8 @@ pub struct NewCertificate<'a> {
     pub issued_at: &'a str,
     pub issued_by: &'a str,
     pub credential: &'a str,
+    /// Its place in this laptop's status list at the hub: the device and the index.
+    pub status: Option<(&'a str, u32)>,
 }
 
 const SELECT: &str = "SELECT c.id, c.number, c.code, c.participant_id, c.facts_digest,
@@ -140,8 +142,8 @@ impl Store {
             store.write(|w| {
                 w.tx().execute(
                     "INSERT INTO certificate (id, number, code, participant_id, facts_digest,
-                         issued_at, issued_by, credential)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                         issued_at, issued_by, credential, status_device, status_index)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
                     params![
                         id.to_string(),
                         new.number,
@@ -150,12 +152,27 @@ impl Store {
                         new.facts_digest,
                         new.issued_at,
                         new.issued_by,
-                        new.credential
+                        new.credential,
+                        new.status.map(|(device, _)| device),
+                        new.status.map(|(_, index)| index)
                     ],
                 )?;
                 w.record(Entity::Certificate, id)
             })?;
             store.certificate_by_number(new.number)
+        })
+    }
+
+    /// The next free index in `device`'s status list.
+    pub fn next_status_index(&self, device: &str) -> StoreResult<u32> {
+        let next: i64 = self.conn().query_row(
+            "SELECT COALESCE(MAX(status_index) + 1, 0) FROM certificate WHERE status_device = ?1",
+            [device],
+            |r| r.get(0),
+        )?;
+        u32::try_from(next).map_err(|_| StoreError::Corrupt {
+            what: "certificate status index",
+            detail: next.to_string(),
         })
     }
 
