@@ -248,11 +248,7 @@ async fn did_document(
     State(hub): State<Arc<Hub>>,
     headers: HeaderMap,
 ) -> Answer<serde_json::Value> {
-    let host = headers
-        .get(axum::http::header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
+    let host = host_of(&headers);
     let answer = run(&hub, move |hub| hub.did_document(&host)).await?;
     reply(answer)
 }
@@ -266,13 +262,17 @@ fn client(request: &axum::extract::Request) -> String {
         .map_or_else(|| "unknown".to_owned(), |info| info.0.ip().to_string())
 }
 
-fn host(request: &axum::extract::Request) -> String {
-    request
-        .headers()
+/// The host the request was made to: it names the organisation's did:web.
+fn host_of(headers: &HeaderMap) -> String {
+    headers
         .get(axum::http::header::HOST)
         .and_then(|h| h.to_str().ok())
         .unwrap_or("localhost")
         .to_owned()
+}
+
+fn host(request: &axum::extract::Request) -> String {
+    host_of(request.headers())
 }
 
 fn html(status: StatusCode, body: String) -> Response {
@@ -387,11 +387,7 @@ async fn status_list(
     State(hub): State<Arc<Hub>>,
     headers: HeaderMap,
 ) -> Response {
-    let host = headers
-        .get(axum::http::header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("localhost")
-        .to_owned();
+    let host = host_of(&headers);
     match run(&hub, move |hub| hub.status_list(&device, &host)).await {
         Ok(list) => (
             [(axum::http::header::CONTENT_TYPE, "application/vc+ld+json")],
