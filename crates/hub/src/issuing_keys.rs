@@ -50,10 +50,11 @@ impl Hub {
         })
     }
 
-    /// The organisation's DID document for the did:web its hub is reached at (`host`, as
-    /// the request named it): each device's key as a Multikey verification method.
-    pub fn did_document(&self, host: &str) -> Result<serde_json::Value, HubError> {
-        let did = did_web(&format!("https://{host}"))
+    /// The organisation's DID document for the did:web its hub is reached at (`origin`,
+    /// `scheme://host[:port]` as the request named it): each key as a Multikey
+    /// verification method.
+    pub fn did_document(&self, origin: &str) -> Result<serde_json::Value, HubError> {
+        let did = did_web(origin)
             .map_err(|e| HubError::refused(HubErrorCode::BadRequest, e.to_string()))?;
         Ok(published_keys(&did, &self.issuing_keys()?).document())
     }

@@ -248,8 +248,8 @@ async fn did_document(
     State(hub): State<Arc<Hub>>,
     headers: HeaderMap,
 ) -> Answer<serde_json::Value> {
-    let host = host_of(&headers);
-    let answer = run(&hub, move |hub| hub.did_document(&host)).await?;
+    let origin = origin_of(&headers);
+    let answer = run(&hub, move |hub| hub.did_document(&origin)).await?;
     reply(answer)
 }
 
@@ -262,17 +262,23 @@ fn client(request: &axum::extract::Request) -> String {
         .map_or_else(|| "unknown".to_owned(), |info| info.0.ip().to_string())
 }
 
-/// The host the request was made to: it names the organisation's did:web.
-fn host_of(headers: &HeaderMap) -> String {
-    headers
-        .get(axum::http::header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("localhost")
-        .to_owned()
-}
-
-fn host(request: &axum::extract::Request) -> String {
-    host_of(request.headers())
+/// The address the request was made to, `scheme://host[:port]`: it names the
+/// organisation's did:web and the lists and pages the hub links to. The scheme is what a
+/// proxy in front says it served (`X-Forwarded-Proto`), otherwise plain HTTP only on this
+/// machine's loopback (where laptops may enrol over it) and HTTPS everywhere else.
+fn origin_of(headers: &HeaderMap) -> String {
+    let header = |name: &str| headers.get(name).and_then(|h| h.to_str().ok());
+    let host = header("host").unwrap_or("localhost");
+    let loopback = ["127.0.0.1", "localhost", "[::1]"]
+        .iter()
+        .any(|l| host == *l || host.starts_with(&format!("{l}:")));
+    let scheme = match header("x-forwarded-proto") {
+        Some("http") => "http",
+        Some("https") => "https",
+        _ if loopback => "http",
+        _ => "https",
+    };
+    format!("{scheme}://{host}")
 }
 
 fn html(status: StatusCode, body: String) -> Response {
@@ -292,9 +298,9 @@ async fn verify_form(
 ) -> Response {
     match query.get("code").map(|c| c.trim().to_owned()) {
         Some(code) if !code.is_empty() => {
-            let (client, host) = (client(&request), host(&request));
+            let (client, origin) = (client(&request), origin_of(request.headers()));
             drop(request);
-            checked_page(&hub, code, client, host).await
+            checked_page(&hub, code, client, origin).await
         }
         _ => html(StatusCode::OK, crate::page::form(None, "")),
     }
@@ -305,13 +311,13 @@ async fn verify_page(
     State(hub): State<Arc<Hub>>,
     request: axum::extract::Request,
 ) -> Response {
-    let (client, host) = (client(&request), host(&request));
+    let (client, origin) = (client(&request), origin_of(request.headers()));
     drop(request);
-    checked_page(&hub, code, client, host).await
+    checked_page(&hub, code, client, origin).await
 }
 
-async fn checked_page(hub: &Arc<Hub>, code: String, client: String, host: String) -> Response {
-    let page_url = format!("https://{host}/verify/{code}");
+async fn checked_page(hub: &Arc<Hub>, code: String, client: String, origin: String) -> Response {
+    let page_url = format!("{origin}/verify/{code}");
     let typed = code.clone();
     match run(hub, move |hub| hub.check_code(&code, &client)).await {
         Ok(check) => html(
@@ -387,8 +393,8 @@ async fn status_list(
     State(hub): State<Arc<Hub>>,
     headers: HeaderMap,
 ) -> Response {
-    let host = host_of(&headers);
-    match run(&hub, move |hub| hub.status_list(&device, &host)).await {
+    let origin = origin_of(&headers);
+    match run(&hub, move |hub| hub.status_list(&device, &origin)).await {
         Ok(list) => (
             [(axum::http::header::CONTENT_TYPE, "application/vc+ld+json")],
             list.to_string(),

@@ -213,9 +213,10 @@ pub const STATUS_LIST_BITS: usize = 131_072;
 impl Hub {
     /// The revocation status list of one laptop's certificates, as a W3C
     /// `BitstringStatusListCredential` signed with the hub's key: bit `i` (the leftmost bit
-    /// of the list is 0) is set when the certificate at index `i` is revoked. `host` names
-    /// the organisation's did:web, as the request made it.
-    pub fn status_list(&self, device: &str, host: &str) -> Result<Value, HubError> {
+    /// of the list is 0) is set when the certificate at index `i` is revoked. `origin`
+    /// (`scheme://host[:port]`, as the request made it) names the list and the
+    /// organisation's did:web.
+    pub fn status_list(&self, device: &str, origin: &str) -> Result<Value, HubError> {
         let revoked = self.backend.transaction(|tx| {
             tx.query(
                 "SELECT c.status_index FROM hub_certificate c
@@ -248,9 +249,9 @@ impl Hub {
                 base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(compressed)
             )
         };
-        let did = mixwell_certificates::keys::did_web(&format!("https://{host}"))
+        let did = mixwell_certificates::keys::did_web(origin)
             .map_err(|e| HubError::refused(HubErrorCode::BadRequest, e.to_string()))?;
-        let url = format!("https://{host}/certificates/status/{device}");
+        let url = format!("{origin}/certificates/status/{device}");
         let now = self.now();
         let list = serde_json::json!({
             "@context": [mixwell_certificates::jsonld::CREDENTIALS_V2],

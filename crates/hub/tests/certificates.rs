@@ -242,6 +242,11 @@ fn the_verification_page_says_genuine_revoked_or_not_genuine_and_slows_down_gues
             let (status, body) = get(&list_url);
             assert_eq!(status, 200, "{body}");
             let list: serde_json::Value = serde_json::from_str(&body).unwrap();
+            assert_eq!(
+                list["id"],
+                list_url.as_str(),
+                "the list is the one the certificate names"
+            );
             let keys = KeySet::from_document(&published(&served.url)).unwrap();
             let method = list["proof"]["verificationMethod"].as_str().unwrap();
             let key = keys
