@@ -754,3 +754,69 @@ impl Exporting {
         outcome
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{NaiveDate, TimeZone};
+
+    /// A certificate's file must be exactly what `certificate_pdf` makes from its credential
+    /// (that is how an edited page is caught), so any change to what it makes (the layout,
+    /// the fonts, krilla or another crate it draws with) would turn every certificate
+    /// already issued into "not genuine". This pins the bytes of one certificate: if it
+    /// fails, keep the old rendering for the credentials issued under it before changing it.
+    #[test]
+    fn a_change_to_the_certificate_page_is_caught_before_it_breaks_issued_pdfs() {
+        let day = |m, d| NaiveDate::from_ymd_opt(2027, m, d).unwrap();
+        let facts = Facts {
+            organisation: "Peak Youth Trust".into(),
+            participant_name: "Amira Okafor".into(),
+            programme: "HeadStart Derbyshire".into(),
+            wave: "Summer 2027".into(),
+            minutes: 1155,
+            first_day: day(7, 5),
+            last_day: day(8, 20),
+            by_organisation: vec![OrganisationMinutes {
+                name: "Bakewell Food Bank".into(),
+                minutes: 1155,
+            }],
+            milestones: vec![Reached {
+                name: "16 hours completed — Guaranteed interview".into(),
+                reached_on: day(8, 14),
+            }],
+        };
+        let key = SigningKey::from_bytes(&[42; 32]);
+        let issuer = Issuer {
+            id: did_web("https://hub.peakyouth.example").unwrap(),
+            verification_method: format!(
+                "{}#{}",
+                did_web("https://hub.peakyouth.example").unwrap(),
+                key_fragment(&key.verifying_key())
+            ),
+            url: Some("https://hub.peakyouth.example".into()),
+        };
+        let issued = mixwell_certificates::issue::issue(
+            &facts,
+            &issuer,
+            &key,
+            Utc.with_ymd_and_hms(2027, 8, 21, 9, 30, 0).unwrap(),
+            0,
+            Some(StatusEntry {
+                list: "https://hub.peakyouth.example/certificates/status/d".into(),
+                index: 3,
+            }),
+            &Contexts::bundled(),
+        )
+        .unwrap();
+        let pdf = certificate_pdf(&issued.credential).unwrap();
+        use sha2::Digest;
+        let digest: String = sha2::Sha256::digest(&pdf)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert_eq!(
+            digest, "2e9acd18b2d7d8b13b068c51374d61cf18bc446f582435cf35a5d2aa89aa3dc5",
+            "the certificate page changed"
+        );
+    }
+}
