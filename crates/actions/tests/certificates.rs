@@ -380,3 +380,56 @@ fn a_waves_export_writes_one_file_per_participant_and_a_cancelled_zip_leaves_not
     assert!(!cancelled_path.exists());
     assert!(!dir.path().join("cancelled.zip.partial").exists());
 }
+
+mod any_file {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn one_certificate() -> &'static (Vec<u8>, Vec<KeySet>) {
+        static MADE: std::sync::OnceLock<(Vec<u8>, Vec<KeySet>)> = std::sync::OnceLock::new();
+        MADE.get_or_init(|| {
+            let (_dir, mut store) = demo();
+            let who = leader(&store);
+            let issued =
+                act::export_certificate(&mut store, who.participant_id, &operator()).unwrap();
+            (issued.file.bytes, keys(&mut store))
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+        /// A certificate cut short or with bytes overwritten anywhere is refused, never a
+        /// panic and never genuine.
+        #[test]
+        fn a_damaged_certificate_is_refused(
+            cut in 0usize..100,
+            writes in proptest::collection::vec((0usize..100_000, any::<u8>()), 1..8),
+        ) {
+            let (pdf, keys) = one_certificate();
+            let mut damaged = pdf.clone();
+            let mut changed = false;
+            for (at, byte) in writes {
+                let at = at % damaged.len();
+                changed |= damaged[at] != byte;
+                damaged[at] = byte;
+            }
+            if cut < 50 {
+                damaged.truncate(damaged.len() * (cut + 50) / 100);
+                changed = true;
+            }
+            prop_assume!(changed);
+            prop_assert!(not_genuine(&act::check_pdf(None, &damaged, keys)));
+        }
+
+        /// Arbitrary bytes, with or without a PDF header, are refused.
+        #[test]
+        fn any_bytes_are_refused(mut bytes in proptest::collection::vec(any::<u8>(), 0..4096), header in any::<bool>()) {
+            if header {
+                bytes.splice(0..0, b"%PDF-1.7\n".iter().copied());
+            }
+            let (_, keys) = one_certificate();
+            prop_assert!(not_genuine(&act::check_pdf(None, &bytes, keys)));
+        }
+    }
+}
