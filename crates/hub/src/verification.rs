@@ -37,7 +37,7 @@ fn text(change: &Change, field: &str) -> Option<String> {
 }
 
 /// Keeps the certificates and revocations among `accepted` changes where the verification
-/// page looks them up. Each is kept once; the first revocation of a certificate stands.
+/// page looks them up. Each is kept once; the earliest revocation of a certificate stands.
 pub(crate) fn record_certificates(
     tx: &mut dyn Tx,
     accepted: &[(Change, Option<String>)],
@@ -81,8 +81,12 @@ pub(crate) fn record_certificates(
                     continue;
                 };
                 tx.execute(
+                    // The earliest revocation stands, as on every laptop.
                     "INSERT INTO hub_certificate_revocation (certificate_id, reason, revoked_at)
-                     VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+                     VALUES ($1, $2, $3)
+                     ON CONFLICT (certificate_id) DO UPDATE
+                         SET reason = excluded.reason, revoked_at = excluded.revoked_at
+                         WHERE excluded.revoked_at < hub_certificate_revocation.revoked_at",
                     &[certificate.into(), reason.into(), at.into()],
                 )?;
             }

@@ -192,7 +192,10 @@ impl Store {
             let revoked_at = store
                 .now()
                 .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-            let id = natural_id("certificate_revocation", &[&certificate.number]);
+            // One revocation per laptop: two laptops revoking offline each keep theirs, and
+            // every replica shows the earliest (by time, then id), the same everywhere.
+            let device = store.device_id().to_string();
+            let id = natural_id("certificate_revocation", &[&certificate.number, &device]);
             store.write(|w| {
                 w.tx().execute(
                     "INSERT INTO certificate_revocation

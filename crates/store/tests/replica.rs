@@ -568,3 +568,41 @@ proptest! {
         }
     }
 }
+
+/// Two laptops revoke the same certificate offline, for different reasons: after sync
+/// both show the same revocation (the earliest), and hold the same rows.
+#[test]
+fn a_certificate_revoked_on_two_laptops_shows_the_same_revocation_on_both() {
+    let (mut a, mut b) = (laptop(), laptop());
+    let wave = set_up(&mut a.store);
+    let someone = participant(&a.store, wave, "A1").id;
+    a.store
+        .record_certificate(&mixwell_store::NewCertificate {
+            number: "2027-AAAA-BBBB",
+            code: "0000-0000-0001-1",
+            participant_id: someone,
+            facts_digest: "00",
+            issued_at: "2027-08-21T09:30:00Z",
+            issued_by: "Priya",
+            credential: "{}",
+            status: None,
+        })
+        .unwrap();
+    deliver(&a.store, &mut b.store);
+    a.store
+        .revoke_certificate("2027-AAAA-BBBB", "hours voided", "Priya")
+        .unwrap();
+    b.store
+        .revoke_certificate("2027-AAAA-BBBB", "logged for the wrong person", "Sam")
+        .unwrap();
+    deliver(&a.store, &mut b.store);
+    deliver(&b.store, &mut a.store);
+    let on_a = a.store.certificate_by_number("2027-AAAA-BBBB").unwrap();
+    let on_b = b.store.certificate_by_number("2027-AAAA-BBBB").unwrap();
+    assert!(on_a.revocation.is_some());
+    assert_eq!(on_a.revocation, on_b.revocation);
+    assert_eq!(
+        a.store.synced_rows().unwrap(),
+        b.store.synced_rows().unwrap()
+    );
+}
