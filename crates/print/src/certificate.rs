@@ -12,7 +12,7 @@ use krilla::page::PageSettings;
 use krilla::paint::{Fill, Paint};
 use krilla::{Document, SerializeSettings};
 
-use crate::layout::{draw_lines, Fonts, Line, A4, MARGIN};
+use crate::layout::{draw_lines, fit, Fonts, Line, A4, MARGIN};
 use crate::PrintError;
 
 /// What the page says, already in the words and formats people read.
@@ -93,7 +93,7 @@ pub fn certificate(page: &CertificatePage) -> Result<Vec<u8>, PrintError> {
         rules.push((y + 6.0, 0.8));
         y += 24.0;
         for (left, right) in rows {
-            let left = fit_chars(left, 11.0, 0.7 * WIDTH);
+            let left = fit(left, 0.7 * WIDTH, 11.0, REGULAR_ADVANCE);
             black.push(line(MARGIN, y, 11.0, false, &left));
             black.push(line(MARGIN + 0.72 * WIDTH, y, 11.0, true, right));
             y += 17.0;
@@ -133,7 +133,7 @@ pub fn certificate(page: &CertificatePage) -> Result<Vec<u8>, PrintError> {
             fy,
             8.5,
             false,
-            &fit_chars(&text, 8.5, WIDTH - 120.0),
+            &fit(&text, WIDTH - 120.0, 8.5, REGULAR_ADVANCE),
         ));
         fy += 12.0;
     }
@@ -248,17 +248,6 @@ fn fill((r, g, b): (u8, u8, u8)) -> Fill {
 fn fitting(text: &str, size: f32, advance: f32) -> f32 {
     let chars = text.chars().count().max(1) as f32;
     size.min(WIDTH / (chars * advance))
-}
-
-/// `text` cut with an ellipsis to fit `width` at `size`.
-fn fit_chars(text: &str, size: f32, width: f32) -> String {
-    let room = (width / (size * REGULAR_ADVANCE)) as usize;
-    if text.chars().count() <= room {
-        return text.to_owned();
-    }
-    let mut cut: String = text.chars().take(room.saturating_sub(1)).collect();
-    cut.push('…');
-    cut
 }
 
 /// Words of `text` in lines that fit the page's width at `size`.

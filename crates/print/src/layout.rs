@@ -30,6 +30,19 @@ impl Fonts {
     }
 }
 
+/// `text` cut with an ellipsis to fit `width` points at `size`, for a face whose glyphs
+/// average `advance` ems (an estimate that keeps text inside its column without measuring
+/// each glyph).
+pub fn fit(text: &str, width: f32, size: f32, advance: f32) -> String {
+    let most = ((width / (size * advance)).floor() as usize).max(2);
+    if text.chars().count() <= most {
+        return text.to_owned();
+    }
+    let mut cut: String = text.chars().take(most - 1).collect();
+    cut.push('…');
+    cut
+}
+
 /// One line of text at a position on a page (points from the top-left corner).
 pub struct Line {
     pub x: f32,

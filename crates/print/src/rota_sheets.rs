@@ -2,7 +2,7 @@
 //! (landscape A4), sessions down the side and roles across, then the team's members. A
 //! long plan flows onto further sheets with the headings repeated.
 
-use crate::layout::{render_sized, Fonts, Line, A4, MARGIN};
+use crate::layout::{fit, render_sized, Fonts, Line, A4, MARGIN};
 use crate::PrintError;
 
 pub struct RotaSessionRow {
@@ -38,17 +38,6 @@ const SESSION_COLUMN: f32 = 120.0;
 /// Average advance of a DejaVu Sans glyph as a share of the font size: enough to keep a
 /// cell's text inside its column.
 const GLYPH: f32 = 0.6;
-
-/// The text cut to fit `width` points at `size`, with an ellipsis when cut.
-fn fit(text: &str, width: f32, size: f32) -> String {
-    let most = ((width / (size * GLYPH)).floor() as usize).max(2);
-    if text.chars().count() <= most {
-        return text.to_owned();
-    }
-    let mut cut: String = text.chars().take(most - 1).collect();
-    cut.push('…');
-    cut
-}
 
 pub fn rota_sheets(document: &RotaSheetDocument) -> Result<Vec<u8>, PrintError> {
     let fonts = Fonts::dejavu()?;
@@ -124,7 +113,7 @@ fn cell(x: f32, y: f32, width: f32, bold: bool, text: &str) -> Line {
         y,
         size: BODY,
         bold,
-        text: fit(text, width - 6.0, BODY),
+        text: fit(text, width - 6.0, BODY, GLYPH),
     }
 }
 
