@@ -54,10 +54,7 @@ fn own_key(store: &mut Store) -> ActionResult<SigningKey> {
 fn identity(store: &mut Store) -> ActionResult<(Issuer, SigningKey)> {
     match store.sync_link()? {
         Some(link) => {
-            let key = mixwell_sync::keys::DeviceKey::from_base64(&link.device_key)
-                .ok_or_else(|| certificate_error("this laptop's device key cannot be read"))?
-                .ed25519()
-                .clone();
+            let key = mixwell_sync::round::device_key(&link)?.ed25519().clone();
             let did = did_web(&link.hub_url).map_err(certificate_error)?;
             Ok((
                 Issuer {
@@ -94,9 +91,7 @@ pub fn organisation_keys(store: &mut Store) -> ActionResult<KeySet> {
         Some(json) => serde_json::from_str(&json).map_err(certificate_error)?,
         None => Vec::new(),
     };
-    let device = mixwell_sync::keys::DeviceKey::from_base64(&link.device_key)
-        .ok_or_else(|| certificate_error("this laptop's device key cannot be read"))?;
-    let mine = device.public_base64();
+    let mine = mixwell_sync::round::device_key(&link)?.public_base64();
     if !vouched.iter().any(|k| k.public_key == mine) {
         // Enrolled, and not synced since: the hub has vouched for this key by enrolling it.
         vouched.push(mixwell_sync::wire::IssuingKey {

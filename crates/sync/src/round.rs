@@ -158,7 +158,7 @@ fn session<T: Transport>(
 }
 
 /// The laptop's private key, as enrolment stored it.
-pub(crate) fn device_key(link: &SyncLink) -> Result<DeviceKey, SyncError> {
+pub fn device_key(link: &SyncLink) -> Result<DeviceKey, SyncError> {
     DeviceKey::from_base64(&link.device_key).ok_or_else(|| {
         StoreError::Corrupt {
             what: "device key",
