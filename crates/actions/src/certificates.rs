@@ -670,28 +670,26 @@ pub fn export_wave_certificates(
         cancelled: false,
         path: out.display().to_string(),
     };
-    'chunks: for chunk in chosen.chunks(WAVE_CHUNK) {
-        let ids: Vec<Id> = chunk.iter().map(|(id, _)| *id).collect();
-        let exports = match export_batch(store, &ids, operator) {
-            Ok(exports) => exports,
-            Err(e) => {
-                let _ = sink.finish(out, false);
-                return Err(e);
-            }
-        };
-        for (export, (_, roster_id)) in exports.iter().zip(chunk) {
-            let name = format!("{}.pdf", crate::export::safe_file_name(roster_id));
-            if let Err(e) = sink.add(&name, &export.file.bytes) {
-                let _ = sink.finish(out, false);
-                return Err(e);
-            }
-            report.written += 1;
-            report.newly_issued += u32::from(export.newly_issued);
-            if !progress(report.written, total) && report.written < total {
-                report.cancelled = true;
-                break 'chunks;
+    let written = (|| -> ActionResult<()> {
+        for chunk in chosen.chunks(WAVE_CHUNK) {
+            let ids: Vec<Id> = chunk.iter().map(|(id, _)| *id).collect();
+            let exports = export_batch(store, &ids, operator)?;
+            for (export, (_, roster_id)) in exports.iter().zip(chunk) {
+                let name = format!("{}.pdf", crate::export::safe_file_name(roster_id));
+                sink.add(&name, &export.file.bytes)?;
+                report.written += 1;
+                report.newly_issued += u32::from(export.newly_issued);
+                if !progress(report.written, total) && report.written < total {
+                    report.cancelled = true;
+                    return Ok(());
+                }
             }
         }
+        Ok(())
+    })();
+    if let Err(e) = written {
+        let _ = sink.finish(out, false);
+        return Err(e);
     }
     let keep = !report.cancelled;
     sink.finish(out, keep)?;
