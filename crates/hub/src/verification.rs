@@ -111,6 +111,7 @@ impl Hub {
     pub fn check_code(&self, code: &str, client: &str) -> Result<CodeCheck, HubError> {
         let now = self.now();
         let window = time_text(now - WINDOW);
+        let parsed = VerificationCode::parse(code);
         let found = self.backend.transaction(|tx| {
             let wrong = tx
                 .query(
@@ -125,7 +126,7 @@ impl Hub {
                     "too many wrong codes were tried from here; wait ten minutes and try again",
                 ));
             }
-            let Ok(code) = VerificationCode::parse(code) else {
+            let Ok(code) = &parsed else {
                 return Ok(None);
             };
             let rows = tx.query(
@@ -149,7 +150,7 @@ impl Hub {
                     &[client.into(), time_text(now).into()],
                 )
             })?;
-            let why = match VerificationCode::parse(code) {
+            let why = match parsed {
                 Err(e) => e.to_string(),
                 Ok(_) => "no certificate of this organisation has this code".to_owned(),
             };
