@@ -5,10 +5,9 @@ mod common;
 
 use std::process::Command;
 
-use common::{databases, serve, supervised, wave_with, Laptop, PROGRAMME};
+use common::{databases, serve};
 use mixwell_actions::certificates as act;
 use mixwell_actions::Operator;
-use mixwell_sync::wire::DeviceRole;
 
 fn chromium(args: &[&str]) -> Vec<u8> {
     let profile = tempfile::tempdir().unwrap();
@@ -48,17 +47,8 @@ fn chromium_shows_a_certificate_genuine_then_revoked_and_a_wrong_code_not_genuin
     let db = &databases()[0];
     let hub = common::hub(db);
     let served = serve(&hub);
-    let mut laptop = Laptop::enrolled(&hub, &served.url, DeviceRole::Coordinator, &[]);
-    let wave = wave_with(&mut laptop.store, PROGRAMME, &["H1"]);
-    let today = laptop.store.today();
-    laptop
-        .store
-        .log_hours(&[supervised("H1", today, 120)], "Priya", false)
-        .unwrap();
-    let h1 = laptop.store.find_participant(wave.id, "H1").unwrap().id;
+    let (mut laptop, issued) = common::laptop_with_a_certificate(&hub, &served.url, 120);
     let operator = Operator::named("Priya");
-    let issued = act::export_certificate(&mut laptop.store, h1, &operator).unwrap();
-    laptop.sync();
     let page = format!(
         "{}/verify/{}",
         served.url.trim_end_matches('/'),

@@ -166,17 +166,8 @@ fn the_verification_page_says_genuine_revoked_or_not_genuine_and_slows_down_gues
     for db in databases() {
         let hub = common::hub(&db);
         let served = serve(&hub);
-        let mut laptop = Laptop::enrolled(&hub, &served.url, DeviceRole::Coordinator, &[]);
-        let wave = wave_with(&mut laptop.store, PROGRAMME, &["H1"]);
-        let today = laptop.store.today();
-        laptop
-            .store
-            .log_hours(&[supervised("H1", today, 150)], "Priya", false)
-            .unwrap();
-        let h1 = laptop.store.find_participant(wave.id, "H1").unwrap().id;
+        let (mut laptop, issued) = common::laptop_with_a_certificate(&hub, &served.url, 150);
         let operator = Operator::named("Priya");
-        let issued = act::export_certificate(&mut laptop.store, h1, &operator).unwrap();
-        laptop.sync();
         let base = served.url.trim_end_matches('/');
 
         // From the QR code's address, and typed into the form in lower case.

@@ -191,6 +191,30 @@ pub fn supervised(participant: &str, date: NaiveDate, minutes: u32) -> NewHours 
     }
 }
 
+/// A coordinator's laptop enrolled with `hub` (served at `url`), with one young person (H1)
+/// who did `minutes` of supervised volunteering today, their certificate issued and the
+/// laptop synced: what the hub's verification page then has to show.
+pub fn laptop_with_a_certificate(
+    hub: &Hub,
+    url: &str,
+    minutes: u32,
+) -> (Laptop, mixwell_actions::certificates::CertificateExport) {
+    let mut laptop = Laptop::enrolled(hub, url, DeviceRole::Coordinator, &[]);
+    let wave = wave_with(&mut laptop.store, PROGRAMME, &["H1"]);
+    let today = laptop.store.today();
+    laptop
+        .store
+        .log_hours(&[supervised("H1", today, minutes)], "Priya", false)
+        .unwrap();
+    let h1 = laptop.store.find_participant(wave.id, "H1").unwrap().id;
+    let operator = mixwell_actions::Operator::named("Priya");
+    let issued =
+        mixwell_actions::certificates::export_certificate(&mut laptop.store, h1, &operator)
+            .unwrap();
+    laptop.sync();
+    (laptop, issued)
+}
+
 /// Minutes logged for each participant of `wave` (verified plus pending), by roster id.
 pub fn minutes_by_participant(store: &Store, wave: &Wave) -> Vec<(String, u32)> {
     store
