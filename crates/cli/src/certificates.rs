@@ -13,7 +13,7 @@ use mixwell_certificates::verify::Verdict;
 use mixwell_domain::hours::{hours_and_minutes, london_date, uk_date};
 use mixwell_store::Store;
 
-use crate::commands::{CliError, CliResult};
+use crate::commands::{read_file, CliError, CliResult};
 
 #[derive(Subcommand)]
 pub enum CertificatesCommand {
@@ -90,15 +90,8 @@ pub fn is_offline(command: &CertificatesCommand) -> bool {
     )
 }
 
-fn read(path: &Path) -> Result<Vec<u8>, CliError> {
-    std::fs::read(path).map_err(|error| CliError::File {
-        path: path.display().to_string(),
-        error,
-    })
-}
-
 fn keys_file(path: &Path) -> Result<KeySet, CliError> {
-    let document: serde_json::Value = serde_json::from_slice(&read(path)?).map_err(|e| {
+    let document: serde_json::Value = serde_json::from_slice(&read_file(path)?).map_err(|e| {
         CliError::Input(format!(
             "{}: line {}, column {}: not JSON: {e}",
             path.display(),
@@ -121,7 +114,7 @@ pub fn verify_offline(command: CertificatesCommand) -> CliResult {
         unreachable!("is_offline said so");
     };
     let keys = keys_file(&keys)?;
-    show(&act::check_pdf(None, &read(&file)?, &[keys]))
+    show(&act::check_pdf(None, &read_file(&file)?, &[keys]))
 }
 
 pub fn run(store: &mut Store, operator: &Operator, command: CertificatesCommand) -> CliResult {
@@ -187,7 +180,7 @@ pub fn run(store: &mut Store, operator: &Operator, command: CertificatesCommand)
                 None => act::known_keys(store)?,
             };
             let verdict = match (file, code) {
-                (Some(file), _) => act::check_pdf(Some(store), &read(&file)?, &keys),
+                (Some(file), _) => act::check_pdf(Some(store), &read_file(&file)?, &keys),
                 (None, Some(code)) => act::check_code(store, &code, &keys)?,
                 (None, None) => unreachable!("clap requires one"),
             };

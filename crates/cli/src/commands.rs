@@ -225,15 +225,20 @@ fn resolve_wave(store: &mut Store, target: &WaveArg, create: bool) -> Result<Wav
     }
 }
 
+/// The bytes of a file named on the command line.
+pub fn read_file(file: &Path) -> Result<Vec<u8>, CliError> {
+    std::fs::read(file).map_err(|error| CliError::File {
+        path: file.display().to_string(),
+        error,
+    })
+}
+
 /// Reads a roster file, printing every problem with its place; refuses it if any is an error.
 pub fn read_roster(
     file: &Path,
     consequence: &'static str,
 ) -> Result<mixwell_roster::ParsedRoster, CliError> {
-    let bytes = std::fs::read(file).map_err(|error| CliError::File {
-        path: file.display().to_string(),
-        error,
-    })?;
+    let bytes = read_file(file)?;
     let roster = mixwell_roster::parse(&bytes);
     let name = file.display().to_string();
     for problem in &roster.problems {

@@ -216,7 +216,7 @@ pub fn run(command: HubCommand) -> CliResult {
             Ok(())
         }
         HubCommand::ImportBundle { database, file } => {
-            let bytes = crate::sync::read_bundle(&file)?;
+            let bytes = crate::commands::read_file(&file)?;
             let imported = open(&database)?.import_bundle(&bytes)?;
             let pushed = imported.pushed;
             if pushed.accepted == 0 && pushed.refused.is_empty() {

@@ -88,7 +88,7 @@ pub fn run(store: &mut Store, command: SyncCommand) -> CliResult {
             Ok(())
         }
         SyncCommand::ImportBundle { file } => {
-            let bytes = read_bundle(&file)?;
+            let bytes = crate::commands::read_file(&file)?;
             let report = mixwell_sync::import_bundle(store, &bytes).map_err(sync_error)?;
             if report.changed_nothing() {
                 println!("this bundle was imported before (or a newer one was): nothing changed");
@@ -117,13 +117,6 @@ pub fn run(store: &mut Store, command: SyncCommand) -> CliResult {
             Ok(())
         }
     }
-}
-
-pub fn read_bundle(file: &std::path::Path) -> Result<Vec<u8>, CliError> {
-    std::fs::read(file).map_err(|error| CliError::File {
-        path: file.display().to_string(),
-        error,
-    })
 }
 
 fn sync_error(error: SyncError) -> CliError {
