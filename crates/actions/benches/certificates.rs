@@ -18,7 +18,11 @@ const ENTRIES_EACH: usize = 5;
 
 fn main() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let mut store = Store::open(&dir.path().join("certificates.sqlite")).expect("open");
+    let mut store = Store::open(
+        &dir.path().join("certificates.sqlite"),
+        &mixwell_store::DatabaseKey::from_bytes([7; 32]),
+    )
+    .expect("open");
     let programme = store.create_programme("HeadStart").expect("programme");
     let today = london_date(Utc::now());
     let wave = store

@@ -43,6 +43,8 @@ pub enum ActionError {
     Invalid(String),
     #[error(transparent)]
     Sync(#[from] mixwell_sync::SyncError),
+    #[error(transparent)]
+    Vault(#[from] mixwell_vault::VaultError),
     #[error("{name} has no verified hours yet, so there is nothing to certify")]
     NoVerifiedHours { name: String },
     #[error("certificate {number} was revoked already")]
@@ -62,6 +64,7 @@ impl ActionError {
             ActionError::Invalid(_) => ErrorCode::InvalidRequest,
             ActionError::RosterRejected { .. } => ErrorCode::RosterHasErrors,
             ActionError::Sync(e) => e.code(),
+            ActionError::Vault(e) => e.code(),
             ActionError::NoVerifiedHours { .. } => ErrorCode::NoVerifiedHours,
             ActionError::AlreadyRevoked { .. } => ErrorCode::AlreadyRevoked,
             ActionError::Certificate(_) => ErrorCode::Certificate,

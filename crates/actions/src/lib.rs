@@ -14,6 +14,7 @@ pub mod certificates;
 pub mod error;
 pub mod export;
 pub mod hours;
+pub mod open;
 pub mod print;
 pub mod roster;
 pub mod rota;
@@ -21,3 +22,4 @@ pub mod teams;
 
 pub use error::{ActionError, ActionResult};
 pub use hours::Operator;
+pub use open::open_store;

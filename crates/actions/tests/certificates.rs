@@ -12,7 +12,11 @@ use serde_json::Value;
 
 fn demo() -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(&dir.path().join("m.sqlite")).unwrap();
+    let mut store = Store::open(
+        &dir.path().join("m.sqlite"),
+        &mixwell_store::DatabaseKey::from_bytes([7; 32]),
+    )
+    .unwrap();
     store.seed_demo().unwrap();
     (dir, store)
 }

@@ -19,7 +19,9 @@ fn planned(store: &mut Store) -> (Id, rota::Rota) {
 
 /// Makes every later write of a rota turn fail, as a full disk or a crash would.
 fn break_turn_writes(path: &std::path::Path) {
-    let conn = rusqlite::Connection::open(path).unwrap();
+    let conn =
+        mixwell_store::raw_connection(path, &mixwell_store::DatabaseKey::from_bytes([7; 32]))
+            .unwrap();
     conn.execute_batch(
         "CREATE TRIGGER injected_insert BEFORE INSERT ON rota_turn
              BEGIN SELECT RAISE(ABORT, 'injected failure'); END;
@@ -30,7 +32,9 @@ fn break_turn_writes(path: &std::path::Path) {
 }
 
 fn absences(path: &std::path::Path) -> i64 {
-    let conn = rusqlite::Connection::open(path).unwrap();
+    let conn =
+        mixwell_store::raw_connection(path, &mixwell_store::DatabaseKey::from_bytes([7; 32]))
+            .unwrap();
     conn.query_row("SELECT count(*) FROM rota_absence", [], |r| r.get(0))
         .unwrap()
 }
@@ -103,7 +107,9 @@ fn the_store_keeps_working_after_a_failed_action() {
     break_turn_writes(&path);
     rota::set_absent(&mut store, wave_id, first, away, true).unwrap_err();
 
-    let conn = rusqlite::Connection::open(&path).unwrap();
+    let conn =
+        mixwell_store::raw_connection(&path, &mixwell_store::DatabaseKey::from_bytes([7; 32]))
+            .unwrap();
     conn.execute_batch("DROP TRIGGER injected_insert; DROP TRIGGER injected_update;")
         .unwrap();
     let after = rota::set_absent(&mut store, wave_id, first, away, true).unwrap();

@@ -65,6 +65,63 @@ impl From<ActionError> for CliError {
 
 pub type CliResult = Result<(), CliError>;
 
+/// What scripts and CI set instead of typing the database's passphrase.
+pub const PASSPHRASE_VARIABLE: &str = "MIXWELL_PASSPHRASE";
+
+/// Opens the database at `db` with its key: from the keychain, or from the passphrase in
+/// `MIXWELL_PASSPHRASE`, or typed at the terminal (twice when choosing a new one; three
+/// tries at a wrong one). Without a terminal or the variable, a database kept under a
+/// passphrase is refused with a message saying how to give it.
+pub fn open_store(db: &Path) -> Result<Store, CliError> {
+    use mixwell_vault::{Passphrase, VaultError};
+    use std::io::IsTerminal;
+    let from_environment = std::env::var(PASSPHRASE_VARIABLE)
+        .ok()
+        .filter(|p| !p.is_empty())
+        .map(Passphrase::new);
+    let needed = match mixwell_actions::open_store(db, from_environment.as_ref()) {
+        Err(ActionError::Vault(VaultError::PassphraseNeeded { new, .. }))
+            if std::io::stdin().is_terminal() =>
+        {
+            new
+        }
+        other => return Ok(other?),
+    };
+    if needed {
+        eprintln!(
+            "This computer has no keychain Mixwell can use, so {} will be kept under a passphrase.",
+            db.display()
+        );
+        let passphrase = ask("Choose a passphrase (at least 10 characters): ")?;
+        if ask("Type it again: ")?.as_str() != passphrase.as_str() {
+            return Err(CliError::Input(
+                "the two passphrases differ; nothing was created".into(),
+            ));
+        }
+        return Ok(mixwell_actions::open_store(db, Some(&Passphrase::new(passphrase.to_string())))?);
+    }
+    let mut tries = 0;
+    loop {
+        let typed = ask(&format!("Passphrase for {}: ", db.display()))?;
+        match mixwell_actions::open_store(db, Some(&Passphrase::new(typed.to_string()))) {
+            Err(e) if e.code() == mixwell_domain::ErrorCode::WrongKey && tries < 2 => {
+                tries += 1;
+                eprintln!("That passphrase does not open it. Try again.");
+            }
+            other => return Ok(other?),
+        }
+    }
+}
+
+fn ask(prompt: &str) -> Result<zeroize::Zeroizing<String>, CliError> {
+    rpassword::prompt_password(prompt)
+        .map(zeroize::Zeroizing::new)
+        .map_err(|error| CliError::File {
+            path: "the terminal".into(),
+            error,
+        })
+}
+
 pub fn run(db: &Path, command: Command) -> CliResult {
     // Teams from a roster file need no database; don't create one.
     if let Command::Groups(crate::GroupsCommand::Form(form)) = command {
@@ -89,14 +146,14 @@ pub fn run(db: &Path, command: Command) -> CliResult {
         if crate::certificates::is_offline(&command) {
             return crate::certificates::verify_offline(command);
         }
-        let mut store = Store::open(db)?;
+        let mut store = open_store(db)?;
         return crate::certificates::run(
             &mut store,
             &mixwell_actions::Operator::from_environment(),
             command,
         );
     }
-    let mut store = Store::open(db)?;
+    let mut store = open_store(db)?;
     match command {
         Command::Sync(command) => crate::sync::run(&mut store, command),
         Command::Rota(command) => crate::wave_rota::run(&mut store, command),

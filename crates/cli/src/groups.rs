@@ -38,7 +38,7 @@ fn people(db: &Path, args: &FormArgs) -> Result<(Vec<Participant>, Vec<TeamsById
         return Ok((people, Vec::new()));
     }
     let wave_name = args.wave.as_deref().unwrap_or_default();
-    let store = Store::open(db)?;
+    let store = crate::commands::open_store(db)?;
     let wave = store.find_wave(args.programme.as_deref(), wave_name)?;
     let people = store.participants(wave.id)?;
     let saved = if args.avoid_saved {
@@ -167,7 +167,7 @@ fn save(
     options: &TeamOptions,
     placements: &[Placement],
 ) -> CliResult {
-    let mut store = Store::open(db)?;
+    let mut store = crate::commands::open_store(db)?;
     let wave_name = args.wave.as_deref().unwrap_or_default();
     let wave = store.find_wave(args.programme.as_deref(), wave_name)?;
     let seed = u32::try_from(args.seed).expect("checked before the search");

@@ -8,7 +8,6 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use mixwell_rota::{plan, Attribute, Breach, FairnessReport, Names, Role, RotaProblem, RotaRule};
-use mixwell_store::Store;
 
 use crate::commands::{CliError, CliResult};
 
@@ -84,7 +83,7 @@ fn teams_from_file(file: &Path) -> Result<Teams, CliError> {
 /// Teams from a wave's saved team set (the named one, else the latest), with the wave's
 /// backgrounds for the equal-status check.
 fn teams_from_wave(db: &Path, args: &PlanArgs) -> Result<Teams, CliError> {
-    let store = Store::open(db)?;
+    let store = crate::commands::open_store(db)?;
     let wave = store.find_wave(
         args.programme.as_deref(),
         args.wave.as_deref().unwrap_or(""),

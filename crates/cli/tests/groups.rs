@@ -232,7 +232,8 @@ fn new_teams_for_the_next_activity_mix_people_from_the_waves_saved_team_sets() {
     );
     // The saved set is the file's teams, as the app and `rota plan --wave` will see them.
     let day1 = teams(&first);
-    let store = mixwell_store::Store::open(&db).unwrap();
+    let store =
+        mixwell_store::Store::open(&db, &mixwell_store::DatabaseKey::from_bytes([7; 32])).unwrap();
     let wave = store.find_wave(None, mixwell_store::DEMO_WAVE).unwrap();
     let sets = store.team_sets(wave.id).unwrap();
     assert_eq!(sets.len(), 1);
@@ -423,7 +424,8 @@ fn a_saved_team_set_prints_as_the_app_prints_it() {
     );
     assert!(text.contains("Team 10"), "{text}");
     assert!(text.contains(" · printed "), "{text}");
-    let store = mixwell_store::Store::open(&db).unwrap();
+    let store =
+        mixwell_store::Store::open(&db, &mixwell_store::DatabaseKey::from_bytes([7; 32])).unwrap();
     let wave = store.find_wave(None, mixwell_store::DEMO_WAVE).unwrap();
     for person in store.participants(wave.id).unwrap().iter().take(5) {
         assert!(text.contains(&person.record.first_name), "{text}");

@@ -269,7 +269,9 @@ fn a_hub_killed_mid_push_loses_nothing_it_acknowledged() {
         let at_kill = acked(&db.url);
         let _ = pushing.wait();
         let laptop_acked = {
-            let store = mixwell_store::Store::open(&a).unwrap();
+            let store =
+                mixwell_store::Store::open(&a, &mixwell_store::DatabaseKey::from_bytes([7; 32]))
+                    .unwrap();
             store.acknowledged_seq().unwrap()
         };
         assert!(
@@ -277,10 +279,11 @@ fn a_hub_killed_mid_push_loses_nothing_it_acknowledged() {
             "{}: the laptop was told of {laptop_acked}, the hub holds {at_kill}",
             db.kind
         );
-        let pending = mixwell_store::Store::open(&a)
-            .unwrap()
-            .pending_change_count()
-            .unwrap();
+        let pending =
+            mixwell_store::Store::open(&a, &mixwell_store::DatabaseKey::from_bytes([7; 32]))
+                .unwrap()
+                .pending_change_count()
+                .unwrap();
         assert!(pending > 0, "{}: the kill came mid-push", db.kind);
 
         let (hub, _) = serve(&db.url, &listen);
@@ -291,11 +294,12 @@ fn a_hub_killed_mid_push_loses_nothing_it_acknowledged() {
             String::from_utf8_lossy(&now.stderr)
         );
         let entries = hub_common::hub_hour_entries(&mixwell_hub::Hub::open(&db.url).unwrap());
-        let on_laptop = mixwell_store::Store::open(&a)
-            .unwrap()
-            .synced_rows()
-            .unwrap()["hour_entry"]
-            .len();
+        let on_laptop =
+            mixwell_store::Store::open(&a, &mixwell_store::DatabaseKey::from_bytes([7; 32]))
+                .unwrap()
+                .synced_rows()
+                .unwrap()["hour_entry"]
+                .len();
         assert!(on_laptop >= total);
         assert_eq!(
             entries.len(),
@@ -403,7 +407,7 @@ fn a_hub_serving_https_with_its_own_certificate_is_trusted_only_when_given() {
         String::from_utf8_lossy(&now.stderr)
     );
     assert_eq!(
-        mixwell_store::Store::open(&trusting)
+        mixwell_store::Store::open(&trusting, &mixwell_store::DatabaseKey::from_bytes([7; 32]))
             .unwrap()
             .pending_change_count()
             .unwrap(),

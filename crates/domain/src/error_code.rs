@@ -32,6 +32,15 @@ pub enum ErrorCode {
     /// A change from another device written by a newer version of Mixwell.
     NewerChange,
     NotADatabase,
+    /// The key or passphrase does not open the database (or the file is not one).
+    WrongKey,
+    /// The database is kept under a passphrase, and none was given.
+    PassphraseNeeded,
+    /// The database is encrypted and this computer holds no key for it (its keychain
+    /// entry or its key file is gone).
+    KeyMissing,
+    /// The operating system's keychain refused or could not be reached.
+    Keychain,
     /// A row the database holds cannot be read back.
     CorruptData,
     /// A file could not be read or written.
@@ -70,7 +79,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, for checks that must see each one.
-    pub const ALL: [ErrorCode; 33] = [
+    pub const ALL: [ErrorCode; 37] = [
         ErrorCode::NotFound,
         ErrorCode::NoSuchName,
         ErrorCode::AmbiguousName,
@@ -87,6 +96,10 @@ impl ErrorCode {
         ErrorCode::NewerDatabase,
         ErrorCode::NewerChange,
         ErrorCode::NotADatabase,
+        ErrorCode::WrongKey,
+        ErrorCode::PassphraseNeeded,
+        ErrorCode::KeyMissing,
+        ErrorCode::Keychain,
         ErrorCode::CorruptData,
         ErrorCode::Io,
         ErrorCode::DiskFull,
@@ -125,6 +138,10 @@ impl ErrorCode {
             ErrorCode::NewerDatabase => "newer_database",
             ErrorCode::NewerChange => "newer_change",
             ErrorCode::NotADatabase => "not_a_database",
+            ErrorCode::WrongKey => "wrong_key",
+            ErrorCode::PassphraseNeeded => "passphrase_needed",
+            ErrorCode::KeyMissing => "key_missing",
+            ErrorCode::Keychain => "keychain",
             ErrorCode::CorruptData => "corrupt_data",
             ErrorCode::Io => "io",
             ErrorCode::DiskFull => "disk_full",

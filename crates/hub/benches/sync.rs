@@ -28,7 +28,11 @@ struct Laptop {
 
 fn laptop(hub: &Hub, url: &str, role: DeviceRole, programmes: &[&str]) -> Laptop {
     let dir = tempfile::tempdir().expect("temp dir");
-    let mut store = Store::open(&dir.path().join("mixwell.sqlite")).expect("open");
+    let mut store = Store::open(
+        &dir.path().join("mixwell.sqlite"),
+        &mixwell_store::DatabaseKey::from_bytes([7; 32]),
+    )
+    .expect("open");
     let code = hub
         .create_enrolment(&NewEnrolment {
             label: "Bench laptop".into(),

@@ -48,8 +48,12 @@ fn a_certificate_signed_before_its_laptop_was_revoked_verifies_and_one_signed_af
             (Utc::now() - Duration::days(2)).timestamp_millis(),
         )));
         let dir = tempfile::tempdir().unwrap();
-        let store =
-            Store::open_with_clock(&dir.path().join("m.sqlite"), Box::new(clock.clone())).unwrap();
+        let store = Store::open_with_clock(
+            &dir.path().join("m.sqlite"),
+            &mixwell_store::DatabaseKey::from_bytes([7; 32]),
+            Box::new(clock.clone()),
+        )
+        .unwrap();
         let mut laptop = Laptop::from_store(store, dir);
         laptop.enrol(&hub, &served.url, DeviceRole::Coordinator, &[]);
         let wave = wave_with(&mut laptop.store, PROGRAMME, &["H1", "H2"]);

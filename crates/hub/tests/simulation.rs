@@ -139,6 +139,7 @@ fn laptop(net: &Rc<RefCell<Network>>, hub: &Hub, index: usize, offset_ms: i64) -
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open_with_clock(
         &dir.path().join("mixwell.sqlite"),
+        &mixwell_store::DatabaseKey::from_bytes([7; 32]),
         Box::new(SkewedClock { offset_ms }),
     )
     .unwrap();

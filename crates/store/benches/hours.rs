@@ -31,7 +31,11 @@ fn day(today: NaiveDate, back: usize) -> NaiveDate {
 
 fn main() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let mut store = Store::open(&dir.path().join("hours.sqlite")).expect("open");
+    let mut store = Store::open(
+        &dir.path().join("hours.sqlite"),
+        &mixwell_store::DatabaseKey::from_bytes([7; 32]),
+    )
+    .expect("open");
     let programme = store.create_programme("HeadStart").expect("programme");
     let today = london_date(Utc::now());
     let start = Instant::now();

@@ -56,7 +56,11 @@ fn time(mut run: impl FnMut() -> Duration) -> Figures {
 }
 
 fn fresh_wave(dir: &tempfile::TempDir, n: usize) -> (Store, mixwell_domain::Id) {
-    let mut store = Store::open(&dir.path().join(format!("bench-{n}.sqlite"))).expect("open");
+    let mut store = Store::open(
+        &dir.path().join(format!("bench-{n}.sqlite")),
+        &mixwell_store::DatabaseKey::from_bytes([7; 32]),
+    )
+    .expect("open");
     let programme = store.create_programme("Bench").expect("programme");
     let wave = store
         .create_wave(

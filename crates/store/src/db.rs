@@ -7,6 +7,7 @@ use rusqlite::{Connection, OptionalExtension};
 
 use crate::clock::Clock;
 use crate::error::{StoreError, StoreResult};
+use crate::key::{DatabaseFile, DatabaseKey};
 
 /// Migrations in order; the schema version is the number applied. Never edit one that has
 /// shipped: add the next.
@@ -80,12 +81,13 @@ fn platform_data_dir() -> Option<PathBuf> {
     }
 }
 
-pub fn open(path: &Path, clock: &dyn Clock) -> StoreResult<Connection> {
-    open_with(path, clock, MIGRATIONS)
+pub fn open(path: &Path, key: &DatabaseKey, clock: &dyn Clock) -> StoreResult<Connection> {
+    open_with(path, key, clock, MIGRATIONS)
 }
 
 fn open_with(
     path: &Path,
+    key: &DatabaseKey,
     clock: &dyn Clock,
     migrations: &[(&str, &str)],
 ) -> StoreResult<Connection> {
@@ -93,16 +95,15 @@ fn open_with(
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent)?;
     }
-    let existed = path.exists() && std::fs::metadata(path)?.len() > 0;
-    let mut conn = Connection::open(path)?;
-    let not_a_database = |e: rusqlite::Error| StoreError::NotADatabase {
-        path: path.display().to_string(),
-        detail: e.to_string(),
-    };
+    let file = DatabaseFile::at(path)?;
+    if file == DatabaseFile::Plain {
+        crate::encrypt::encrypt_in_place(path, key, clock)?;
+    }
+    let existed = file != DatabaseFile::Missing;
+    let mut conn = keyed(path, key)?;
     // WAL keeps readers going while the app writes and survives a killed process;
     // FULL sync makes an acknowledged write survive a power cut too.
-    conn.pragma_update(None, "journal_mode", "WAL")
-        .map_err(not_a_database)?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     // Savepoints (every write inside an action) keep their rollback data in memory.
@@ -124,6 +125,27 @@ fn open_with(
     }
     ensure_device(&conn)?;
     Ok(conn)
+}
+
+/// A connection to the encrypted database at `path`, refused with [`StoreError::WrongKey`]
+/// unless `key` opens it. Nothing is written to the file before the key is known to fit.
+pub(crate) fn keyed(path: &Path, key: &DatabaseKey) -> StoreResult<Connection> {
+    let conn = Connection::open(path)?;
+    // SQLCipher would print every refused key to stderr; the refusal is reported instead.
+    conn.pragma_update(None, "cipher_log_level", "NONE")?;
+    conn.pragma_update(None, "key", &*key.sqlcipher_literal())?;
+    // SQLCipher only tries the key when the first page is read.
+    match conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| {
+        r.get::<_, i64>(0)
+    }) {
+        Ok(_) => Ok(conn),
+        Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::NotADatabase) => {
+            Err(StoreError::WrongKey {
+                path: path.display().to_string(),
+            })
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// A copy of the database as it was before migrating, beside it.
@@ -190,6 +212,10 @@ pub fn parse_id(text: &str) -> StoreResult<Id> {
 mod tests {
     use super::*;
 
+    fn key() -> DatabaseKey {
+        DatabaseKey::from_bytes([7; 32])
+    }
+
     struct FixedClock;
     impl Clock for FixedClock {
         fn now_ms(&self) -> u64 {
@@ -204,7 +230,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("m.sqlite");
         {
-            let conn = open_with(&path, &FixedClock, MIGRATIONS).unwrap();
+            let conn = open_with(&path, &key(), &FixedClock, MIGRATIONS).unwrap();
             conn.execute(
                 "INSERT INTO organisation (id, name) VALUES ('o1', 'Trust')",
                 [],
@@ -213,7 +239,7 @@ mod tests {
         }
         let mut next = MIGRATIONS.to_vec();
         next.push(("9999_motto", NEXT));
-        let conn = open_with(&path, &FixedClock, &next).unwrap();
+        let conn = open_with(&path, &key(), &FixedClock, &next).unwrap();
         let version: i64 = conn
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .unwrap();
@@ -228,7 +254,8 @@ mod tests {
         let backup = dir
             .path()
             .join(format!("m.sqlite.before-schema-{}.42.bak", next.len()));
-        let old = Connection::open(&backup).unwrap();
+        assert_eq!(DatabaseFile::at(&backup).unwrap(), DatabaseFile::Encrypted);
+        let old = keyed(&backup, &key()).unwrap();
         let old_version: i64 = old
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .unwrap();
@@ -243,14 +270,14 @@ mod tests {
     fn a_failing_migration_changes_nothing() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("m.sqlite");
-        drop(open_with(&path, &FixedClock, MIGRATIONS).unwrap());
+        drop(open_with(&path, &key(), &FixedClock, MIGRATIONS).unwrap());
         let mut next = MIGRATIONS.to_vec();
         next.push((
             "9999_broken",
             "ALTER TABLE organisation ADD COLUMN x TEXT; SELECT * FROM no_such_table;",
         ));
-        assert!(open_with(&path, &FixedClock, &next).is_err());
-        let conn = open_with(&path, &FixedClock, MIGRATIONS).unwrap();
+        assert!(open_with(&path, &key(), &FixedClock, &next).is_err());
+        let conn = open_with(&path, &key(), &FixedClock, MIGRATIONS).unwrap();
         let columns: i64 = conn
             .query_row(
                 "SELECT count(*) FROM pragma_table_info('organisation')",
@@ -268,7 +295,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("m.sqlite");
         {
-            let conn = open_with(&path, &FixedClock, &MIGRATIONS[..1]).unwrap();
+            let conn = open_with(&path, &key(), &FixedClock, &MIGRATIONS[..1]).unwrap();
             conn.execute_batch(
                 "INSERT INTO organisation (id, name) VALUES ('o1', 'Trust');
                  INSERT INTO programme (id, organisation_id, name) VALUES ('p1', 'o1', 'NCS');
@@ -277,7 +304,7 @@ mod tests {
             )
             .unwrap();
         }
-        let conn = open_with(&path, &FixedClock, MIGRATIONS).unwrap();
+        let conn = open_with(&path, &key(), &FixedClock, MIGRATIONS).unwrap();
         let version: i64 = conn
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .unwrap();
@@ -307,7 +334,7 @@ mod tests {
         let path = dir.path().join("m.sqlite");
         let programme = Id::now_v7();
         {
-            let conn = open_with(&path, &FixedClock, &MIGRATIONS[..2]).unwrap();
+            let conn = open_with(&path, &key(), &FixedClock, &MIGRATIONS[..2]).unwrap();
             conn.execute_batch(&format!(
                 "INSERT INTO organisation (id, name) VALUES ('{org}', 'Trust');
                  INSERT INTO programme (id, organisation_id, name) VALUES ('{programme}', '{org}', 'NCS');",
@@ -315,7 +342,7 @@ mod tests {
             ))
             .unwrap();
         }
-        let store = crate::Store::open(&path).unwrap();
+        let store = crate::Store::open(&path, &key()).unwrap();
         let roles = store.roles(programme).unwrap();
         assert_eq!(roles.len(), mixwell_domain::programme::DEFAULT_ROLES.len());
         assert!(roles[0].leading);
@@ -324,7 +351,7 @@ mod tests {
         // The organisation and the programme as they were, then what was added.
         assert_eq!(store.pending_change_count().unwrap(), 2 + 15);
         drop(store);
-        let again = crate::Store::open(&path).unwrap();
+        let again = crate::Store::open(&path, &key()).unwrap();
         assert_eq!(again.roles(programme).unwrap().len(), 5, "added once");
     }
 
@@ -338,7 +365,7 @@ mod tests {
         let device = "0190f0f0-0000-7000-8000-000000000001";
         let stamped = "001700000000000-0000000003-0190f0f0000070008000000000000001";
         {
-            let conn = open_with(&path, &FixedClock, &MIGRATIONS[..4]).unwrap();
+            let conn = open_with(&path, &key(), &FixedClock, &MIGRATIONS[..4]).unwrap();
             conn.execute_batch(&format!(
                 "INSERT INTO organisation (id, name) VALUES ('o1', 'Trust');
                  INSERT INTO programme (id, organisation_id, name) VALUES ('p1', 'o1', 'HeadStart');
@@ -361,7 +388,7 @@ mod tests {
             ))
             .unwrap();
         }
-        let conn = open_with(&path, &FixedClock, &MIGRATIONS[..6]).unwrap();
+        let conn = open_with(&path, &key(), &FixedClock, &MIGRATIONS[..6]).unwrap();
         let hlc = |table: &str, id: &str| -> String {
             conn.query_row(
                 &format!("SELECT hlc FROM {table} WHERE id = ?1"),
@@ -402,7 +429,7 @@ mod tests {
             std::array::from_fn(|i| Id::from_u128(i as u128 + 1).to_string());
         let stamped = "001700000000000-0000000003-0190f0f0000070008000000000000001";
         {
-            let conn = open_with(&path, &FixedClock, &MIGRATIONS[..6]).unwrap();
+            let conn = open_with(&path, &key(), &FixedClock, &MIGRATIONS[..6]).unwrap();
             conn.execute_batch(&format!(
                 "INSERT INTO organisation (id, name) VALUES ('{org}', 'Trust');
                  INSERT INTO programme (id, organisation_id, name) VALUES ('{programme}', '{org}', 'HeadStart');
@@ -416,7 +443,7 @@ mod tests {
             ))
             .unwrap();
         }
-        let store = crate::Store::open(&path).unwrap();
+        let store = crate::Store::open(&path, &key()).unwrap();
         let changes = store.pending_changes().unwrap();
         let shipped: Vec<(&str, &str)> = changes
             .iter()
@@ -445,7 +472,7 @@ mod tests {
             (1..=changes.len() as u64).collect::<Vec<_>>()
         );
         drop(store);
-        let again = crate::Store::open(&path).unwrap();
+        let again = crate::Store::open(&path, &key()).unwrap();
         assert_eq!(again.pending_changes().unwrap(), changes, "entered once");
     }
 }

@@ -38,6 +38,8 @@ pub enum StoreError {
     NewerChange { found: u32, supported: u32 },
     #[error("this laptop is already enrolled with the hub at {hub}")]
     AlreadyEnrolled { hub: String },
+    #[error("{path} cannot be opened with this key: the key or passphrase is wrong, or the file is not a Mixwell database; nothing was changed")]
+    WrongKey { path: String },
     #[error("the database file {path} is not a Mixwell database: {detail}")]
     NotADatabase { path: String, detail: String },
     #[error("the database holds a {what} that cannot be read ({detail}); restore a backup or ask for help")]
@@ -68,6 +70,7 @@ impl StoreError {
             StoreError::NewerDatabase { .. } => ErrorCode::NewerDatabase,
             StoreError::NewerChange { .. } => ErrorCode::NewerChange,
             StoreError::AlreadyEnrolled { .. } => ErrorCode::AlreadyEnrolled,
+            StoreError::WrongKey { .. } => ErrorCode::WrongKey,
             StoreError::NotADatabase { .. } => ErrorCode::NotADatabase,
             StoreError::Corrupt { .. } => ErrorCode::CorruptData,
             StoreError::Io(_) => ErrorCode::Io,

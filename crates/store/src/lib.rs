@@ -1,7 +1,7 @@
 //! The laptop database.
 //!
-//! [`Store::open`] is the one place a database file is opened (encryption at rest will be
-//! added there). Every change to a synced table goes through [`Store::write`], which
+//! [`Store::open`] is the one place a database file is opened: encrypted at rest with
+//! SQLCipher under a [`DatabaseKey`], converting a plain database from before encryption. Every change to a synced table goes through [`Store::write`], which
 //! appends the change to the outbox in the same transaction, stamped with the device's
 //! hybrid logical clock.
 
@@ -9,10 +9,12 @@ mod certificates;
 mod clock;
 mod db;
 mod demo;
+mod encrypt;
 mod error;
 mod hours;
 mod hours_report;
 mod import;
+mod key;
 mod milestones;
 mod outbox;
 mod participants;
@@ -35,6 +37,7 @@ pub use hours::{
 };
 pub use hours_report::{Cell, HoursReportKind, Table};
 pub use import::{ImportPreview, ImportSummary, RowChange, RowStatus, UpdatedParticipant};
+pub use key::{DatabaseFile, DatabaseKey};
 pub use participants::ParticipantUpdate;
 pub use programmes::{NewWave, WaveSummary, WaveUpdate};
 pub use replica::Applied;
@@ -56,14 +59,20 @@ pub struct Store {
 }
 
 impl Store {
-    /// Opens (creating if needed) the database at `path`, migrating it forward after a
-    /// backup. Refuses a database written by a newer version of Mixwell.
-    pub fn open(path: &std::path::Path) -> StoreResult<Store> {
-        Self::open_with_clock(path, Box::new(SystemClock))
+    /// Opens (creating if needed) the database at `path`, encrypted under `key`, and
+    /// migrates it forward after a backup. A plain database (from before encryption at
+    /// rest) is encrypted first. Refuses a key that does not fit ([`StoreError::WrongKey`])
+    /// and a database written by a newer version of Mixwell, changing nothing.
+    pub fn open(path: &std::path::Path, key: &DatabaseKey) -> StoreResult<Store> {
+        Self::open_with_clock(path, key, Box::new(SystemClock))
     }
 
-    pub fn open_with_clock(path: &std::path::Path, clock: Box<dyn Clock>) -> StoreResult<Store> {
-        let conn = db::open(path, clock.as_ref())?;
+    pub fn open_with_clock(
+        path: &std::path::Path,
+        key: &DatabaseKey,
+        clock: Box<dyn Clock>,
+    ) -> StoreResult<Store> {
+        let conn = db::open(path, key, clock.as_ref())?;
         let device = db::device_id(&conn)?;
         let schema = replica::Schema::read(&conn)?;
         let mut store = Store {
@@ -162,4 +171,15 @@ impl Store {
     pub(crate) fn conn(&self) -> &Connection {
         &self.conn
     }
+}
+
+/// A bare connection to an encrypted database, for tests and tools that must look under
+/// the store (a tampered row, a trigger that makes a write fail). Nothing in the app uses
+/// it: the app goes through [`Store`].
+#[doc(hidden)]
+pub fn raw_connection(
+    path: impl AsRef<std::path::Path>,
+    key: &DatabaseKey,
+) -> StoreResult<Connection> {
+    db::keyed(path.as_ref(), key)
 }

@@ -359,7 +359,11 @@ mod tests {
     #[test]
     fn a_round_keeps_its_clock_measure_and_clamped_count_until_the_next_one() {
         let dir = tempfile::tempdir().unwrap();
-        let mut store = Store::open(&dir.path().join("mixwell.sqlite")).unwrap();
+        let mut store = Store::open(
+            &dir.path().join("mixwell.sqlite"),
+            &crate::DatabaseKey::from_bytes([7; 32]),
+        )
+        .unwrap();
         store.record_sync(Some(-600_000), 2).unwrap();
         let status = store.sync_status().unwrap();
         assert_eq!(

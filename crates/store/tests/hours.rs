@@ -43,9 +43,12 @@ fn setup() -> (tempfile::TempDir, Store, TestClock, Wave) {
     let dir = tempfile::tempdir().unwrap();
     let clock = TestClock(Arc::new(AtomicU64::new(0)));
     clock.at(2027, 7, 21, 12);
-    let mut store =
-        Store::open_with_clock(&dir.path().join("mixwell.sqlite"), Box::new(clock.clone()))
-            .unwrap();
+    let mut store = Store::open_with_clock(
+        &dir.path().join("mixwell.sqlite"),
+        &mixwell_store::DatabaseKey::from_bytes([7; 32]),
+        Box::new(clock.clone()),
+    )
+    .unwrap();
     let programme = store.create_programme("HeadStart 2027").unwrap();
     let wave = store
         .create_wave(
@@ -269,7 +272,11 @@ fn corrections_are_new_entries_and_the_history_keeps_every_step() {
 
     // The ledger refuses edits and deletions at the database itself.
     drop(store);
-    let conn = rusqlite::Connection::open(dir.path().join("mixwell.sqlite")).unwrap();
+    let conn = mixwell_store::raw_connection(
+        dir.path().join("mixwell.sqlite"),
+        &mixwell_store::DatabaseKey::from_bytes([7; 32]),
+    )
+    .unwrap();
     assert!(conn
         .execute("UPDATE hour_entry SET minutes = 600", [])
         .is_err());

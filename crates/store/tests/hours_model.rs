@@ -87,7 +87,7 @@ proptest! {
         let dir = tempfile::tempdir().unwrap();
         let start = Utc.with_ymd_and_hms(2027, 7, 21, 11, 0, 0).unwrap().timestamp_millis();
         let clock = Ticking(Arc::new(AtomicU64::new(u64::try_from(start).unwrap())));
-        let mut store = Store::open_with_clock(&dir.path().join("m.sqlite"), Box::new(clock)).unwrap();
+        let mut store = Store::open_with_clock(&dir.path().join("m.sqlite"), &mixwell_store::DatabaseKey::from_bytes([7; 32]), Box::new(clock)).unwrap();
         let programme = store.create_programme("HeadStart").unwrap();
         let wave = store
             .create_wave(

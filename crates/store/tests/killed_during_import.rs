@@ -19,7 +19,11 @@ fn demo_csv(size: usize) -> String {
 /// In the child: import a large roster and stop half way through, inside the transaction,
 /// until the parent kills us.
 fn child(path: &str) {
-    let mut store = Store::open(std::path::Path::new(path)).unwrap();
+    let mut store = Store::open(
+        std::path::Path::new(path),
+        &mixwell_store::DatabaseKey::from_bytes([7; 32]),
+    )
+    .unwrap();
     let wave = store.find_wave(None, "Wave 1").unwrap();
     let roster = mixwell_roster::parse(demo_csv(2_000).as_bytes());
     let _ = store.import_roster(wave.id, roster, &mut |done, total| {
@@ -42,7 +46,8 @@ fn a_process_killed_during_an_import_leaves_the_database_as_before() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("mixwell.sqlite");
     let (before_people, before_outbox) = {
-        let mut store = Store::open(&path).unwrap();
+        let mut store =
+            Store::open(&path, &mixwell_store::DatabaseKey::from_bytes([7; 32])).unwrap();
         let wave = wave(&mut store);
         let small = mixwell_roster::parse(demo_csv(5).as_bytes());
         store.import_roster(wave.id, small, &mut |_, _| {}).unwrap();
@@ -68,7 +73,7 @@ fn a_process_killed_during_an_import_leaves_the_database_as_before() {
     child.kill().unwrap();
     child.wait().unwrap();
 
-    let store = Store::open(&path).unwrap();
+    let store = Store::open(&path, &mixwell_store::DatabaseKey::from_bytes([7; 32])).unwrap();
     let wave = store.find_wave(None, "Wave 1").unwrap();
     assert_eq!(store.participants(wave.id).unwrap(), before_people);
     assert_eq!(outbox_len(&store), before_outbox);

@@ -17,7 +17,11 @@ const PEOPLE: usize = 5;
 /// In the child: log one entry after another, printing each id once `log_hours` has
 /// returned, until the parent kills us.
 fn child(path: &str) {
-    let mut store = Store::open(std::path::Path::new(path)).unwrap();
+    let mut store = Store::open(
+        std::path::Path::new(path),
+        &mixwell_store::DatabaseKey::from_bytes([7; 32]),
+    )
+    .unwrap();
     let wave = store.find_wave(None, "Wave 1").unwrap();
     let people: Vec<String> = store
         .participants(wave.id)
@@ -49,7 +53,8 @@ fn a_process_killed_while_logging_keeps_every_acknowledged_entry() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("mixwell.sqlite");
     {
-        let mut store = Store::open(&path).unwrap();
+        let mut store =
+            Store::open(&path, &mixwell_store::DatabaseKey::from_bytes([7; 32])).unwrap();
         let wave = wave(&mut store);
         let rows = mixwell_roster::demo::roster(3, PEOPLE);
         let csv = mixwell_roster::to_csv(rows.iter().map(|r| (&r.record, r.friends.as_slice())));
@@ -80,13 +85,15 @@ fn a_process_killed_while_logging_keeps_every_acknowledged_entry() {
     child.wait().unwrap();
     assert_eq!(acknowledged.len(), 200, "the child stopped logging early");
 
-    let conn = rusqlite::Connection::open(&path).unwrap();
+    let conn =
+        mixwell_store::raw_connection(&path, &mixwell_store::DatabaseKey::from_bytes([7; 32]))
+            .unwrap();
     let check: String = conn
         .query_row("PRAGMA integrity_check", [], |r| r.get(0))
         .unwrap();
     assert_eq!(check, "ok");
     drop(conn);
-    let store = Store::open(&path).unwrap();
+    let store = Store::open(&path, &mixwell_store::DatabaseKey::from_bytes([7; 32])).unwrap();
     let wave = store.find_wave(None, "Wave 1").unwrap();
     let mut kept = std::collections::HashSet::new();
     for p in store.participants(wave.id).unwrap() {

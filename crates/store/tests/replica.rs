@@ -17,7 +17,11 @@ struct Laptop {
 
 fn laptop() -> Laptop {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("mixwell.sqlite")).unwrap();
+    let store = Store::open(
+        &dir.path().join("mixwell.sqlite"),
+        &mixwell_store::DatabaseKey::from_bytes([7; 32]),
+    )
+    .unwrap();
     Laptop { _dir: dir, store }
 }
 

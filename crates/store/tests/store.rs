@@ -16,10 +16,14 @@ fn import(store: &mut Store, wave: mixwell_domain::Id, text: &str) -> mixwell_st
 fn opening_an_empty_file_creates_the_schema_and_a_device_identity() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("nested/folder/mixwell.sqlite");
-    let device = Store::open(&path).unwrap().device_id();
+    let device = Store::open(&path, &mixwell_store::DatabaseKey::from_bytes([7; 32]))
+        .unwrap()
+        .device_id();
     assert_eq!(device.get_version_num(), 7);
     assert_eq!(
-        Store::open(&path).unwrap().device_id(),
+        Store::open(&path, &mixwell_store::DatabaseKey::from_bytes([7; 32]))
+            .unwrap()
+            .device_id(),
         device,
         "the device keeps its id"
     );
@@ -29,11 +33,13 @@ fn opening_an_empty_file_creates_the_schema_and_a_device_identity() {
 fn a_database_from_a_newer_version_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("mixwell.sqlite");
-    drop(Store::open(&path).unwrap());
-    let conn = rusqlite::Connection::open(&path).unwrap();
+    drop(Store::open(&path, &mixwell_store::DatabaseKey::from_bytes([7; 32])).unwrap());
+    let conn =
+        mixwell_store::raw_connection(&path, &mixwell_store::DatabaseKey::from_bytes([7; 32]))
+            .unwrap();
     conn.pragma_update(None, "user_version", 999).unwrap();
     drop(conn);
-    let Err(error) = Store::open(&path) else {
+    let Err(error) = Store::open(&path, &mixwell_store::DatabaseKey::from_bytes([7; 32])) else {
         panic!("opened a newer database")
     };
     assert_eq!(error.code(), "newer_database");
@@ -49,7 +55,7 @@ fn a_file_that_is_not_a_database_is_refused_and_left_alone() {
         b"shopping list: eggs, milk, more eggs, and a great deal of flour",
     )
     .unwrap();
-    assert!(Store::open(&path).is_err());
+    assert!(Store::open(&path, &mixwell_store::DatabaseKey::from_bytes([7; 32])).is_err());
     assert!(std::fs::read(&path).unwrap().starts_with(b"shopping list"));
 }
 
@@ -351,6 +357,7 @@ fn the_clock_going_backwards_does_not_reorder_the_outbox() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open_with_clock(
         &dir.path().join("db"),
+        &mixwell_store::DatabaseKey::from_bytes([7; 32]),
         Box::new(Backwards(1_000_000.into())),
     )
     .unwrap();
@@ -449,7 +456,11 @@ fn an_action_that_fails_keeps_none_of_its_writes() {
 fn a_row_that_cannot_be_read_back_is_corrupt_data_not_missing() {
     let (dir, mut store) = common::store();
     store.create_programme("NCS Summer 2027").unwrap();
-    let conn = rusqlite::Connection::open(dir.path().join("mixwell.sqlite")).unwrap();
+    let conn = mixwell_store::raw_connection(
+        dir.path().join("mixwell.sqlite"),
+        &mixwell_store::DatabaseKey::from_bytes([7; 32]),
+    )
+    .unwrap();
     // Damage as a faulty disk or a hand edit would leave it, past the schema's checks.
     conn.execute_batch("PRAGMA foreign_keys = OFF; UPDATE programme SET id = 'not-an-id';")
         .unwrap();
@@ -467,8 +478,8 @@ fn laptop_with_shared_wave(roster: &[u8]) -> (tempfile::TempDir, Store, mixwell_
     );
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("mixwell.sqlite");
-    drop(Store::open(&path).unwrap());
-    rusqlite::Connection::open(&path)
+    drop(Store::open(&path, &mixwell_store::DatabaseKey::from_bytes([7; 32])).unwrap());
+    mixwell_store::raw_connection(&path, &mixwell_store::DatabaseKey::from_bytes([7; 32]))
         .unwrap()
         .execute_batch(&format!(
             "INSERT INTO organisation (id, name) VALUES ('{org}', 'Trust');
@@ -477,7 +488,7 @@ fn laptop_with_shared_wave(roster: &[u8]) -> (tempfile::TempDir, Store, mixwell_
         ))
         .unwrap();
     // Opening again gives the programme its defaults, as it would on arrival.
-    let mut store = Store::open(&path).unwrap();
+    let mut store = Store::open(&path, &mixwell_store::DatabaseKey::from_bytes([7; 32])).unwrap();
     let wave: mixwell_domain::Id = wave.parse().unwrap();
     store
         .import_roster(wave, mixwell_roster::parse(roster), &mut |_, _| {})
@@ -544,7 +555,11 @@ fn two_laptops_importing_the_same_roster_make_the_same_ids() {
 #[test]
 fn one_participant_read_alone_is_the_same_as_read_with_the_wave() {
     let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(&dir.path().join("m.sqlite")).unwrap();
+    let mut store = Store::open(
+        &dir.path().join("m.sqlite"),
+        &mixwell_store::DatabaseKey::from_bytes([7; 32]),
+    )
+    .unwrap();
     let (wave, _) = store.seed_demo().unwrap();
     let everyone = store.participants(wave.id).unwrap();
     assert!(everyone.iter().any(|p| !p.friends.is_empty()));

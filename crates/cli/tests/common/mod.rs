@@ -31,7 +31,8 @@ pub fn seed_demo(db: &Path) {
 /// Saves a team set of the demo wave, each participant in the team (from 0) `team_of`
 /// gives them.
 pub fn save_demo_team_set(db: &Path, name: &str, team_of: impl Fn(usize, &Participant) -> u32) {
-    let mut store = mixwell_store::Store::open(db).unwrap();
+    let mut store =
+        mixwell_store::Store::open(db, &mixwell_store::DatabaseKey::from_bytes([7; 32])).unwrap();
     let wave = store.find_wave(None, mixwell_store::DEMO_WAVE).unwrap();
     let placements: Vec<mixwell_store::Placement> = store
         .participants(wave.id)

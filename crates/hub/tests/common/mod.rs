@@ -102,7 +102,11 @@ pub struct Laptop {
 impl Laptop {
     pub fn new() -> Laptop {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(&dir.path().join("mixwell.sqlite")).unwrap();
+        let store = Store::open(
+            &dir.path().join("mixwell.sqlite"),
+            &mixwell_store::DatabaseKey::from_bytes([7; 32]),
+        )
+        .unwrap();
         Laptop { store, _dir: dir }
     }
 

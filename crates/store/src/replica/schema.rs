@@ -165,7 +165,11 @@ mod tests {
     #[test]
     fn every_entity_is_a_table_with_its_key_columns() {
         let dir = tempfile::tempdir().unwrap();
-        let store = crate::Store::open(&dir.path().join("s.sqlite")).unwrap();
+        let store = crate::Store::open(
+            &dir.path().join("s.sqlite"),
+            &crate::DatabaseKey::from_bytes([7; 32]),
+        )
+        .unwrap();
         let schema = Schema::read(store.conn()).unwrap();
         for entity in Entity::ALL {
             let columns = schema.columns(entity);
@@ -181,7 +185,11 @@ mod tests {
     #[test]
     fn every_entity_comes_after_the_entities_it_refers_to() {
         let dir = tempfile::tempdir().unwrap();
-        let store = crate::Store::open(&dir.path().join("s.sqlite")).unwrap();
+        let store = crate::Store::open(
+            &dir.path().join("s.sqlite"),
+            &crate::DatabaseKey::from_bytes([7; 32]),
+        )
+        .unwrap();
         let schema = Schema::read(store.conn()).unwrap();
         let position = |e: Entity| Entity::ALL.iter().position(|x| *x == e).unwrap();
         for entity in Entity::ALL {

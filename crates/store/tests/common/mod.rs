@@ -11,7 +11,11 @@ pub const HEADER: &str = "id,first_name,last_name,date_of_birth,gender,ethnicity
 
 pub fn store() -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("mixwell.sqlite")).unwrap();
+    let store = Store::open(
+        &dir.path().join("mixwell.sqlite"),
+        &mixwell_store::DatabaseKey::from_bytes([7; 32]),
+    )
+    .unwrap();
     (dir, store)
 }
 
@@ -66,4 +70,9 @@ pub fn save_dealt_teams(
     store
         .save_team_set(wave.id, name, "{}", &placements)
         .unwrap()
+}
+
+/// The key every test database is encrypted under.
+pub fn key() -> mixwell_store::DatabaseKey {
+    mixwell_store::DatabaseKey::from_bytes([7; 32])
 }

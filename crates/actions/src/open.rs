@@ -1,0 +1,16 @@
+//! Opening the laptop database: its key found (or made) by the vault, then the store.
+
+use std::path::Path;
+
+use mixwell_store::Store;
+use mixwell_vault::Passphrase;
+
+use crate::ActionResult;
+
+/// Opens the database at `path`: the key from the keychain, or stretched from
+/// `passphrase`; a new or plain database gets a key first (see [`mixwell_vault::unlock`]).
+/// A passphrase that does not fit is refused as `wrong_key` and changes nothing.
+pub fn open_store(path: &Path, passphrase: Option<&Passphrase>) -> ActionResult<Store> {
+    let key = mixwell_vault::unlock(path, passphrase)?;
+    Ok(Store::open(path, &key)?)
+}
