@@ -1,5 +1,5 @@
 // Screenshots of the main screens, for looking at what we built:
-// `xvfb-run -a dbus-run-session -- node scripts/screenshots.mjs` after `make app`.
+// `xvfb-run -a scripts/with-keyring.sh node scripts/screenshots.mjs` after `make app`.
 // They land in tests/e2e/artifacts/screens/ (not committed).
 import { mkdirSync } from "node:fs";
 import path from "node:path";

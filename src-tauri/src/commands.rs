@@ -29,6 +29,32 @@ pub async fn app_status(state: State<'_, AppState>) -> Reply<AppStatus> {
     })
 }
 
+/// Whether the database is open, waits for its passphrase (or for one to be chosen, on a
+/// computer with no keychain), or could not be opened.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum DatabaseAccess {
+    Open { path: String },
+    Passphrase { path: String },
+    ChoosePassphrase { path: String },
+    Unavailable { path: String, problem: AppError },
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn database_access(state: State<'_, AppState>) -> Reply<DatabaseAccess> {
+    Ok(state.access())
+}
+
+/// Opens the database with the passphrase typed, or keeps it under a newly chosen one.
+#[tauri::command]
+#[specta::specta]
+pub async fn unlock_database(state: State<'_, AppState>, passphrase: String) -> Reply<()> {
+    state
+        .unlock(mixwell_vault::Passphrase::new(passphrase))
+        .await
+}
+
 #[tauri::command]
 #[specta::specta]
 pub async fn seed_demo(state: State<'_, AppState>) -> Reply<Wave> {

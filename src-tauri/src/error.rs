@@ -47,6 +47,15 @@ impl AppError {
         }
     }
 
+    /// The database waits for its passphrase; nothing can be read before it is typed.
+    pub fn locked() -> Self {
+        AppError {
+            code: ErrorCode::PassphraseNeeded,
+            message: "Mixwell is locked: type its passphrase to open your programmes.".into(),
+            details: None,
+        }
+    }
+
     pub fn database_unavailable(reason: &AppError) -> Self {
         AppError {
             code: ErrorCode::DatabaseUnavailable,

@@ -12,14 +12,28 @@ mod teams;
 use std::sync::{Arc, Mutex};
 
 use mixwell_actions::teams::Forming;
-use mixwell_actions::Operator;
+use mixwell_actions::{ActionError, Opened, Operator};
 use mixwell_store::Store;
+use mixwell_vault::{Passphrase, VaultError};
 
+pub use commands::DatabaseAccess;
 pub use error::AppError;
 
-/// The open database, or why it could not be opened (shown by the UI instead of a crash).
+/// The database as the app holds it.
+pub(crate) enum Slot {
+    Open(Store),
+    /// Kept under a passphrase that has not been typed yet (`new`: none chosen yet, as
+    /// on a computer with no keychain).
+    Locked {
+        new: bool,
+    },
+    /// Why it could not be opened (shown by the UI instead of a crash).
+    Unavailable(AppError),
+}
+
 pub struct AppState {
-    store: Arc<Mutex<Result<Store, AppError>>>,
+    path: std::path::PathBuf,
+    store: Arc<Mutex<Slot>>,
     /// Who is at the keyboard, named once for every action.
     operator: Operator,
     /// The team search in progress, if any.
@@ -30,13 +44,73 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn open(path: &std::path::Path) -> Self {
-        AppState {
-            store: Arc::new(Mutex::new(Store::open(path).map_err(AppError::from))),
+    /// Opens the database at `path` with its key from the keychain (or, in tests and
+    /// scripts, the passphrase given); one kept under a passphrase waits, locked, for
+    /// [`AppState::unlock`].
+    pub fn open(path: &std::path::Path, passphrase: Option<&Passphrase>) -> Self {
+        let state = AppState {
+            path: path.to_path_buf(),
+            store: Arc::new(Mutex::new(Slot::Locked { new: false })),
             operator: Operator::from_environment(),
             forming: Default::default(),
             exporting: Default::default(),
             sync: Arc::new(sync::SyncWorker::new(path.to_path_buf())),
+        };
+        let slot = state.opened(passphrase);
+        *state.slot() = slot;
+        state
+    }
+
+    fn opened(&self, passphrase: Option<&Passphrase>) -> Slot {
+        match mixwell_actions::open_store(&self.path, passphrase) {
+            Ok(Opened { store, key }) => {
+                self.sync.unlocked(key);
+                Slot::Open(store)
+            }
+            Err(ActionError::Vault(VaultError::PassphraseNeeded { new, .. })) => {
+                Slot::Locked { new }
+            }
+            Err(e) => Slot::Unavailable(e.into()),
+        }
+    }
+
+    fn slot(&self) -> std::sync::MutexGuard<'_, Slot> {
+        // A panic in another command must not lock staff out of their data.
+        self.store.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Opens a database kept under a passphrase with the one typed (or chooses it, when
+    /// none was chosen yet). A wrong one is refused (`wrong_key`) and the app stays
+    /// locked. Stretching the passphrase takes a moment, so not on the async runtime.
+    pub(crate) async fn unlock(&self, passphrase: Passphrase) -> Result<(), AppError> {
+        let (path, store, sync) = (
+            self.path.clone(),
+            Arc::clone(&self.store),
+            Arc::clone(&self.sync),
+        );
+        off_runtime(move || {
+            let mut slot = store.lock().unwrap_or_else(|p| p.into_inner());
+            if !matches!(*slot, Slot::Locked { .. }) {
+                return Ok(());
+            }
+            let Opened { store, key } = mixwell_actions::open_store(&path, Some(&passphrase))?;
+            sync.unlocked(key);
+            *slot = Slot::Open(store);
+            Ok::<(), AppError>(())
+        })
+        .await
+    }
+
+    pub(crate) fn access(&self) -> DatabaseAccess {
+        let path = self.path.display().to_string();
+        match &*self.slot() {
+            Slot::Open(_) => DatabaseAccess::Open { path },
+            Slot::Locked { new: false } => DatabaseAccess::Passphrase { path },
+            Slot::Locked { new: true } => DatabaseAccess::ChoosePassphrase { path },
+            Slot::Unavailable(problem) => DatabaseAccess::Unavailable {
+                path,
+                problem: problem.clone(),
+            },
         }
     }
 
@@ -56,9 +130,10 @@ impl AppState {
         off_runtime(move || {
             // A panic in another command must not lock staff out of their data.
             let mut guard = store.lock().unwrap_or_else(|p| p.into_inner());
-            match guard.as_mut() {
-                Ok(store) => action(store, &operator).map_err(Into::into),
-                Err(reason) => Err(AppError::database_unavailable(reason)),
+            match &mut *guard {
+                Slot::Open(store) => action(store, &operator).map_err(Into::into),
+                Slot::Locked { .. } => Err(AppError::locked()),
+                Slot::Unavailable(reason) => Err(AppError::database_unavailable(reason)),
             }
         })
         .await
@@ -95,6 +170,8 @@ pub fn specta_builder<R: tauri::Runtime>() -> tauri_specta::Builder<R> {
     use commands::*;
     tauri_specta::Builder::<R>::new().commands(tauri_specta::collect_commands![
         app_status,
+        database_access,
+        unlock_database,
         seed_demo,
         list_programmes,
         create_programme,
@@ -185,7 +262,7 @@ pub fn app<R: tauri::Runtime>(builder: tauri::Builder<R>, state: AppState) -> ta
 }
 
 pub fn run() {
-    let state = AppState::open(&mixwell_store::default_database_path());
+    let state = AppState::open(&mixwell_store::default_database_path(), None);
     let worker = Arc::clone(&state.sync);
     app(tauri::Builder::default(), state)
         .setup(move |_| {
@@ -205,7 +282,10 @@ mod tests {
     #[test]
     fn a_panic_inside_a_command_is_an_internal_error_and_keeps_nothing_of_it() {
         let dir = tempfile::tempdir().unwrap();
-        let state = AppState::open(&dir.path().join("mixwell.sqlite"));
+        let state = AppState::open(
+            &dir.path().join("mixwell.sqlite"),
+            Some(&Passphrase::new("otter kettle lamp")),
+        );
         let failed = tauri::async_runtime::block_on(state.run(|store, _| {
             store.atomically(|s| {
                 s.create_programme("Half made")?;

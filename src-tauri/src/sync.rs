@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use mixwell_store::{RefusedChange, Store, SyncStatus};
+use mixwell_store::{DatabaseKey, RefusedChange, Store, SyncStatus};
 use mixwell_sync::{Backoff, Report, SyncError};
 use tauri::State;
 
@@ -23,6 +23,8 @@ const FIRST: Duration = Duration::from_secs(5);
 
 pub struct SyncWorker {
     path: PathBuf,
+    /// The database's key, once the app has opened it; no round runs before.
+    key: Mutex<Option<DatabaseKey>>,
     /// Opened on first use; one round at a time.
     store: Mutex<Option<Store>>,
     wake: tokio::sync::Notify,
@@ -32,31 +34,49 @@ impl SyncWorker {
     pub fn new(path: PathBuf) -> SyncWorker {
         SyncWorker {
             path,
+            key: Mutex::new(None),
             store: Mutex::new(None),
             wake: tokio::sync::Notify::new(),
         }
     }
 
+    /// The app opened the database with `key`: sync may open its own connection.
+    pub(crate) fn unlocked(&self, key: DatabaseKey) {
+        *self.key.lock().unwrap_or_else(|p| p.into_inner()) = Some(key);
+    }
+
+    /// `work` on sync's own connection, refused while the app is still locked.
     fn with_store<T>(
         &self,
         work: impl FnOnce(&mut Store) -> Result<T, SyncError>,
-    ) -> Result<T, SyncError> {
-        let mut guard = self.store.lock().unwrap_or_else(|p| p.into_inner());
-        if guard.is_none() {
-            *guard = Some(Store::open(&self.path)?);
-        }
-        let store = guard.as_mut().expect("opened just above");
-        work(store)
+    ) -> Result<T, AppError> {
+        self.when_open(work)?.ok_or_else(AppError::locked)
     }
 
-    /// One round, when the laptop is enrolled (`None` when it is not).
+    /// `work` on sync's own connection; `None` while the app is still locked.
+    fn when_open<T>(
+        &self,
+        work: impl FnOnce(&mut Store) -> Result<T, SyncError>,
+    ) -> Result<Option<T>, SyncError> {
+        let mut guard = self.store.lock().unwrap_or_else(|p| p.into_inner());
+        if guard.is_none() {
+            let key = self.key.lock().unwrap_or_else(|p| p.into_inner()).clone();
+            let Some(key) = key else { return Ok(None) };
+            *guard = Some(Store::open(&self.path, &key)?);
+        }
+        let store = guard.as_mut().expect("opened just above");
+        work(store).map(Some)
+    }
+
+    /// One round, when the laptop is enrolled (`None` when it is not, or is locked).
     fn round(&self) -> Result<Option<Report>, SyncError> {
-        self.with_store(|store| {
+        self.when_open(|store| {
             if store.sync_link()?.is_none() {
                 return Ok(None);
             }
             mixwell_sync::sync_now(store).map(Some)
         })
+        .map(Option::flatten)
     }
 }
 

@@ -23,7 +23,14 @@ fn ui() -> Ui {
 
 /// The app on the database at `path`, which `dir` keeps alive.
 fn ui_on(dir: tempfile::TempDir, path: &std::path::Path) -> Ui {
-    let state = mixwell_app::AppState::open(path);
+    let state =
+        mixwell_app::AppState::open(path, Some(&mixwell_vault::Passphrase::new(PASSPHRASE)));
+    ui_with(dir, state)
+}
+
+const PASSPHRASE: &str = "otter kettle lamp";
+
+fn ui_with(dir: tempfile::TempDir, state: mixwell_app::AppState) -> Ui {
     let app = mixwell_app::app(mock_builder(), state)
         .build(mock_context(noop_assets()))
         .unwrap();
@@ -165,11 +172,52 @@ fn an_unreadable_database_is_reported_by_every_command_instead_of_a_crash() {
         .unwrap_err();
     assert_eq!(error["code"], "database_unavailable");
     assert_eq!(error["details"]["kind"], "cause");
-    assert_eq!(error["details"]["code"], "not_a_database");
+    assert_eq!(error["details"]["code"], "key_missing");
     assert_eq!(
         std::fs::read(&path).unwrap(),
         b"this is not a database, and must be left as it is"
     );
+}
+
+/// A database kept under a passphrase: the app opens locked, every command says so, a
+/// wrong passphrase keeps it locked, and the right one opens it.
+#[test]
+fn a_database_kept_under_a_passphrase_opens_locked_until_the_passphrase_is_typed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("mixwell.sqlite");
+    {
+        let opened =
+            mixwell_actions::open_store(&path, Some(&mixwell_vault::Passphrase::new(PASSPHRASE)))
+                .unwrap();
+        let mut store = opened.store;
+        store.create_programme("NCS 2027").unwrap();
+    }
+    let ui = ui_with(dir, mixwell_app::AppState::open(&path, None));
+    let access = ui.invoke("database_access", json!({})).unwrap();
+    assert_eq!(access["state"], "passphrase");
+    let error = ui
+        .invoke("list_programmes", json!({ "includeArchived": false }))
+        .unwrap_err();
+    assert_eq!(error["code"], "passphrase_needed");
+
+    let error = ui
+        .invoke(
+            "unlock_database",
+            json!({ "passphrase": "otter kettle lump" }),
+        )
+        .unwrap_err();
+    assert_eq!(error["code"], "wrong_key");
+    let access = ui.invoke("database_access", json!({})).unwrap();
+    assert_eq!(access["state"], "passphrase");
+
+    ui.invoke("unlock_database", json!({ "passphrase": PASSPHRASE }))
+        .unwrap();
+    let access = ui.invoke("database_access", json!({})).unwrap();
+    assert_eq!(access["state"], "open");
+    let programmes = ui
+        .invoke("list_programmes", json!({ "includeArchived": false }))
+        .unwrap();
+    assert_eq!(programmes[0]["name"], "NCS 2027");
 }
 
 const SAMPLE: &str = concat!(

@@ -79,11 +79,11 @@ async function endGroup(driver) {
  * Opens the app with `dataHome` as its XDG data directory (database and web storage).
  * Returns the session and a `close()` that ends the app as a person closing it would.
  */
-export async function launch(dataHome, application = APP) {
+export async function launch(dataHome, application = APP, extraEnv = {}) {
   const port = await freePort();
   const nativePort = await freePort();
   // A home of its own too, so exports land in the test's folder, not the machine's.
-  const env = { ...process.env, HOME: dataHome, XDG_DATA_HOME: dataHome, XDG_CACHE_HOME: path.join(dataHome, "cache") };
+  const env = { ...process.env, HOME: dataHome, XDG_DATA_HOME: dataHome, XDG_CACHE_HOME: path.join(dataHome, "cache"), ...extraEnv };
   // Its own process group, so closing ends the driver, WebKitWebDriver and the app
   // together; its log goes to a file, because a pipe would stay open in the app.
   const log = path.join(dataHome, `tauri-driver-${port}.log`);
@@ -120,9 +120,12 @@ export async function launch(dataHome, application = APP) {
   };
 }
 
-/** Runs `body` with a fresh app; on failure keeps a screenshot in tests/e2e/artifacts. */
-export async function withApp(t, dataHome, body) {
-  const app = await launch(dataHome);
+/**
+ * Runs `body` with a fresh app (`env` added to its environment); on failure keeps a
+ * screenshot in tests/e2e/artifacts.
+ */
+export async function withApp(t, dataHome, body, env = {}) {
+  const app = await launch(dataHome, APP, env);
   try {
     await body(app.browser);
   } catch (e) {

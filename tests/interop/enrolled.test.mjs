@@ -9,6 +9,8 @@ import {tmpdir} from 'node:os';
 import {join, resolve} from 'node:path';
 import {verifyCredential} from './verify-credential.mjs';
 
+// The CLI keeps each test database under a passphrase, as a script does.
+process.env.MIXWELL_PASSPHRASE ??= 'interop test passphrase';
 const mixwell = process.env.MIXWELL_BIN ?? resolve(import.meta.dirname, '../../target/debug/mixwell');
 const run = (...args) => execFileSync(mixwell, args, {encoding: 'utf8'});
 

@@ -8,6 +8,9 @@ import { invoke as __TAURI_INVOKE } from "@tauri-apps/api/core";
 /** Commands */
 export const commands = {
 	appStatus: () => typedError<AppStatus, AppError_Serialize>(__TAURI_INVOKE("app_status")),
+	databaseAccess: () => typedError<DatabaseAccess_Serialize, AppError_Serialize>(__TAURI_INVOKE("database_access")),
+	/**  Opens the database with the passphrase typed, or keeps it under a newly chosen one. */
+	unlockDatabase: (passphrase: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("unlock_database", { passphrase })),
 	seedDemo: () => typedError<Wave_Serialize, AppError_Serialize>(__TAURI_INVOKE("seed_demo")),
 	listProgrammes: (includeArchived: boolean) => typedError<Programme[], AppError_Serialize>(__TAURI_INVOKE("list_programmes", { includeArchived })),
 	createProgramme: (name: string) => typedError<Programme, AppError_Serialize>(__TAURI_INVOKE("create_programme", { name })),
@@ -221,6 +224,24 @@ export type ColumnInfo_Serialize = {
 	field: StandardField | null,
 };
 
+/**
+ *  Whether the database is open, waits for its passphrase (or for one to be chosen, on a
+ *  computer with no keychain), or could not be opened.
+ */
+export type DatabaseAccess = DatabaseAccess_Serialize | DatabaseAccess_Deserialize;
+
+/**
+ *  Whether the database is open, waits for its passphrase (or for one to be chosen, on a
+ *  computer with no keychain), or could not be opened.
+ */
+export type DatabaseAccess_Deserialize = { state: "open"; path: string } | { state: "passphrase"; path: string } | { state: "choose_passphrase"; path: string } | { state: "unavailable"; path: string; problem: AppError_Deserialize };
+
+/**
+ *  Whether the database is open, waits for its passphrase (or for one to be chosen, on a
+ *  computer with no keychain), or could not be opened.
+ */
+export type DatabaseAccess_Serialize = { state: "open"; path: string } | { state: "passphrase"; path: string } | { state: "choose_passphrase"; path: string } | { state: "unavailable"; path: string; problem: AppError_Serialize };
+
 export type Decision = "verified" | "rejected";
 
 /**  What an original entry finally counts for, after every correction and decision. */
@@ -282,6 +303,17 @@ export type ErrorCode =
 "invalid_request" | "newer_database" | 
 /**  A change from another device written by a newer version of Mixwell. */
 "newer_change" | "not_a_database" | 
+/**  The key or passphrase does not open the database (or the file is not one). */
+"wrong_key" | 
+/**  The database is kept under a passphrase, and none was given. */
+"passphrase_needed" | 
+/**
+ *  The database is encrypted and this computer holds no key for it (its keychain
+ *  entry or its key file is gone).
+ */
+"key_missing" | 
+/**  The operating system's keychain refused or could not be reached. */
+"keychain" | 
 /**  A row the database holds cannot be read back. */
 "corrupt_data" | 
 /**  A file could not be read or written. */

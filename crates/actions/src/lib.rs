@@ -22,4 +22,4 @@ pub mod teams;
 
 pub use error::{ActionError, ActionResult};
 pub use hours::Operator;
-pub use open::open_store;
+pub use open::{open_store, Opened};

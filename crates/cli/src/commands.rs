@@ -85,7 +85,7 @@ pub fn open_store(db: &Path) -> Result<Store, CliError> {
         {
             new
         }
-        other => return Ok(other?),
+        other => return Ok(other?.store),
     };
     if needed {
         eprintln!(
@@ -98,7 +98,11 @@ pub fn open_store(db: &Path) -> Result<Store, CliError> {
                 "the two passphrases differ; nothing was created".into(),
             ));
         }
-        return Ok(mixwell_actions::open_store(db, Some(&Passphrase::new(passphrase.to_string())))?);
+        return Ok(mixwell_actions::open_store(
+            db,
+            Some(&Passphrase::new(passphrase.to_string())),
+        )?
+        .store);
     }
     let mut tries = 0;
     loop {
@@ -108,7 +112,7 @@ pub fn open_store(db: &Path) -> Result<Store, CliError> {
                 tries += 1;
                 eprintln!("That passphrase does not open it. Try again.");
             }
-            other => return Ok(other?),
+            other => return Ok(other?.store),
         }
     }
 }

@@ -10,9 +10,20 @@ use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 const BIN: &str = env!("CARGO_BIN_EXE_mixwell");
+const PASSPHRASE: &str = "otter kettle lamp";
+
+fn open_store(db: &Path) -> mixwell_store::Store {
+    mixwell_actions::open_store(db, Some(&mixwell_vault::Passphrase::new(PASSPHRASE)))
+        .unwrap()
+        .store
+}
 
 fn run(args: &[&str]) -> Output {
-    Command::new(BIN).args(args).output().unwrap()
+    Command::new(BIN)
+        .env("MIXWELL_PASSPHRASE", PASSPHRASE)
+        .args(args)
+        .output()
+        .unwrap()
 }
 
 fn ok(args: &[&str]) -> String {
@@ -27,6 +38,7 @@ fn ok(args: &[&str]) -> String {
 
 fn laptop(db: &Path, args: &[&str]) -> Output {
     Command::new(BIN)
+        .env("MIXWELL_PASSPHRASE", PASSPHRASE)
         .arg("--db")
         .arg(db)
         .args(args)
@@ -47,6 +59,7 @@ impl Drop for Running {
 /// `mixwell hub serve` on `listen`; its address.
 fn serve(database: &str, listen: &str) -> (Running, String) {
     let mut child = Command::new(BIN)
+        .env("MIXWELL_PASSPHRASE", PASSPHRASE)
         .args(["hub", "serve", "--database", database, "--listen", listen])
         .stdout(Stdio::piped())
         .spawn()
@@ -253,6 +266,7 @@ fn a_hub_killed_mid_push_loses_nothing_it_acknowledged() {
         let total = 30 * 40 * 5;
 
         let mut pushing = Command::new(BIN)
+            .env("MIXWELL_PASSPHRASE", PASSPHRASE)
             .arg("--db")
             .arg(&a)
             .args(["sync", "now"])
@@ -269,9 +283,7 @@ fn a_hub_killed_mid_push_loses_nothing_it_acknowledged() {
         let at_kill = acked(&db.url);
         let _ = pushing.wait();
         let laptop_acked = {
-            let store =
-                mixwell_store::Store::open(&a, &mixwell_store::DatabaseKey::from_bytes([7; 32]))
-                    .unwrap();
+            let store = open_store(&a);
             store.acknowledged_seq().unwrap()
         };
         assert!(
@@ -279,11 +291,7 @@ fn a_hub_killed_mid_push_loses_nothing_it_acknowledged() {
             "{}: the laptop was told of {laptop_acked}, the hub holds {at_kill}",
             db.kind
         );
-        let pending =
-            mixwell_store::Store::open(&a, &mixwell_store::DatabaseKey::from_bytes([7; 32]))
-                .unwrap()
-                .pending_change_count()
-                .unwrap();
+        let pending = open_store(&a).pending_change_count().unwrap();
         assert!(pending > 0, "{}: the kill came mid-push", db.kind);
 
         let (hub, _) = serve(&db.url, &listen);
@@ -294,12 +302,7 @@ fn a_hub_killed_mid_push_loses_nothing_it_acknowledged() {
             String::from_utf8_lossy(&now.stderr)
         );
         let entries = hub_common::hub_hour_entries(&mixwell_hub::Hub::open(&db.url).unwrap());
-        let on_laptop =
-            mixwell_store::Store::open(&a, &mixwell_store::DatabaseKey::from_bytes([7; 32]))
-                .unwrap()
-                .synced_rows()
-                .unwrap()["hour_entry"]
-                .len();
+        let on_laptop = open_store(&a).synced_rows().unwrap()["hour_entry"].len();
         assert!(on_laptop >= total);
         assert_eq!(
             entries.len(),
@@ -334,6 +337,7 @@ fn a_hub_serving_https_with_its_own_certificate_is_trusted_only_when_given() {
         "Peak Youth Trust",
     ]);
     let mut child = Command::new(BIN)
+        .env("MIXWELL_PASSPHRASE", PASSPHRASE)
         .args([
             "hub",
             "serve",
@@ -406,11 +410,5 @@ fn a_hub_serving_https_with_its_own_certificate_is_trusted_only_when_given() {
         "{}",
         String::from_utf8_lossy(&now.stderr)
     );
-    assert_eq!(
-        mixwell_store::Store::open(&trusting, &mixwell_store::DatabaseKey::from_bytes([7; 32]))
-            .unwrap()
-            .pending_change_count()
-            .unwrap(),
-        0
-    );
+    assert_eq!(open_store(&trusting).pending_change_count().unwrap(), 0);
 }

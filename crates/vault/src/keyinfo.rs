@@ -83,12 +83,18 @@ pub(crate) fn read(path: &Path) -> VaultResult<Option<KeyInfo>> {
             id: None,
             stretching: Some(stretching),
         } => Ok(Some(KeyInfo::Passphrase { stretching })),
-        KeyFile { keeper: Keeper::Keychain, .. } => Err(unreadable(
+        KeyFile {
+            keeper: Keeper::Keychain,
+            ..
+        } => Err(unreadable(
             1,
             1,
             "a key kept in the keychain needs \"id\" and no \"stretching\"".into(),
         )),
-        KeyFile { keeper: Keeper::Passphrase, .. } => Err(unreadable(
+        KeyFile {
+            keeper: Keeper::Passphrase,
+            ..
+        } => Err(unreadable(
             1,
             1,
             "a key kept under a passphrase needs \"stretching\" and no \"id\"".into(),
@@ -98,7 +104,8 @@ pub(crate) fn read(path: &Path) -> VaultResult<Option<KeyInfo>> {
 
 /// Written whole or not at all: a new file beside it, flushed to disk, then renamed.
 pub(crate) fn write(path: &Path, info: &KeyInfo) -> std::io::Result<()> {
-    let mut text = serde_json::to_string_pretty(&KeyFile::from(info)).map_err(std::io::Error::other)?;
+    let mut text =
+        serde_json::to_string_pretty(&KeyFile::from(info)).map_err(std::io::Error::other)?;
     text.push('\n');
     let mut name = path.file_name().unwrap_or_default().to_os_string();
     name.push(".new");

@@ -46,8 +46,11 @@ pub enum VaultError {
     },
     #[error("{0}")]
     Passphrase(#[from] PassphraseProblem),
-    #[error("{} is encrypted, but its key file {} is missing, so its key cannot be found; restore the key file beside it", database.display(), key_file.display())]
-    KeyFileMissing { database: PathBuf, key_file: PathBuf },
+    #[error("the key file {} is missing, so {} cannot be opened: if it is an encrypted Mixwell database, restore the key file beside it", key_file.display(), database.display())]
+    KeyFileMissing {
+        database: PathBuf,
+        key_file: PathBuf,
+    },
     #[error("the key file {} cannot be read (line {line}, column {column}): {detail}", path.display())]
     KeyFileUnreadable {
         path: PathBuf,
@@ -80,7 +83,10 @@ fn passphrase_needed(database: &Path, new: bool) -> String {
     if new {
         format!("this computer has no keychain Mixwell can reach, so {} needs a passphrase: choose one at a terminal, or set MIXWELL_PASSPHRASE for scripts", database.display())
     } else {
-        format!("{} is kept under a passphrase: type it, or set MIXWELL_PASSPHRASE for scripts", database.display())
+        format!(
+            "{} is kept under a passphrase: type it, or set MIXWELL_PASSPHRASE for scripts",
+            database.display()
+        )
     }
 }
 

@@ -77,14 +77,11 @@ impl Stretching {
         let salt = base64::engine::general_purpose::STANDARD
             .decode(&self.salt)
             .map_err(|e| settings(&e))?;
-        let params = argon2::Params::new(
-            self.memory_kib,
-            self.iterations,
-            self.parallelism,
-            Some(32),
-        )
-        .map_err(|e| settings(&e))?;
-        let argon = argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params);
+        let params =
+            argon2::Params::new(self.memory_kib, self.iterations, self.parallelism, Some(32))
+                .map_err(|e| settings(&e))?;
+        let argon =
+            argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params);
         let mut key = Zeroizing::new([0u8; 32]);
         argon
             .hash_password_into(passphrase.0.as_bytes(), &salt, &mut *key)
@@ -123,8 +120,14 @@ mod tests {
         let one = Stretching::new([1; 16]);
         let two = Stretching::new([2; 16]);
         let p = || Passphrase::new("correct horse battery staple");
-        assert_eq!(one.key(&p()).unwrap().as_bytes(), one.key(&p()).unwrap().as_bytes());
-        assert_ne!(one.key(&p()).unwrap().as_bytes(), two.key(&p()).unwrap().as_bytes());
+        assert_eq!(
+            one.key(&p()).unwrap().as_bytes(),
+            one.key(&p()).unwrap().as_bytes()
+        );
+        assert_ne!(
+            one.key(&p()).unwrap().as_bytes(),
+            two.key(&p()).unwrap().as_bytes()
+        );
     }
 
     #[test]
@@ -134,6 +137,9 @@ mod tests {
             Err(PassphraseProblem::TooShort { min: 10 })
         );
         assert!(Passphrase::new("otter kettle lamp").check_new().is_ok());
-        assert_eq!(format!("{:?}", Passphrase::new("secret")), "Passphrase(redacted)");
+        assert_eq!(
+            format!("{:?}", Passphrase::new("secret")),
+            "Passphrase(redacted)"
+        );
     }
 }

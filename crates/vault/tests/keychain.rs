@@ -32,7 +32,10 @@ fn isolated(test: &str, keychain: bool) -> bool {
         c
     } else {
         let mut c = Command::new(&me);
-        c.env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/mixwell-test-bus");
+        c.env(
+            "DBUS_SESSION_BUS_ADDRESS",
+            "unix:path=/nonexistent/mixwell-test-bus",
+        );
         c
     };
     let output = command
@@ -45,8 +48,14 @@ fn isolated(test: &str, keychain: bool) -> bool {
         .expect("dbus-run-session (package dbus; `make deps` installs it)");
     let text = String::from_utf8_lossy(&output.stdout).into_owned()
         + &String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "{test} failed inside its session:\n{text}");
-    assert!(text.contains("1 passed"), "{test} did not run inside its session:\n{text}");
+    assert!(
+        output.status.success(),
+        "{test} failed inside its session:\n{text}"
+    );
+    assert!(
+        text.contains("1 passed"),
+        "{test} did not run inside its session:\n{text}"
+    );
     false
 }
 
@@ -64,7 +73,10 @@ fn start_gnome_keyring() {
         .unwrap()
         .write_all(b"throwaway test keyring password")
         .unwrap();
-    assert!(daemon.wait().unwrap().success(), "gnome-keyring-daemon did not start");
+    assert!(
+        daemon.wait().unwrap().success(),
+        "gnome-keyring-daemon did not start"
+    );
     // The daemon's parent returns once it is initialised; the name on the bus is the
     // sign it serves. Bounded: 100 looks, 50 ms apart.
     for _ in 0..100 {
@@ -97,7 +109,13 @@ fn keychain_id(db: &Path) -> uuid::Uuid {
 /// What `secret-tool` (libsecret, another client of the same service) finds.
 fn secret_tool_lookup(id: uuid::Uuid) -> Option<Vec<u8>> {
     let output = Command::new("secret-tool")
-        .args(["lookup", "service", "Mixwell", "username", &format!("database {id}")])
+        .args([
+            "lookup",
+            "service",
+            "Mixwell",
+            "username",
+            &format!("database {id}"),
+        ])
         .output()
         .expect("secret-tool (package libsecret-tools; `make deps` installs it)");
     output.status.success().then_some(output.stdout)
@@ -115,7 +133,10 @@ fn a_new_database_keeps_a_random_key_in_the_keychain_and_opens_with_it_again() {
     let db = dir.path().join("mixwell.sqlite");
     let key = unlock(&db, None).unwrap();
     drop(Store::open(&db, &key).unwrap());
-    assert_eq!(Vault::for_database(&db).state().unwrap(), KeyState::Keychain);
+    assert_eq!(
+        Vault::for_database(&db).state().unwrap(),
+        KeyState::Keychain
+    );
 
     let id = keychain_id(&db);
     let stored = secret_tool_lookup(id).expect("the key is in the Secret Service");
@@ -130,7 +151,11 @@ fn a_new_database_keeps_a_random_key_in_the_keychain_and_opens_with_it_again() {
 
     let other = dir.path().join("other.sqlite");
     let other_key = unlock(&other, None).unwrap();
-    assert_ne!(other_key.as_bytes(), key.as_bytes(), "one random key per database");
+    assert_ne!(
+        other_key.as_bytes(),
+        key.as_bytes(),
+        "one random key per database"
+    );
 }
 
 #[test]
@@ -147,7 +172,13 @@ fn a_key_gone_from_the_keychain_is_reported_as_key_missing_and_nothing_changes()
     drop(Store::open(&db, &key).unwrap());
     let id = keychain_id(&db);
     let cleared = Command::new("secret-tool")
-        .args(["clear", "service", "Mixwell", "username", &format!("database {id}")])
+        .args([
+            "clear",
+            "service",
+            "Mixwell",
+            "username",
+            &format!("database {id}"),
+        ])
         .status()
         .unwrap();
     assert!(cleared.success());
@@ -156,11 +187,16 @@ fn a_key_gone_from_the_keychain_is_reported_as_key_missing_and_nothing_changes()
         panic!("found a key that was removed")
     };
     assert_eq!(error.code(), "key_missing");
-    assert!(error.to_string().contains("holds no key for this database"), "{error}");
+    assert!(
+        error.to_string().contains("holds no key for this database"),
+        "{error}"
+    );
     assert_eq!(std::fs::read(&db).unwrap(), before);
     assert_eq!(
         mixwell_vault::KeyInfo::Keychain { id },
-        KeyInfo::Keychain { id: keychain_id(&db) },
+        KeyInfo::Keychain {
+            id: keychain_id(&db)
+        },
         "the key file still names the same entry"
     );
 }

@@ -13,7 +13,10 @@ fn a_passphrase_chosen_for_a_new_database_opens_it_again_and_a_wrong_one_does_no
     let db = dir.path().join("mixwell.sqlite");
     let key = unlock(&db, Some(&phrase("otter kettle lamp"))).unwrap();
     drop(Store::open(&db, &key).unwrap());
-    assert_eq!(Vault::for_database(&db).state().unwrap(), KeyState::Passphrase);
+    assert_eq!(
+        Vault::for_database(&db).state().unwrap(),
+        KeyState::Passphrase
+    );
 
     let again = unlock(&db, Some(&phrase("otter kettle lamp"))).unwrap();
     assert_eq!(again.as_bytes(), key.as_bytes());
@@ -46,7 +49,10 @@ fn a_short_passphrase_is_refused_and_nothing_is_written() {
         panic!("took a six-letter passphrase")
     };
     assert_eq!(error.code(), "invalid_request");
-    assert!(error.to_string().contains("at least 10 characters"), "{error}");
+    assert!(
+        error.to_string().contains("at least 10 characters"),
+        "{error}"
+    );
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
 }
 
@@ -62,7 +68,10 @@ fn an_encrypted_database_without_its_key_file_is_refused_as_key_missing() {
         panic!("made a new key for an encrypted database")
     };
     assert_eq!(error.code(), "key_missing");
-    assert!(error.to_string().contains("mixwell.sqlite.keyinfo"), "{error}");
+    assert!(
+        error.to_string().contains("mixwell.sqlite.keyinfo"),
+        "{error}"
+    );
     assert!(!vault.key_file().exists(), "no new key file is made");
 }
 
@@ -71,7 +80,11 @@ fn a_broken_key_file_is_refused_with_where_it_breaks() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("mixwell.sqlite");
     let vault = Vault::for_database(&db);
-    std::fs::write(vault.key_file(), "{\n  \"keeper\": \"keychain\",\n  \"id\": 7\n}\n").unwrap();
+    std::fs::write(
+        vault.key_file(),
+        "{\n  \"keeper\": \"keychain\",\n  \"id\": 7\n}\n",
+    )
+    .unwrap();
     let Err(error) = unlock(&db, None) else {
         panic!("read a broken key file")
     };
@@ -88,12 +101,17 @@ fn a_plain_database_given_a_passphrase_is_encrypted_under_it() {
         .execute_batch("CREATE TABLE note (text TEXT); INSERT INTO note VALUES ('Zebedee');")
         .unwrap();
     drop(plain);
-    assert_eq!(Vault::for_database(&db).state().unwrap(), KeyState::NoKeyYet);
+    assert_eq!(
+        Vault::for_database(&db).state().unwrap(),
+        KeyState::NoKeyYet
+    );
     let key = unlock(&db, Some(&phrase("otter kettle lamp"))).unwrap();
     drop(Store::open(&db, &key).unwrap());
     let bytes = std::fs::read(&db).unwrap();
     assert!(!bytes.windows(7).any(|w| w == b"Zebedee"));
     let conn = mixwell_store::raw_connection(&db, &key).unwrap();
-    let kept: String = conn.query_row("SELECT text FROM note", [], |r| r.get(0)).unwrap();
+    let kept: String = conn
+        .query_row("SELECT text FROM note", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(kept, "Zebedee");
 }

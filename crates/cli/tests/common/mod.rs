@@ -8,9 +8,14 @@ use std::process::{Command, Output};
 
 use mixwell_domain::Participant;
 
-/// Runs `mixwell --db DB ARGS...`.
+/// The passphrase every test database is kept under (tests never touch a keychain).
+pub const PASSPHRASE: &str = "otter kettle lamp";
+
+/// Runs `mixwell --db DB ARGS...`, with the database's passphrase in the environment as a
+/// script gives it.
 pub fn mixwell(db: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_mixwell"))
+        .env("MIXWELL_PASSPHRASE", PASSPHRASE)
         .arg("--db")
         .arg(db)
         .args(args)
@@ -31,8 +36,7 @@ pub fn seed_demo(db: &Path) {
 /// Saves a team set of the demo wave, each participant in the team (from 0) `team_of`
 /// gives them.
 pub fn save_demo_team_set(db: &Path, name: &str, team_of: impl Fn(usize, &Participant) -> u32) {
-    let mut store =
-        mixwell_store::Store::open(db, &mixwell_store::DatabaseKey::from_bytes([7; 32])).unwrap();
+    let mut store = open_store(db);
     let wave = store.find_wave(None, mixwell_store::DEMO_WAVE).unwrap();
     let placements: Vec<mixwell_store::Placement> = store
         .participants(wave.id)
@@ -57,4 +61,11 @@ pub fn pdf_text(pdf: &Path) -> String {
         .output()
         .expect("pdftotext (make deps installs poppler-utils)");
     String::from_utf8_lossy(&text.stdout).into_owned()
+}
+
+/// The store the CLI wrote, opened with the same passphrase.
+pub fn open_store(db: &Path) -> mixwell_store::Store {
+    mixwell_actions::open_store(db, Some(&mixwell_vault::Passphrase::new(PASSPHRASE)))
+        .unwrap()
+        .store
 }
