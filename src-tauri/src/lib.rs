@@ -19,7 +19,8 @@ use mixwell_vault::{Passphrase, VaultError};
 pub use commands::DatabaseAccess;
 pub use error::AppError;
 
-/// The database as the app holds it.
+/// The database as the app holds it (one per app, so the open store's size is no matter).
+#[allow(clippy::large_enum_variant)]
 pub(crate) enum Slot {
     Open(Store),
     /// Kept under a passphrase that has not been typed yet (`new`: none chosen yet, as
