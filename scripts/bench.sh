@@ -30,4 +30,4 @@ echo "== App start and memory (release, Xvfb) =="
 (cd src-tauri && ../ui/node_modules/.bin/tauri build --no-bundle >/dev/null)
 cargo build -q --release -p mixwell-cli
 export WEBKIT_DISABLE_SANDBOX_THIS_IS_DANGEROUS=1 NO_AT_BRIDGE=1
-xvfb-run -a -s "-screen 0 1366x768x24" dbus-run-session -- node scripts/bench-startup.mjs 2>/dev/null
+xvfb-run -a -s "-screen 0 1366x768x24" scripts/with-keyring.sh node scripts/bench-startup.mjs 2>/dev/null

@@ -141,7 +141,9 @@ pub async fn set_wave_archived(state: State<'_, AppState>, id: Id, archived: boo
 #[tauri::command]
 #[specta::specta]
 pub async fn list_participants(state: State<'_, AppState>, wave_id: Id) -> Reply<Vec<Participant>> {
-    state.run(move |s, _| s.participants(wave_id)).await
+    state
+        .run(move |s, _| mixwell_actions::participants::shown(s, wave_id))
+        .await
 }
 
 #[tauri::command]

@@ -6,6 +6,7 @@
 
 use chrono::{DateTime, Datelike, Utc};
 use ed25519_dalek::SigningKey;
+use mixwell_domain::AuditAction;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -367,9 +368,15 @@ pub fn export_certificate(
     participant_id: Id,
     operator: &Operator,
 ) -> ActionResult<CertificateExport> {
-    Ok(export_batch(store, &[participant_id], operator)?
+    let export = export_batch(store, &[participant_id], operator)?
         .pop()
-        .expect("one certificate for one participant"))
+        .expect("one certificate for one participant");
+    store.note(
+        AuditAction::Export,
+        "participant",
+        &participant_id.to_string(),
+    )?;
+    Ok(export)
 }
 
 /// The PDF of an issued certificate, laid out from its signed credential alone, so a
@@ -651,6 +658,7 @@ pub fn export_wave_certificates(
     progress: &mut dyn FnMut(u32, u32) -> bool,
 ) -> ActionResult<WaveExport> {
     let participants = store.wave_hours(wave_id)?;
+    store.note(AuditAction::Export, "wave", &wave_id.to_string())?;
     let chosen: Vec<(Id, String)> = participants
         .iter()
         .filter(|p| p.totals.verified_minutes > 0)

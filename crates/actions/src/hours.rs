@@ -106,6 +106,11 @@ pub fn report(
 ) -> ActionResult<HoursReport> {
     let wave = store.wave(wave_id)?;
     let table = store.hours_report(wave_id, kind)?;
+    store.note(
+        mixwell_domain::AuditAction::Export,
+        "wave",
+        &wave_id.to_string(),
+    )?;
     let bytes = if xlsx {
         table.to_xlsx()?
     } else {

@@ -15,6 +15,7 @@ pub mod error;
 pub mod export;
 pub mod hours;
 pub mod open;
+pub mod participants;
 pub mod print;
 pub mod roster;
 pub mod rota;

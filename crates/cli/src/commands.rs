@@ -355,7 +355,7 @@ fn import(store: &mut Store, file: &Path, target: &WaveArg, dry_run: bool) -> Cl
 
 fn list(store: &Store, target: &WaveArg, json: bool) -> CliResult {
     let wave = store.find_wave(target.programme.as_deref(), &target.wave)?;
-    let participants = store.participants(wave.id)?;
+    let participants = mixwell_actions::participants::shown(store, wave.id)?;
     let mut out = std::io::stdout().lock();
     if json {
         let text = serde_json::to_string_pretty(&participants).map_err(StoreError::from)?;
@@ -382,12 +382,7 @@ fn list(store: &Store, target: &WaveArg, json: bool) -> CliResult {
 
 fn export(store: &Store, target: &WaveArg, out: Option<&Path>) -> CliResult {
     let wave = store.find_wave(target.programme.as_deref(), &target.wave)?;
-    let participants = store.participants(wave.id)?;
-    let csv = mixwell_roster::to_csv(
-        participants
-            .iter()
-            .map(|p| (&p.record, p.friends.as_slice())),
-    );
+    let csv = mixwell_actions::participants::roster_csv(store, wave.id)?;
     match out {
         Some(path) => std::fs::write(path, csv).map_err(|error| CliError::File {
             path: path.display().to_string(),

@@ -4,6 +4,7 @@
 //! identifiers are passed in, so every result can be reproduced from its inputs.
 
 pub mod attributes;
+pub mod audit;
 pub mod change;
 pub mod error_code;
 pub mod hlc;
@@ -12,6 +13,7 @@ pub mod participant;
 pub mod programme;
 
 pub use attributes::{attribute_counts, AttributeCount, ValueCount};
+pub use audit::{AuditAction, AuditLink};
 pub use change::{name_key, Change, ChangeOp, Entity, Fields};
 pub use error_code::ErrorCode;
 pub use hlc::{Hlc, HlcClock, Observed};

@@ -56,6 +56,14 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0011_issuing_keys",
         include_str!("../../../migrations/local/0011_issuing_keys.sql"),
     ),
+    (
+        "0012_audit",
+        include_str!("../../../migrations/local/0012_audit.sql"),
+    ),
+    (
+        "0013_replica_indexes",
+        include_str!("../../../migrations/local/0013_replica_indexes.sql"),
+    ),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -108,6 +116,9 @@ fn open_with(
     conn.pragma_update(None, "foreign_keys", "ON")?;
     // Savepoints (every write inside an action) keep their rollback data in memory.
     conn.pragma_update(None, "temp_store", "MEMORY")?;
+    // Every page read past the cache is decrypted and its HMAC checked: a cache that holds
+    // a laptop's working set (64 MiB at most, taken only as pages are read) keeps that rare.
+    conn.pragma_update(None, "cache_size", -65_536)?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
 
     let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;

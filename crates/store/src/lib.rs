@@ -5,6 +5,7 @@
 //! appends the change to the outbox in the same transaction, stamped with the device's
 //! hybrid logical clock.
 
+mod audit;
 mod certificates;
 mod clock;
 mod db;
@@ -26,6 +27,7 @@ mod staff;
 mod sync_link;
 mod team_sets;
 
+pub use audit::AuditVerdict;
 pub use certificates::{CertificateRevocation, IssuedCertificate, NewCertificate};
 pub use clock::{Clock, SystemClock};
 pub use db::{default_database_path, SCHEMA_VERSION};
@@ -56,6 +58,8 @@ pub struct Store {
     device: Id,
     /// An action's transaction is open (see [`Store::atomically`]).
     in_action: bool,
+    /// The staff account signed in, named on every audit link.
+    actor: Option<Id>,
 }
 
 impl Store {
@@ -81,6 +85,7 @@ impl Store {
             clock,
             device,
             in_action: false,
+            actor: None,
         };
         store.seed_replica()?;
         store.add_missing_rota_setup()?;
@@ -151,11 +156,21 @@ impl Store {
                 &store.schema,
                 HlcClock::resume(last),
                 store.clock.as_ref(),
+                store.actor,
             )?;
             let result = change(&mut writer)?;
             writer.commit()?;
             Ok(result)
         })
+    }
+
+    /// The staff account whose actions the audit trail names from now on.
+    pub fn set_actor(&mut self, actor: Option<Id>) {
+        self.actor = actor;
+    }
+
+    pub(crate) fn actor(&self) -> Option<Id> {
+        self.actor
     }
 
     pub(crate) fn now_ms(&self) -> u64 {

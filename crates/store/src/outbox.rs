@@ -1,7 +1,7 @@
 //! The outbox: every change this device makes to a synced table, written in the same
 //! transaction, numbered without gaps, for the hub to take in order.
 
-use mixwell_domain::{Change, ChangeOp, Entity, Fields, Hlc, HlcClock, Id};
+use mixwell_domain::{AuditAction, Change, ChangeOp, Entity, Fields, Hlc, HlcClock, Id};
 use rusqlite::{params, Connection, Savepoint};
 
 use crate::clock::Clock;
@@ -17,6 +17,10 @@ pub struct Writer<'a> {
     next_seq: i64,
     clock: HlcClock,
     wall: &'a dyn Clock,
+    /// Named on the audit link of each change.
+    actor: Option<Id>,
+    /// The audit trail's last link, read once per write.
+    audit_tip: crate::audit::Tip,
 }
 
 impl<'a> Writer<'a> {
@@ -25,6 +29,7 @@ impl<'a> Writer<'a> {
         schema: &'a Schema,
         clock: HlcClock,
         wall: &'a dyn Clock,
+        actor: Option<Id>,
     ) -> StoreResult<Self> {
         // Inside the action's transaction: a change rolled back gives its number back, so
         // the numbers that ship have no gaps.
@@ -33,12 +38,15 @@ impl<'a> Writer<'a> {
             [],
             |r| r.get(0),
         )?;
+        let audit_tip = crate::audit::tip(&tx)?;
         Ok(Self {
             tx,
             schema,
             next_seq,
             clock,
             wall,
+            actor,
+            audit_tip,
         })
     }
 
@@ -97,7 +105,22 @@ impl<'a> Writer<'a> {
                 serde_json::to_string(fields)?,
             ])?;
         self.next_seq += 1;
-        Ok(())
+        let action = match op {
+            ChangeOp::Insert => AuditAction::Insert,
+            ChangeOp::Update => AuditAction::Update,
+            ChangeOp::Delete => AuditAction::Delete,
+        };
+        let device = self.device();
+        crate::audit::append(
+            &self.tx,
+            &mut self.audit_tip,
+            device,
+            self.wall.now_ms(),
+            self.actor,
+            action,
+            entity.as_str(),
+            entity_id,
+        )
     }
 
     pub(crate) fn commit(self) -> StoreResult<()> {

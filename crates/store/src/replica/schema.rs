@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use mixwell_domain::{natural_id, Entity};
 use rusqlite::Connection;
 
-use crate::error::StoreResult;
+use crate::error::{StoreError, StoreResult};
 
 /// Names unique within a scope (a wave's team sets): a clash that arrives by sync is
 /// settled by renaming, never by failing.
@@ -133,6 +133,18 @@ impl Schema {
                 })
                 .collect::<Vec<_>>();
             for reference in &references {
+                // Rows referring to a row are found through an index over reference
+                // fields only (migration 0013): one it does not cover would never be found.
+                if !super::shadow::is_reference_field(&reference.column) {
+                    return Err(StoreError::Corrupt {
+                        what: "schema",
+                        detail: format!(
+                            "{table}.{} refers to {} but the index of references does not cover it",
+                            reference.column,
+                            reference.parent.as_str()
+                        ),
+                    });
+                }
                 schema
                     .referrers
                     .entry(reference.parent)

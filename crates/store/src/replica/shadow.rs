@@ -122,6 +122,43 @@ pub(crate) fn set_shown_name(
     Ok(())
 }
 
+/// The fields the index of references covers: migration 0013's partial index condition,
+/// word for word (SQLite uses a partial index only for a query holding its condition).
+pub(crate) const REFERENCE_FIELD: &str = "field IN ('a', 'b', 'certificate_id', 'corrects', 'entry_id', 'organisation_id', 'participant_id', 'programme_id', 'role_id', 'session_id', 'team_set_id', 'wave_id')";
+
+/// The same fields, for the check when the store opens that every foreign key of a
+/// synced table is among them.
+const REFERENCE_FIELDS: [&str; 12] = [
+    "a",
+    "b",
+    "certificate_id",
+    "corrects",
+    "entry_id",
+    "organisation_id",
+    "participant_id",
+    "programme_id",
+    "role_id",
+    "session_id",
+    "team_set_id",
+    "wave_id",
+];
+
+/// Whether a foreign-key column is one [`REFERENCE_FIELD`] covers.
+pub(crate) fn is_reference_field(column: &str) -> bool {
+    REFERENCE_FIELDS.contains(&column)
+}
+
+/// The last term is the partial index's own, word for word, so the index serves.
+fn ids_where_sql() -> String {
+    format!(
+        "SELECT entity_id FROM replica_field
+         WHERE entity = ?1 AND field = ?2 AND value = ?3 AND {REFERENCE_FIELD}"
+    )
+}
+
+const IDS_NAMED_SQL: &str = "SELECT entity_id FROM replica_field
+     WHERE entity = ?1 AND field = 'name' AND value = ?2 COLLATE NOCASE";
+
 /// The ids of the rows of `entity` whose `column` was last set to `value`.
 pub(crate) fn ids_where(
     conn: &Connection,
@@ -129,9 +166,7 @@ pub(crate) fn ids_where(
     column: &str,
     value: &Json,
 ) -> StoreResult<Vec<String>> {
-    let mut statement = conn.prepare_cached(
-        "SELECT entity_id FROM replica_field WHERE entity = ?1 AND field = ?2 AND value = ?3",
-    )?;
+    let mut statement = conn.prepare_cached(&ids_where_sql())?;
     let ids = statement
         .query_map(
             params![entity.as_str(), column, serde_json::to_string(value)?],
@@ -143,10 +178,7 @@ pub(crate) fn ids_where(
 
 /// The ids of the rows of `entity` whose name was last set to `name`, in any case.
 pub(crate) fn ids_named(conn: &Connection, entity: Entity, name: &str) -> StoreResult<Vec<String>> {
-    let mut statement = conn.prepare_cached(
-        "SELECT entity_id FROM replica_field
-         WHERE entity = ?1 AND field = 'name' AND value = ?2 COLLATE NOCASE",
-    )?;
+    let mut statement = conn.prepare_cached(IDS_NAMED_SQL)?;
     let ids = statement
         .query_map(
             params![entity.as_str(), serde_json::to_string(&Json::from(name))?],
@@ -154,4 +186,41 @@ pub(crate) fn ids_named(conn: &Connection, entity: Entity, name: &str) -> StoreR
         )?
         .collect::<Result<Vec<String>, _>>()?;
     Ok(ids)
+}
+
+#[cfg(test)]
+mod tests {
+    /// The lookups must use the partial indexes of migration 0013: one that did not
+    /// would scan every recorded value of a kind of row (every participant's every field).
+    #[test]
+    fn the_reference_condition_lists_exactly_the_reference_fields() {
+        let listed = super::REFERENCE_FIELDS.map(|f| format!("'{f}'")).join(", ");
+        assert_eq!(super::REFERENCE_FIELD, format!("field IN ({listed})"));
+    }
+
+    #[test]
+    fn the_reference_and_name_lookups_use_their_partial_indexes() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.sqlite");
+        let store = crate::Store::open(&path, &crate::DatabaseKey::from_bytes([7; 32])).unwrap();
+        let plan = |sql: &str, arguments: &[&str]| -> String {
+            let mut statement = store
+                .conn()
+                .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+                .unwrap();
+            let rows = statement
+                .query_map(rusqlite::params_from_iter(arguments), |r| {
+                    r.get::<_, String>(3)
+                })
+                .unwrap();
+            rows.map(Result::unwrap).collect::<Vec<_>>().join("; ")
+        };
+        let reference = plan(
+            &super::ids_where_sql(),
+            &["participant", "wave_id", "\"w\""],
+        );
+        assert!(reference.contains("replica_field_reference"), "{reference}");
+        let named = plan(super::IDS_NAMED_SQL, &["wave", "\"Wave 1\""]);
+        assert!(named.contains("replica_field_name"), "{named}");
+    }
 }
