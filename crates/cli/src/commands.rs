@@ -160,6 +160,7 @@ pub fn run(db: &Path, command: Command) -> CliResult {
     let mut store = open_store(db)?;
     match command {
         Command::Sync(command) => crate::sync::run(&mut store, command),
+        Command::Audit(command) => crate::audit::run(&mut store, command),
         Command::Rota(command) => crate::wave_rota::run(&mut store, command),
         Command::Hours(command) => crate::hours::run(
             &mut store,

@@ -1,5 +1,6 @@
 //! `mixwell`: the command line over the same library calls the desktop app makes.
 
+mod audit;
 mod certificates;
 mod commands;
 mod groups;
@@ -71,6 +72,9 @@ enum Command {
     /// Sync with the organisation's hub.
     #[command(subcommand)]
     Sync(sync::SyncCommand),
+    /// This laptop's audit trail: check its chain, see its latest links.
+    #[command(subcommand)]
+    Audit(audit::AuditCommand),
     /// Run the organisation's hub and manage its devices.
     #[command(subcommand)]
     Hub(hub::HubCommand),

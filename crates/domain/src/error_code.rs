@@ -73,13 +73,16 @@ pub enum ErrorCode {
     AlreadyRevoked,
     /// A certificate's signed credential could not be made or read.
     Certificate,
+    /// A device's audit trail does not fit together: a link was changed, removed or put in
+    /// after it was written.
+    AuditBroken,
     /// A fault in Mixwell itself (a panic); nothing of the action was kept.
     Internal,
 }
 
 impl ErrorCode {
     /// Every code, for checks that must see each one.
-    pub const ALL: [ErrorCode; 37] = [
+    pub const ALL: [ErrorCode; 38] = [
         ErrorCode::NotFound,
         ErrorCode::NoSuchName,
         ErrorCode::AmbiguousName,
@@ -116,6 +119,7 @@ impl ErrorCode {
         ErrorCode::NoVerifiedHours,
         ErrorCode::AlreadyRevoked,
         ErrorCode::Certificate,
+        ErrorCode::AuditBroken,
         ErrorCode::Internal,
     ];
 
@@ -158,6 +162,7 @@ impl ErrorCode {
             ErrorCode::NoVerifiedHours => "no_verified_hours",
             ErrorCode::AlreadyRevoked => "already_revoked",
             ErrorCode::Certificate => "certificate",
+            ErrorCode::AuditBroken => "audit_broken",
             ErrorCode::Internal => "internal",
         }
     }

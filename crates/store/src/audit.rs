@@ -56,6 +56,7 @@ pub(crate) fn append(
 /// What `mixwell audit verify` reports of this device's trail.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuditVerdict {
+    /// The links that fit: all of them, or those before the first broken one.
     pub links: u64,
     /// The first link that does not fit, if any.
     pub broken: Option<BrokenLink>,
@@ -156,13 +157,21 @@ impl Store {
             let from = prev.as_ref().map(|(hash, seq)| (hash.as_str(), *seq));
             if let Err(broken) = check_chain(device, from, &page) {
                 return Ok(AuditVerdict {
-                    links,
+                    links: broken.seq - 1,
                     broken: Some(broken),
                 });
             }
             links += page.len() as u64;
             prev = Some((last.hash.clone(), last.seq));
         }
+    }
+
+    /// How many links the trail holds.
+    pub fn audit_len(&self) -> StoreResult<u64> {
+        let seq: i64 =
+            self.conn()
+                .query_row("SELECT coalesce(max(seq), 0) FROM audit_link", [], |r| r.get(0))?;
+        Ok(u64::try_from(seq).unwrap_or(0))
     }
 
     /// How far the hub holds this device's trail.
