@@ -53,7 +53,8 @@ pub fn run(store: &mut Store, command: AuditCommand) -> CliResult {
             }
         }
         AuditCommand::List { last, json } => {
-            let links = store.audit_page(store.audit_len()?.saturating_sub(u64::from(last)), last)?;
+            let links =
+                store.audit_page(store.audit_len()?.saturating_sub(u64::from(last)), last)?;
             if json {
                 let text = serde_json::to_string_pretty(&links).map_err(StoreError::from)?;
                 let _ = writeln!(out, "{text}");

@@ -15,11 +15,18 @@ fn every_change_and_read_is_on_the_trail_and_a_tampered_link_is_named() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("mixwell.sqlite");
     seed_demo(&db);
-    let listed = mixwell(&db, &["participants", "list", "--wave", mixwell_store::DEMO_WAVE]);
+    let listed = mixwell(
+        &db,
+        &["participants", "list", "--wave", mixwell_store::DEMO_WAVE],
+    );
     assert!(listed.status.success());
 
     let verify = mixwell(&db, &["audit", "verify", "--json"]);
-    assert!(verify.status.success(), "{}", String::from_utf8_lossy(&verify.stderr));
+    assert!(
+        verify.status.success(),
+        "{}",
+        String::from_utf8_lossy(&verify.stderr)
+    );
     let verdict: serde_json::Value = serde_json::from_slice(&verify.stdout).unwrap();
     assert_eq!(verdict["intact"], true);
     let links = verdict["links"].as_u64().unwrap();
@@ -36,7 +43,9 @@ fn every_change_and_read_is_on_the_trail_and_a_tampered_link_is_named() {
     assert_eq!(last[0]["entity"], "wave");
     // Ids and codes only: no name of any participant is on the trail.
     let name: String = conn
-        .query_row("SELECT first_name FROM participant LIMIT 1", [], |r| r.get(0))
+        .query_row("SELECT first_name FROM participant LIMIT 1", [], |r| {
+            r.get(0)
+        })
         .unwrap();
     let trail: String = conn
         .query_row(
@@ -51,7 +60,9 @@ fn every_change_and_read_is_on_the_trail_and_a_tampered_link_is_named() {
     assert!(conn
         .execute("UPDATE audit_link SET entity_id = 'x' WHERE seq = 7", [])
         .is_err());
-    assert!(conn.execute("DELETE FROM audit_link WHERE seq = 7", []).is_err());
+    assert!(conn
+        .execute("DELETE FROM audit_link WHERE seq = 7", [])
+        .is_err());
 
     // Someone with the key takes the triggers away and edits link 7.
     conn.execute_batch(
@@ -79,5 +90,8 @@ fn every_change_and_read_is_on_the_trail_and_a_tampered_link_is_named() {
     .unwrap();
     let broken = mixwell(&db, &["audit", "verify"]);
     let stderr = String::from_utf8_lossy(&broken.stderr);
-    assert!(stderr.contains("broken at link 3: link 4 comes where link 3 should"), "{stderr}");
+    assert!(
+        stderr.contains("broken at link 3: link 4 comes where link 3 should"),
+        "{stderr}"
+    );
 }

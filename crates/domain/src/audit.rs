@@ -86,7 +86,12 @@ impl AuditLink {
         field(self.device.as_bytes());
         field(&self.seq.to_be_bytes());
         field(&self.at_ms.to_be_bytes());
-        field(self.actor.as_ref().map(|a| a.as_bytes().as_slice()).unwrap_or(&[]));
+        field(
+            self.actor
+                .as_ref()
+                .map(|a| a.as_bytes().as_slice())
+                .unwrap_or(&[]),
+        );
         field(self.action.as_str().as_bytes());
         field(self.entity.as_bytes());
         field(self.entity_id.as_bytes());
@@ -122,7 +127,6 @@ impl AuditLink {
         link.hash = link.expected_hash();
         link
     }
-
 }
 
 /// Where a chain stops fitting, and why.

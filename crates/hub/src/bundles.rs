@@ -103,6 +103,7 @@ impl Hub {
             device: carried,
             pull_cursor,
             changes,
+            audit,
         } = contents.body
         else {
             return Err(bundle_refused(BundleError::Foreign(
@@ -114,7 +115,7 @@ impl Hub {
                 "another organisation".into(),
             )));
         }
-        let pushed = self.push(&device, &changes)?;
+        let pushed = self.push(&device, &changes, &audit)?;
         self.note_cursor(id, pull_cursor)?;
         Ok(BundleImport { device, pushed })
     }
@@ -171,6 +172,10 @@ impl Hub {
                 refresh,
                 changes,
                 issuing_keys: self.issuing_keys()?,
+                audit_acked: Some(
+                    self.backend
+                        .transaction(|tx| crate::audit::held(tx, device.id))?,
+                ),
             },
         };
         let sealed = bundle::seal(

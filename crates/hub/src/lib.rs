@@ -6,6 +6,7 @@
 //! synchronous and written once over [`storage::Tx`]; [`server`] runs it off the async
 //! threads behind axum.
 
+mod audit;
 mod bundles;
 mod compact;
 mod devices;

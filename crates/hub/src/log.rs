@@ -7,7 +7,7 @@
 //! are taken from one counter row inside that transaction, so they follow commit order
 //! and a puller never skips a change that commits later under a lower number.
 
-use mixwell_domain::Change;
+use mixwell_domain::{AuditLink, Change};
 use mixwell_sync::wire::{DeviceRole, HubErrorCode, Refusal};
 
 use crate::devices::Device;
@@ -20,6 +20,8 @@ use crate::{time_text, Hub};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pushed {
     pub acked_seq: u64,
+    /// The last link of the device's audit trail the hub holds (0: none).
+    pub audit_acked: u64,
     pub accepted: u32,
     pub duplicates: u32,
     pub refused: Vec<Refusal>,
@@ -134,8 +136,15 @@ fn load_scopes(tx: &mut dyn Tx, changes: &[Change], device: &Device) -> Result<K
 }
 
 impl Hub {
-    /// Takes a batch of `device`'s changes into the record (see the module's comment).
-    pub fn push(&self, device: &Device, changes: &[Change]) -> Result<Pushed, HubError> {
+    /// Takes a batch of `device`'s changes into the record (see the module's comment), and
+    /// the links of its audit trail after those the hub holds (see [`crate::audit`]):
+    /// a trail that does not follow on refuses the whole push.
+    pub fn push(
+        &self,
+        device: &Device,
+        changes: &[Change],
+        audit: &[AuditLink],
+    ) -> Result<Pushed, HubError> {
         if let Some(stranger) = changes.iter().find(|c| c.device != device.id) {
             return Err(bad(format!(
                 "a push carries only the pushing device's own changes, not {}'s",
@@ -165,6 +174,7 @@ impl Hub {
                 ));
             }
             let acked = u64::try_from(row.int(0)?).unwrap_or(0);
+            let audit_acked = crate::audit::take(tx, device.id, audit, &now)?;
             let fresh: Vec<Change> = changes
                 .iter()
                 .filter(|c| c.device_seq > acked)
@@ -174,6 +184,7 @@ impl Hub {
             let Some(first) = fresh.first() else {
                 return Ok(Pushed {
                     acked_seq: acked,
+                    audit_acked,
                     accepted: 0,
                     duplicates,
                     refused: Vec::new(),
@@ -279,6 +290,7 @@ impl Hub {
             )?;
             Ok(Pushed {
                 acked_seq: last_seq,
+                audit_acked,
                 accepted: u32::try_from(accepted).unwrap_or(u32::MAX),
                 duplicates,
                 refused: decision

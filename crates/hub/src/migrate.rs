@@ -9,6 +9,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/hub/0002_compaction.sql"),
     include_str!("../../../migrations/hub/0003_device_keys.sql"),
     include_str!("../../../migrations/hub/0004_certificates.sql"),
+    include_str!("../../../migrations/hub/0005_audit.sql"),
 ];
 
 pub(crate) fn migrate(backend: &Backend) -> Result<(), HubError> {

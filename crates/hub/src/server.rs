@@ -421,9 +421,10 @@ async fn push(
     let request: PushRequest = decode(&body)?;
     drop(body);
     let answer = run(&hub, move |hub| {
-        let pushed = hub.push(&device, &request.changes)?;
+        let pushed = hub.push(&device, &request.changes, &request.audit)?;
         Ok(PushResponse {
             acked_seq: pushed.acked_seq,
+            audit_acked: Some(pushed.audit_acked),
             accepted: pushed.accepted,
             duplicates: pushed.duplicates,
             refused: pushed.refused,

@@ -9,8 +9,9 @@ use mixwell_hub::storage::Backend;
 use mixwell_sync::wire::DeviceRole;
 
 /// The hub's tables that hold the record and where each device stands in it.
-const RECORD_TABLES: [&str; 7] = [
+const RECORD_TABLES: [&str; 8] = [
     "hub_device",
+    "hub_audit_link",
     "hub_device_key",
     "hub_change",
     "hub_counter",

@@ -175,6 +175,7 @@ fn a_replayed_push_is_acknowledged_without_being_applied_again_and_a_gap_is_refu
                 &PushRequest {
                     schema_version: 8,
                     changes: changes.to_vec(),
+                    audit: Vec::new(),
                 },
             )
         };
@@ -244,6 +245,7 @@ fn a_change_from_a_newer_mixwell_is_refused_by_an_older_laptop_with_a_clear_mess
                 &PushRequest {
                     schema_version: 99,
                     changes,
+                    audit: Vec::new(),
                 },
             )
             .unwrap();

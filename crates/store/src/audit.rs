@@ -170,7 +170,9 @@ impl Store {
     pub fn audit_len(&self) -> StoreResult<u64> {
         let seq: i64 =
             self.conn()
-                .query_row("SELECT coalesce(max(seq), 0) FROM audit_link", [], |r| r.get(0))?;
+                .query_row("SELECT coalesce(max(seq), 0) FROM audit_link", [], |r| {
+                    r.get(0)
+                })?;
         Ok(u64::try_from(seq).unwrap_or(0))
     }
 

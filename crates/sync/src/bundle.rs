@@ -47,6 +47,10 @@ pub enum Body {
         device: Id,
         pull_cursor: u64,
         changes: Vec<Change>,
+        /// The laptop's audit trail after what the hub last said it holds (older apps
+        /// send none).
+        #[serde(default)]
+        audit: Vec<mixwell_domain::AuditLink>,
     },
     /// What the hub holds of the laptop's changes, and the record's changes the laptop
     /// lacks, up to `cursor`.
@@ -66,6 +70,9 @@ pub enum Body {
         /// not say).
         #[serde(default)]
         issuing_keys: Vec<crate::wire::IssuingKey>,
+        /// How much of the laptop's audit trail the hub holds (older hubs do not say).
+        #[serde(default)]
+        audit_acked: Option<u64>,
     },
 }
 
@@ -193,6 +200,7 @@ mod tests {
                 device: Id::nil(),
                 pull_cursor: 3,
                 changes: Vec::new(),
+                audit: Vec::new(),
             },
         }
     }

@@ -35,6 +35,9 @@ impl SyncError {
             SyncError::Hub(body) if body.code == HubErrorCode::AlreadyEnrolled => {
                 ErrorCode::AlreadyEnrolled
             }
+            SyncError::Hub(body) if body.code == HubErrorCode::AuditBroken => {
+                ErrorCode::AuditBroken
+            }
             SyncError::Hub(_) | SyncError::Protocol(_) | SyncError::Stuck(_) => {
                 ErrorCode::HubRefused
             }

@@ -212,18 +212,31 @@ fn push<T: Transport>(
         from = from.min(held);
     }
     let mut resent = false;
+    // The audit trail goes with the changes, after what the hub holds of it; a hub that
+    // does not take it (an older one) or stops taking it is not asked again this round.
+    let mut audit_from = store.audit_acked()?;
+    let mut audit_resent = false;
+    let mut send_audit = true;
     loop {
         let changes = store.changes_page(from, PUSH_BATCH)?;
-        if changes.is_empty() {
+        let audit = if send_audit {
+            store.audit_page(audit_from, PUSH_BATCH)?
+        } else {
+            Vec::new()
+        };
+        if changes.is_empty() && audit.is_empty() {
             return Ok(());
         }
+        let sent_changes = !changes.is_empty();
+        let sent_audit = !audit.is_empty();
         let request = PushRequest {
             schema_version: schema_version(),
             changes,
+            audit,
         };
         match client.push(token, &request) {
             Ok(answer) => {
-                if answer.acked_seq <= from {
+                if sent_changes && answer.acked_seq <= from {
                     return Err(SyncError::Stuck(from + 1));
                 }
                 let refused: Vec<(u64, String)> = answer
@@ -235,7 +248,15 @@ fn push<T: Transport>(
                 report.pushed += answer.accepted;
                 report.already_on_hub += answer.duplicates;
                 report.refused += u32::try_from(refused.len()).unwrap_or(u32::MAX);
-                from = answer.acked_seq;
+                from = from.max(answer.acked_seq);
+                match answer.audit_acked {
+                    Some(held) if held > audit_from => {
+                        store.acknowledge_audit(held)?;
+                        audit_from = held;
+                    }
+                    _ if sent_audit => send_audit = false,
+                    _ => {}
+                }
             }
             // The same, found out by the push (restored between the session and it).
             // Once a round.
@@ -246,6 +267,15 @@ fn push<T: Transport>(
             })) if !resent && expected <= from => {
                 resent = true;
                 from = expected.saturating_sub(1);
+            }
+            // A restored hub holds less of the audit trail: send it again from there.
+            Err(SyncError::Hub(ErrorBody {
+                code: HubErrorCode::AuditBroken,
+                expected_seq: Some(expected),
+                ..
+            })) if !audit_resent && expected <= audit_from => {
+                audit_resent = true;
+                audit_from = expected.saturating_sub(1);
             }
             Err(error) => return Err(error),
         }

@@ -35,6 +35,7 @@ impl BundleReport {
 pub fn export_bundle(store: &Store) -> Result<(Vec<u8>, usize), SyncError> {
     let link = store.sync_link()?.ok_or(SyncError::NotEnrolled)?;
     let changes = store.pending_changes()?;
+    let audit = store.audit_page(store.audit_acked()?, u32::MAX)?;
     let count = changes.len();
     let contents = Contents {
         organisation: link.organisation.id,
@@ -44,6 +45,7 @@ pub fn export_bundle(store: &Store) -> Result<(Vec<u8>, usize), SyncError> {
             device: store.device_id(),
             pull_cursor: store.pull_cursor()?,
             changes,
+            audit,
         },
     };
     let sealed = bundle::seal(
@@ -83,6 +85,7 @@ pub fn import_bundle(store: &mut Store, bytes: &[u8]) -> Result<BundleReport, Sy
         refresh,
         changes,
         issuing_keys,
+        audit_acked,
     } = contents.body
     else {
         return Err(BundleError::Foreign("a laptop, for the hub".into()).into());
@@ -103,6 +106,9 @@ pub fn import_bundle(store: &mut Store, bytes: &[u8]) -> Result<BundleReport, Sy
             store.set_issuing_keys(&keys)?;
         }
         store.record_push(acked_seq, &refused)?;
+        if let Some(audit_acked) = audit_acked {
+            store.acknowledge_audit(audit_acked)?;
+        }
         store.record_sync(None, applied.clamped)?;
         Ok::<_, StoreError>(BundleReport {
             pulled: applied.applied,

@@ -6,7 +6,7 @@
 //! older peer (accepted) from a newer one (refused with a clear message).
 
 use chrono::{DateTime, Utc};
-use mixwell_domain::{Change, Id};
+use mixwell_domain::{AuditLink, Change, Id};
 use serde::{Deserialize, Serialize};
 
 /// The paths of the hub's interface, under its base address.
@@ -129,6 +129,10 @@ impl IssuingKey {
 pub struct PushRequest {
     pub schema_version: u32,
     pub changes: Vec<Change>,
+    /// The device's audit trail after what the hub holds of it, in order (older apps send
+    /// none). The hub checks that each link follows the last it holds.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub audit: Vec<AuditLink>,
 }
 
 /// A change the hub keeps out of the organisation's record, and why. The device's queue
@@ -148,6 +152,9 @@ pub struct PushResponse {
     pub duplicates: u32,
     pub refused: Vec<Refusal>,
     pub hub_time: DateTime<Utc>,
+    /// The hub holds the device's audit trail up to this link (older hubs do not say).
+    #[serde(default)]
+    pub audit_acked: Option<u64>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -207,6 +214,8 @@ pub enum HubErrorCode {
     SequenceGap,
     /// Too many attempts; try again later.
     TooManyRequests,
+    /// The device's audit trail does not follow on from what the hub holds of it.
+    AuditBroken,
     Internal,
 }
 
@@ -220,6 +229,7 @@ impl HubErrorCode {
             HubErrorCode::AlreadyEnrolled => "already_enrolled",
             HubErrorCode::SequenceGap => "sequence_gap",
             HubErrorCode::TooManyRequests => "too_many_requests",
+            HubErrorCode::AuditBroken => "audit_broken",
             HubErrorCode::Internal => "internal",
         }
     }
@@ -234,6 +244,7 @@ impl HubErrorCode {
             HubErrorCode::AlreadyEnrolled => 409,
             HubErrorCode::SequenceGap => 409,
             HubErrorCode::TooManyRequests => 429,
+            HubErrorCode::AuditBroken => 409,
             HubErrorCode::Internal => 500,
         }
     }

@@ -136,6 +136,16 @@ impl Laptop {
     pub fn sync(&mut self) -> mixwell_sync::Report {
         mixwell_sync::sync_now(&mut self.store).unwrap()
     }
+
+    /// A bare connection to the laptop's database, to tamper with it as someone holding
+    /// its key could.
+    pub fn raw(&self) -> rusqlite::Connection {
+        mixwell_store::raw_connection(
+            self._dir.path().join("mixwell.sqlite"),
+            &mixwell_store::DatabaseKey::from_bytes([7; 32]),
+        )
+        .unwrap()
+    }
 }
 
 pub fn day(text: &str) -> NaiveDate {
