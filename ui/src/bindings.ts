@@ -348,6 +348,11 @@ export type ErrorCode =
 "already_revoked" | 
 /**  A certificate's signed credential could not be made or read. */
 "certificate" | 
+/**
+ *  A device's audit trail does not fit together: a link was changed, removed or put in
+ *  after it was written.
+ */
+"audit_broken" | 
 /**  A fault in Mixwell itself (a panic); nothing of the action was kept. */
 "internal";
 
