@@ -210,7 +210,9 @@ enum Plan {
 fn plan(store: &Store, participant_id: Id) -> ActionResult<(String, Plan)> {
     let Some(facts) = facts(store, participant_id)? else {
         let name = store.participant(participant_id)?.record.full_name();
-        return Err(ActionError::NoVerifiedHours { name });
+        return Err(ActionError::NoVerifiedHours {
+            name: mixwell_domain::Sensitive::new(name),
+        });
     };
     let digest = digest_hex(&facts);
     let earlier = store.certificates_of(participant_id)?;

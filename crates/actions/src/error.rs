@@ -45,8 +45,12 @@ pub enum ActionError {
     Sync(#[from] mixwell_sync::SyncError),
     #[error(transparent)]
     Vault(#[from] mixwell_vault::VaultError),
-    #[error("{name} has no verified hours yet, so there is nothing to certify")]
-    NoVerifiedHours { name: String },
+    #[error("{} has no verified hours yet, so there is nothing to certify", name.expose())]
+    NoVerifiedHours {
+        /// Shown to staff in the message; a log or a panic that prints the error shows
+        /// it redacted.
+        name: mixwell_domain::Sensitive<String>,
+    },
     #[error("certificate {number} was revoked already")]
     AlreadyRevoked { number: String },
     #[error("{0}")]

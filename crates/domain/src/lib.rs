@@ -11,6 +11,7 @@ pub mod hlc;
 pub mod hours;
 pub mod participant;
 pub mod programme;
+pub mod sensitive;
 
 pub use attributes::{attribute_counts, AttributeCount, ValueCount};
 pub use audit::{AuditAction, AuditLink};
@@ -21,6 +22,7 @@ pub use participant::{
     normalise_header, Participant, ParticipantRecord, Relationship, RelationshipKind, StandardField,
 };
 pub use programme::{Organisation, Programme, StaffMember, StaffRole, Wave};
+pub use sensitive::Sensitive;
 
 /// Every id is made on the device that creates the row: a UUIDv7, or, for a row two laptops
 /// can create for the same thing, [`natural_id`].

@@ -1,5 +1,6 @@
 //! Participants, their attributes and the relationships staff record between them.
 
+use crate::sensitive::Sensitive;
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
@@ -81,7 +82,7 @@ pub fn normalise_header(header: &str) -> String {
 
 /// What a roster says about one young person. `external_id` is the sign-up system's id,
 /// which is how an updated roster finds the participant again.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ParticipantRecord {
     pub external_id: String,
@@ -97,6 +98,28 @@ pub struct ParticipantRecord {
     pub additional_needs: Option<bool>,
     /// Columns outside the contract, by their header as written in the roster.
     pub custom: BTreeMap<String, String>,
+}
+
+/// Only the roster id shows: everything else about the young person is [`Sensitive`], so a
+/// record printed by a panic, a test failure or a log line gives nothing away.
+impl std::fmt::Debug for ParticipantRecord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let hidden = Sensitive::new(());
+        f.debug_struct("ParticipantRecord")
+            .field("external_id", &self.external_id)
+            .field("first_name", &hidden)
+            .field("last_name", &hidden)
+            .field("date_of_birth", &hidden)
+            .field("gender", &hidden)
+            .field("ethnicity", &hidden)
+            .field("faith", &hidden)
+            .field("school", &hidden)
+            .field("postcode", &hidden)
+            .field("fsm", &hidden)
+            .field("additional_needs", &hidden)
+            .field("custom", &hidden)
+            .finish()
+    }
 }
 
 /// The attributes a wave can be counted, filtered and (later) balanced on, in display order.
@@ -227,6 +250,32 @@ impl Relationship {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_record_printed_for_debugging_shows_its_roster_id_and_nothing_personal() {
+        let record = ParticipantRecord {
+            external_id: "H17".into(),
+            first_name: "Zebedee".into(),
+            last_name: "Quartermaine".into(),
+            ethnicity: "Mixed White and Black Caribbean".into(),
+            faith: "Quaker".into(),
+            postcode: "S33 6RB".into(),
+            additional_needs: Some(true),
+            ..Default::default()
+        };
+        let printed = format!("{record:?} {record:#?}");
+        assert!(printed.contains("H17"));
+        for secret in [
+            "Zebedee",
+            "Quartermaine",
+            "Caribbean",
+            "Quaker",
+            "S33",
+            "true",
+        ] {
+            assert!(!printed.contains(secret), "{printed}");
+        }
+    }
 
     #[test]
     fn headers_match_ignoring_case_spaces_and_underscores() {
