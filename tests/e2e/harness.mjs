@@ -81,7 +81,10 @@ async function endGroup(driver) {
  */
 export async function launch(dataHome, application = APP, extraEnv = {}) {
   const port = await freePort();
-  const nativePort = await freePort();
+  // The system may hand the same free port out twice in a row; the driver and
+  // WebKitWebDriver cannot share one (seen once: "Unable to listen … port", then a hang).
+  let nativePort = await freePort();
+  while (nativePort === port) nativePort = await freePort();
   // A home of its own too, so exports land in the test's folder, not the machine's.
   const env = { ...process.env, HOME: dataHome, XDG_DATA_HOME: dataHome, XDG_CACHE_HOME: path.join(dataHome, "cache"), ...extraEnv };
   // Its own process group, so closing ends the driver, WebKitWebDriver and the app
