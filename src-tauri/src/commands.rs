@@ -146,6 +146,26 @@ pub async fn list_participants(state: State<'_, AppState>, wave_id: Id) -> Reply
         .await
 }
 
+/// Everything held about one young person (subject access), as a readable PDF or as JSON,
+/// saved in Downloads: the file's path.
+#[tauri::command]
+#[specta::specta]
+pub async fn export_subject_access(
+    state: State<'_, AppState>,
+    participant_id: Id,
+    pdf: bool,
+) -> Reply<String> {
+    state
+        .run(move |s, _| {
+            crate::teams::save_in_downloads(mixwell_actions::subject::export(
+                s,
+                participant_id,
+                pdf,
+            ))
+        })
+        .await
+}
+
 #[tauri::command]
 #[specta::specta]
 pub async fn attribute_counts(

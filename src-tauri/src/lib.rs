@@ -185,6 +185,7 @@ pub fn specta_builder<R: tauri::Runtime>() -> tauri_specta::Builder<R> {
         list_participants,
         attribute_counts,
         update_participant,
+        export_subject_access,
         preview_import,
         import_roster,
         teams::form_teams,

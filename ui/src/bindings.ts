@@ -23,6 +23,11 @@ export const commands = {
 	listParticipants: (waveId: string) => typedError<Participant_Serialize[], AppError_Serialize>(__TAURI_INVOKE("list_participants", { waveId })),
 	attributeCounts: (waveId: string) => typedError<AttributeCount[], AppError_Serialize>(__TAURI_INVOKE("attribute_counts", { waveId })),
 	updateParticipant: (id: string, update: ParticipantUpdate_Deserialize) => typedError<Participant_Serialize, AppError_Serialize>(__TAURI_INVOKE("update_participant", { id, update })),
+	/**
+	 *  Everything held about one young person (subject access), as a readable PDF or as JSON,
+	 *  saved in Downloads: the file's path.
+	 */
+	exportSubjectAccess: (participantId: string, pdf: boolean) => typedError<string, AppError_Serialize>(__TAURI_INVOKE("export_subject_access", { participantId, pdf })),
 	/**  What importing the file would change; saves nothing. `bytes` is the file as read. */
 	previewImport: (waveId: string, bytes: number[]) => typedError<ImportPreview_Serialize, AppError_Serialize>(__TAURI_INVOKE("preview_import", { waveId, bytes })),
 	/**

@@ -19,6 +19,7 @@ pub mod participants;
 pub mod print;
 pub mod roster;
 pub mod rota;
+pub mod subject;
 pub mod teams;
 
 pub use error::{ActionError, ActionResult};

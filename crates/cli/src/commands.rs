@@ -192,6 +192,9 @@ pub fn run(db: &Path, command: Command) -> CliResult {
         Command::Participants(ParticipantsCommand::List { target, json }) => {
             list(&store, &target, json)
         }
+        Command::Participants(ParticipantsCommand::ExportSubject { id, out }) => {
+            export_subject(&store, &id, &out)
+        }
         Command::Programme(ProgrammeCommand::Create { name }) => {
             let programme = store.create_programme(&name)?;
             println!("created programme {}", programme.name);
@@ -381,6 +384,28 @@ fn list(store: &Store, target: &WaveArg, json: bool) -> CliResult {
     Ok(())
 }
 
+fn export_subject(store: &Store, id: &str, out: &Path) -> CliResult {
+    let id = mixwell_domain::Id::parse_str(id.trim())
+        .map_err(|_| CliError::Input(format!("{id:?} is not a participant id")))?;
+    let pdf = match out.extension().and_then(|e| e.to_str()) {
+        Some(e) if e.eq_ignore_ascii_case("pdf") => true,
+        Some(e) if e.eq_ignore_ascii_case("json") => false,
+        _ => {
+            return Err(CliError::Input(format!(
+                "--out {}: the file must end in .json or .pdf",
+                out.display()
+            )))
+        }
+    };
+    let file = mixwell_actions::subject::export(store, id, pdf)?;
+    std::fs::write(out, &file.bytes).map_err(|error| CliError::File {
+        path: out.display().to_string(),
+        error,
+    })?;
+    println!("wrote {}", out.display());
+    Ok(())
+}
+
 fn export(store: &Store, target: &WaveArg, out: Option<&Path>) -> CliResult {
     let wave = store.find_wave(target.programme.as_deref(), &target.wave)?;
     let csv = mixwell_actions::participants::roster_csv(store, wave.id)?;
@@ -438,6 +463,14 @@ pub enum ParticipantsCommand {
         /// Print a JSON array instead of a table.
         #[arg(long)]
         json: bool,
+    },
+    /// Everything held about one young person (subject access), as JSON or a readable PDF.
+    ExportSubject {
+        /// The participant's id (`participants list --json` shows it).
+        id: String,
+        /// FILE.json or FILE.pdf.
+        #[arg(long)]
+        out: PathBuf,
     },
 }
 

@@ -169,3 +169,95 @@ fn demo_seed_then_export_then_import_elsewhere_round_trips() {
     };
     assert_eq!(strip(list_json(&db, wave)), strip(list_json(&other, "W")));
 }
+
+/// Subject access: one young person's data as JSON and as a readable PDF, the export on
+/// the audit trail, and a file name that is neither refused with nothing written.
+#[test]
+fn export_subject_writes_one_persons_data_as_json_and_pdf() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("mixwell.sqlite");
+    let seeded = mixwell(&db, &["demo", "seed"]);
+    assert!(seeded.status.success());
+    let listed = mixwell(
+        &db,
+        &[
+            "participants",
+            "list",
+            "--wave",
+            mixwell_store::DEMO_HOURS_WAVE,
+            "--json",
+        ],
+    );
+    let people: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
+    let person = &people[0];
+    let id = person["id"].as_str().unwrap();
+    let first = person["record"]["first_name"].as_str().unwrap();
+    let other = people[1]["record"]["last_name"].as_str().unwrap();
+
+    let json = dir.path().join("subject.json");
+    let run = mixwell(
+        &db,
+        &[
+            "participants",
+            "export-subject",
+            id,
+            "--out",
+            json.to_str().unwrap(),
+        ],
+    );
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let access: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    assert_eq!(access["participant_id"], id);
+    assert_eq!(access["record"]["first_name"], first);
+    assert!(access["hours"]["entries"]
+        .as_array()
+        .is_some_and(|e| !e.is_empty()));
+    assert!(!String::from_utf8_lossy(&std::fs::read(&json).unwrap()).contains(other));
+
+    let pdf = dir.path().join("subject.pdf");
+    let run = mixwell(
+        &db,
+        &[
+            "participants",
+            "export-subject",
+            id,
+            "--out",
+            pdf.to_str().unwrap(),
+        ],
+    );
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let text = common::pdf_text(&pdf);
+    assert!(text.contains(first), "{text}");
+    assert!(text.contains("Volunteering hours"), "{text}");
+    assert!(!text.contains(other), "another young person's name: {text}");
+
+    let trail = mixwell(&db, &["audit", "list", "--last", "2", "--json"]);
+    let trail: serde_json::Value = serde_json::from_slice(&trail.stdout).unwrap();
+    for link in trail.as_array().unwrap() {
+        assert_eq!(link["action"], "export");
+        assert_eq!(link["entity_id"], id);
+    }
+
+    let wrong = dir.path().join("subject.txt");
+    let run = mixwell(
+        &db,
+        &[
+            "participants",
+            "export-subject",
+            id,
+            "--out",
+            wrong.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(run.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&run.stderr).contains("must end in .json or .pdf"));
+    assert!(!wrong.exists());
+}

@@ -43,6 +43,31 @@ pub fn fit(text: &str, width: f32, size: f32, advance: f32) -> String {
     cut
 }
 
+/// `text` broken at spaces into lines that fit `width` points at `size` (the same estimate
+/// as [`fit`]); a word longer than a line is cut with an ellipsis rather than lost.
+pub fn wrap(text: &str, width: f32, size: f32, advance: f32) -> Vec<String> {
+    let most = ((width / (size * advance)).floor() as usize).max(2);
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        let needed = line.chars().count() + usize::from(!line.is_empty()) + word.chars().count();
+        if !line.is_empty() && needed > most {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+        .into_iter()
+        .map(|l| fit(&l, width, size, advance))
+        .collect()
+}
+
 /// One line of text at a position on a page (points from the top-left corner).
 pub struct Line {
     pub x: f32,
@@ -94,5 +119,24 @@ pub fn draw_lines(surface: &mut Surface, lines: &[Line], fonts: &Fonts) {
             false,
             TextDirection::Auto,
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Wrapping keeps every word, in order, and no line is wider than its column.
+        #[test]
+        fn wrapped_lines_keep_every_word_and_fit(words in proptest::collection::vec("[a-zé]{1,12}", 0..60)) {
+            let text = words.join(" ");
+            let lines = wrap(&text, 200.0, 10.0, 0.55);
+            let most = (200.0f32 / 5.5).floor() as usize;
+            prop_assert!(lines.iter().all(|l| l.chars().count() <= most));
+            let joined: Vec<&str> = lines.iter().flat_map(|l| l.split_whitespace()).collect();
+            prop_assert_eq!(joined, words.iter().map(String::as_str).collect::<Vec<_>>());
+        }
     }
 }

@@ -4,10 +4,12 @@
 mod certificate;
 mod layout;
 mod rota_sheets;
+mod sections;
 mod team_lists;
 
 pub use certificate::{certificate, CertificatePage, ATTACHMENT_NAME};
 pub use rota_sheets::{rota_sheets, RotaSessionRow, RotaSheet, RotaSheetDocument};
+pub use sections::{sections, Section, SectionsDocument};
 pub use team_lists::{team_lists, TeamList, TeamListDocument};
 
 /// "Site · printed 21/07/2027": what a printout says about where and when it was made.

@@ -166,6 +166,21 @@ impl Store {
         }
     }
 
+    /// The links about one row (a participant's changes and exports), in order.
+    pub fn audit_about(&self, entity_id: &str) -> StoreResult<Vec<AuditLink>> {
+        let ids: Vec<i64> = self
+            .conn()
+            .prepare_cached("SELECT seq FROM audit_link WHERE entity_id = ?1 ORDER BY seq")?
+            .query_map([entity_id], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        let mut links = Vec::with_capacity(ids.len());
+        for seq in ids {
+            let seq = u64::try_from(seq).unwrap_or(0);
+            links.extend(self.audit_page(seq - 1, 1)?);
+        }
+        Ok(links)
+    }
+
     /// How many links the trail holds.
     pub fn audit_len(&self) -> StoreResult<u64> {
         let seq: i64 =
