@@ -194,17 +194,20 @@ fn export_subject_writes_one_persons_data_as_json_and_pdf() {
     let first = person["record"]["first_name"].as_str().unwrap();
     let other = people[1]["record"]["last_name"].as_str().unwrap();
 
+    let export = |out: &Path| {
+        mixwell(
+            &db,
+            &[
+                "participants",
+                "export-subject",
+                id,
+                "--out",
+                out.to_str().unwrap(),
+            ],
+        )
+    };
     let json = dir.path().join("subject.json");
-    let run = mixwell(
-        &db,
-        &[
-            "participants",
-            "export-subject",
-            id,
-            "--out",
-            json.to_str().unwrap(),
-        ],
-    );
+    let run = export(&json);
     assert!(
         run.status.success(),
         "{}",
@@ -219,16 +222,7 @@ fn export_subject_writes_one_persons_data_as_json_and_pdf() {
     assert!(!String::from_utf8_lossy(&std::fs::read(&json).unwrap()).contains(other));
 
     let pdf = dir.path().join("subject.pdf");
-    let run = mixwell(
-        &db,
-        &[
-            "participants",
-            "export-subject",
-            id,
-            "--out",
-            pdf.to_str().unwrap(),
-        ],
-    );
+    let run = export(&pdf);
     assert!(
         run.status.success(),
         "{}",
@@ -247,16 +241,7 @@ fn export_subject_writes_one_persons_data_as_json_and_pdf() {
     }
 
     let wrong = dir.path().join("subject.txt");
-    let run = mixwell(
-        &db,
-        &[
-            "participants",
-            "export-subject",
-            id,
-            "--out",
-            wrong.to_str().unwrap(),
-        ],
-    );
+    let run = export(&wrong);
     assert_eq!(run.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&run.stderr).contains("must end in .json or .pdf"));
     assert!(!wrong.exists());

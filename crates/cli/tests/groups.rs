@@ -297,19 +297,19 @@ fn a_hand_arranged_team_set_is_checked_rule_by_rule_with_exit_0_or_2() {
         "{}",
         String::from_utf8_lossy(&run.stdout)
     );
-    let check = |file: &Path| {
-        mixwell(
-            &db,
-            &[
-                "groups",
-                "check",
-                "--wave",
-                mixwell_store::DEMO_WAVE,
-                "--teams",
-                file.to_str().unwrap(),
-            ],
-        )
+    let check_with = |file: &Path, extra: &[&str]| {
+        let mut args = vec![
+            "groups",
+            "check",
+            "--wave",
+            mixwell_store::DEMO_WAVE,
+            "--teams",
+            file.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        mixwell(&db, &args)
     };
+    let check = |file: &Path| check_with(file, &[]);
     let met = check(&formed);
     let stdout = String::from_utf8_lossy(&met.stdout);
     assert_eq!(
@@ -334,23 +334,7 @@ fn a_hand_arranged_team_set_is_checked_rule_by_rule_with_exit_0_or_2() {
     // the second of a background, would break more), trying team 1's members in order of
     // id so the test is the same every run (a HashMap's order once picked them at random).
     let hand = dir.path().join("hand.csv");
-    let allowed_sizes = |file: &Path| {
-        mixwell(
-            &db,
-            &[
-                "groups",
-                "check",
-                "--wave",
-                mixwell_store::DEMO_WAVE,
-                "--teams",
-                file.to_str().unwrap(),
-                "--min-size",
-                "11",
-                "--max-size",
-                "13",
-            ],
-        )
-    };
+    let allowed_sizes = |file: &Path| check_with(file, &["--min-size", "11", "--max-size", "13"]);
     let mut members: Vec<String> = teams(&formed)
         .into_iter()
         .filter(|(_, g)| g == "1")

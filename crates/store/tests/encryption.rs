@@ -113,18 +113,28 @@ fn plain_copy(encrypted: &std::path::Path, plain: &std::path::Path) {
     assert_eq!(DatabaseFile::at(plain).unwrap(), DatabaseFile::Plain);
 }
 
-#[test]
-fn a_plain_database_is_encrypted_on_first_open_with_its_data_and_its_backups() {
+/// A plain database holding [`NAME`], as a Mixwell before encryption left it, with the
+/// changes its outbox holds.
+fn a_plain_database_with_a_known_name() -> (
+    tempfile::TempDir,
+    std::path::PathBuf,
+    Vec<mixwell_domain::Change>,
+) {
     let source = tempfile::tempdir().unwrap();
     let original = source.path().join("original.sqlite");
     let mut store = Store::open(&original, &key()).unwrap();
     with_a_known_name(&mut store);
     let changes = store.pending_changes().unwrap();
     drop(store);
-
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("mixwell.sqlite");
     plain_copy(&original, &path);
+    (dir, path, changes)
+}
+
+#[test]
+fn a_plain_database_is_encrypted_on_first_open_with_its_data_and_its_backups() {
+    let (dir, path, changes) = a_plain_database_with_a_known_name();
     let old_backup = dir.path().join("mixwell.sqlite.before-schema-9.1.bak");
     std::fs::copy(&path, &old_backup).unwrap();
     assert!(contains(&std::fs::read(&path).unwrap(), NAME.as_bytes()));
@@ -168,14 +178,7 @@ fn a_plain_database_is_encrypted_on_first_open_with_its_data_and_its_backups() {
 
 #[test]
 fn a_plain_database_that_cannot_be_read_whole_is_left_as_it_was() {
-    let source = tempfile::tempdir().unwrap();
-    let original = source.path().join("original.sqlite");
-    let mut store = Store::open(&original, &key()).unwrap();
-    with_a_known_name(&mut store);
-    drop(store);
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("mixwell.sqlite");
-    plain_copy(&original, &path);
+    let (_dir, path, _) = a_plain_database_with_a_known_name();
     // Damage every page after the schema's, keeping the header readable.
     let mut bytes = std::fs::read(&path).unwrap();
     let page = usize::from(u16::from_be_bytes([bytes[16], bytes[17]]));
