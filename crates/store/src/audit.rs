@@ -96,26 +96,40 @@ impl Store {
 
     /// At most `limit` links after `seq`, in order.
     pub fn audit_page(&self, seq: u64, limit: u32) -> StoreResult<Vec<AuditLink>> {
-        let device = self.device_id();
-        let mut statement = self.conn().prepare_cached(
-            "SELECT seq, at_ms, actor, action, entity, entity_id, prev_hash, hash
-             FROM audit_link WHERE seq > ?1 ORDER BY seq LIMIT ?2",
-        )?;
-        let rows = statement.query_map(
+        self.audit_links(
+            "WHERE seq > ?1 ORDER BY seq LIMIT ?2",
             params![i64::try_from(seq).unwrap_or(i64::MAX), limit],
-            |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, i64>(1)?,
-                    r.get::<_, Option<String>>(2)?,
-                    r.get::<_, String>(3)?,
-                    r.get::<_, String>(4)?,
-                    r.get::<_, String>(5)?,
-                    r.get::<_, String>(6)?,
-                    r.get::<_, String>(7)?,
-                ))
-            },
-        )?;
+        )
+    }
+
+    /// The links about one row (a participant's changes and exports), in order.
+    pub fn audit_about(&self, entity_id: &str) -> StoreResult<Vec<AuditLink>> {
+        self.audit_links("WHERE entity_id = ?1 ORDER BY seq", params![entity_id])
+    }
+
+    /// This device's links that `tail` (a `WHERE … ORDER BY …` clause) picks.
+    fn audit_links(
+        &self,
+        tail: &str,
+        parameters: impl rusqlite::Params,
+    ) -> StoreResult<Vec<AuditLink>> {
+        let device = self.device_id();
+        let mut statement = self.conn().prepare_cached(&format!(
+            "SELECT seq, at_ms, actor, action, entity, entity_id, prev_hash, hash
+             FROM audit_link {tail}"
+        ))?;
+        let rows = statement.query_map(parameters, |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, Option<String>>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, String>(5)?,
+                r.get::<_, String>(6)?,
+                r.get::<_, String>(7)?,
+            ))
+        })?;
         let corrupt = |detail: String| StoreError::Corrupt {
             what: "audit link",
             detail,
@@ -164,21 +178,6 @@ impl Store {
             links += page.len() as u64;
             prev = Some((last.hash.clone(), last.seq));
         }
-    }
-
-    /// The links about one row (a participant's changes and exports), in order.
-    pub fn audit_about(&self, entity_id: &str) -> StoreResult<Vec<AuditLink>> {
-        let ids: Vec<i64> = self
-            .conn()
-            .prepare_cached("SELECT seq FROM audit_link WHERE entity_id = ?1 ORDER BY seq")?
-            .query_map([entity_id], |r| r.get(0))?
-            .collect::<Result<_, _>>()?;
-        let mut links = Vec::with_capacity(ids.len());
-        for seq in ids {
-            let seq = u64::try_from(seq).unwrap_or(0);
-            links.extend(self.audit_page(seq - 1, 1)?);
-        }
-        Ok(links)
     }
 
     /// How many links the trail holds.
