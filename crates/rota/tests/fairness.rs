@@ -630,3 +630,30 @@ fn a_tie_that_changes_who_is_there_for_their_turn_goes_the_share_outs_way() {
         );
     }
 }
+
+/// Regression (found by `backgrounds_lead_equally_with_people_away` in CI): a team of four
+/// with three leading roles, one member away twice near the end. Moving a unit of priority
+/// to that member plays out as one more turn for them, but settling the priorities on what
+/// that play gave led back to the share-out as it stood, so the broad search never saw the
+/// better one and attribute 2 broke rule 4. The broad search now also offers each trial
+/// played as given.
+#[test]
+fn a_trial_that_settles_back_to_where_the_search_stands_is_also_played_as_given() {
+    let mut p = problem(&[4, 1, 6], 4, 3, &[], &[], &[0]);
+    p.sessions = vec![
+        vec![0, 1, 2],
+        vec![0, 1, 2],
+        vec![0, 1, 2],
+        vec![0, 2],
+        vec![0, 1, 2, 3],
+        vec![0, 1, 2, 3],
+        vec![0, 1, 2, 3],
+        vec![0, 1, 2, 3],
+    ];
+    p.absent = vec![(5, 6), (4, 7), (4, 2), (7, 2), (3, 0)];
+    let gender = [1, 1, 2, 2, 2, 0, 1, 1, 2, 1, 0];
+    p.balance[0].of_person = gender.iter().map(|&g| Some(g)).collect();
+    let p = with_five_attributes(p, 4_274_337_288_335_461_616);
+    let (unequal, by_background) = unequal_status(&p, 3_685_289_918_362_650_861);
+    assert!(unequal.is_empty(), "{unequal:?}\n{by_background:?}");
+}

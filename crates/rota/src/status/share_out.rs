@@ -317,7 +317,16 @@ impl<'p> Shares<'p> {
                         .iter()
                         .map(|&p| priority[p as usize] + u32::from(p == to) - u32::from(p == from))
                         .collect();
-                    open.push(settled_move(course, priority, expected, (from, to), &trial));
+                    let settled = trial_move(course, priority, expected, (from, to), &trial, true);
+                    // Settling can lead back to where the search stands although the trial
+                    // itself, played as given, ends elsewhere: a member behind who is away
+                    // later is raised only by a priority above what they end with.
+                    let played = trial_move(course, priority, expected, (from, to), &trial, false);
+                    let differ = played.delta != settled.delta;
+                    open.push(settled);
+                    if differ {
+                        open.push(played);
+                    }
                 }
             }
             let open = Rc::new(open);
@@ -351,7 +360,7 @@ impl<'p> Shares<'p> {
                                 b + u32::from((spare[p as usize] && p != from) || p == to)
                             })
                             .collect();
-                        settled_move(course, priority, expected, (from, to), &trial)
+                        trial_move(course, priority, expected, (from, to), &trial, true)
                     }
                 });
             }
@@ -489,13 +498,15 @@ impl<'p> Shares<'p> {
 }
 
 /// The move from `from` to `to` that gives the course's members the `trial`
-/// priorities, settled (`Course::settle`), with what it changes from now.
-pub(super) fn settled_move(
+/// priorities, settled (`Course::settle`) or played as they are (`Course::play`), with
+/// what it changes from now.
+pub(super) fn trial_move(
     course: &Course,
     priority: &mut [u32],
     expected: &[u32],
     (from, to): (u32, u32),
     trial: &[u32],
+    settle: bool,
 ) -> Move {
     let before: Vec<u32> = course
         .members
@@ -505,7 +516,11 @@ pub(super) fn settled_move(
     for (&p, &t) in course.members.iter().zip(trial) {
         priority[p as usize] = t;
     }
-    let ends = course.settle(priority);
+    let ends = if settle {
+        course.settle(priority)
+    } else {
+        course.play(priority)
+    };
     let mut changed = Vec::new();
     let mut delta = Vec::new();
     for ((&p, end), old) in course.members.iter().zip(ends).zip(before) {
