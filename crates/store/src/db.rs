@@ -141,7 +141,7 @@ fn open_with(
 /// A connection to the encrypted database at `path`, refused with [`StoreError::WrongKey`]
 /// unless `key` opens it. Nothing is written to the file before the key is known to fit.
 pub(crate) fn keyed(path: &Path, key: &DatabaseKey) -> StoreResult<Connection> {
-    let conn = Connection::open(path)?;
+    let conn = open_connection(path)?;
     // SQLCipher would print every refused key to stderr; the refusal is reported instead.
     conn.pragma_update(None, "cipher_log_level", "NONE")?;
     conn.pragma_update(None, "key", &*key.sqlcipher_literal())?;
@@ -157,6 +157,38 @@ pub(crate) fn keyed(path: &Path, key: &DatabaseKey) -> StoreResult<Connection> {
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// Every connection to a database file, plain or encrypted, is made here.
+pub(crate) fn open_connection(path: &Path) -> StoreResult<Connection> {
+    sqlcipher_ready();
+    Ok(Connection::open(path)?)
+}
+
+/// SQLite marks itself initialised before SQLCipher's own start-up (run after SQLite's, and
+/// outside its lock) has finished, so a thread that opens a database while another makes
+/// the process's first connection was refused its key. The first connection of the process
+/// waits here, once, until SQLCipher takes a key; the rest go straight on.
+fn sqlcipher_ready() {
+    static READY: std::sync::Once = std::sync::Once::new();
+    READY.call_once(|| {
+        // SQLCipher's start-up takes well under a millisecond; a broken build never gets
+        // there, and then the open that follows reports the real error.
+        for _ in 0..1000 {
+            if takes_a_key().is_ok() {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+    });
+}
+
+fn takes_a_key() -> rusqlite::Result<()> {
+    let conn = Connection::open_in_memory()?;
+    conn.pragma_update(None, "cipher_log_level", "NONE")?;
+    // A raw key, so no key derivation is run for the probe.
+    conn.pragma_update(None, "key", format!("x'{}'", "00".repeat(32)))?;
+    conn.query_row("SELECT count(*) FROM sqlite_schema", [], |_| Ok(()))
 }
 
 /// A copy of the database as it was before migrating, beside it.

@@ -50,7 +50,7 @@ fn export_verified(plain: &Path, target: &Path, key: &DatabaseKey) -> StoreResul
 }
 
 fn export(plain: &Path, target: &Path, key: &DatabaseKey) -> StoreResult<()> {
-    let conn = Connection::open(plain)?;
+    let conn = crate::db::open_connection(plain)?;
     let not_a_database = |e: rusqlite::Error| StoreError::NotADatabase {
         path: plain.display().to_string(),
         detail: e.to_string(),
