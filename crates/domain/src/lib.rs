@@ -12,6 +12,7 @@ pub mod hours;
 pub mod participant;
 pub mod programme;
 pub mod sensitive;
+pub mod staff;
 
 pub use attributes::{attribute_counts, AttributeCount, ValueCount};
 pub use audit::{AuditAction, AuditLink};
@@ -21,8 +22,9 @@ pub use hlc::{Hlc, HlcClock, Observed};
 pub use participant::{
     normalise_header, Participant, ParticipantRecord, Relationship, RelationshipKind, StandardField,
 };
-pub use programme::{Organisation, Programme, StaffMember, StaffRole, Wave};
+pub use programme::{Organisation, Programme, Wave};
 pub use sensitive::Sensitive;
+pub use staff::{Permission, StaffMember, StaffRole};
 
 /// Every id is made on the device that creates the row: a UUIDv7, or, for a row two laptops
 /// can create for the same thing, [`natural_id`].

@@ -1,4 +1,4 @@
-//! Organisations, programmes, waves and staff.
+//! Organisations, programmes and waves.
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -40,41 +40,6 @@ pub struct Wave {
     pub starts_on: Option<NaiveDate>,
     pub ends_on: Option<NaiveDate>,
     pub archived: bool,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(rename_all = "snake_case")]
-pub enum StaffRole {
-    FieldStaff,
-    Coordinator,
-    Administrator,
-}
-
-impl StaffRole {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            StaffRole::FieldStaff => "field_staff",
-            StaffRole::Coordinator => "coordinator",
-            StaffRole::Administrator => "administrator",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Self> {
-        [Self::FieldStaff, Self::Coordinator, Self::Administrator]
-            .into_iter()
-            .find(|r| r.as_str() == text)
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct StaffMember {
-    pub id: Id,
-    pub organisation_id: Id,
-    pub name: String,
-    pub email: String,
-    pub role: StaffRole,
 }
 
 /// Names are what staff search and print by: they must say something.

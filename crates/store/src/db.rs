@@ -64,6 +64,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0013_replica_indexes",
         include_str!("../../../migrations/local/0013_replica_indexes.sql"),
     ),
+    (
+        "0014_staff_accounts",
+        include_str!("../../../migrations/local/0014_staff_accounts.sql"),
+    ),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

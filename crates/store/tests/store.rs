@@ -3,7 +3,7 @@
 mod common;
 
 use common::*;
-use mixwell_domain::{Entity, RelationshipKind, StaffRole};
+use mixwell_domain::{Entity, RelationshipKind};
 use mixwell_store::{NewWave, ParticipantUpdate, RowStatus, Store, StoreError};
 
 fn import(store: &mut Store, wave: mixwell_domain::Id, text: &str) -> mixwell_store::ImportSummary {
@@ -328,22 +328,6 @@ fn editing_a_participant_replaces_their_relationships_on_both_sides() {
         "invalid_participant"
     );
     let _ = RelationshipKind::Friend;
-}
-
-#[test]
-fn staff_members_are_kept_with_their_role() {
-    let (_dir, mut store) = store();
-    store
-        .add_staff_member("Priya Shah", "priya@example.org", StaffRole::Coordinator)
-        .unwrap();
-    let staff = store.staff_members().unwrap();
-    assert_eq!(staff.len(), 1);
-    assert_eq!(staff[0].role, StaffRole::Coordinator);
-    assert!(store
-        .pending_changes()
-        .unwrap()
-        .iter()
-        .any(|c| c.entity == Entity::StaffMember));
 }
 
 #[test]

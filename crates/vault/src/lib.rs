@@ -13,6 +13,7 @@
 mod keychain;
 mod keyinfo;
 mod passphrase;
+mod staff_secret;
 
 use std::path::{Path, PathBuf};
 
@@ -22,6 +23,7 @@ use mixwell_store::{DatabaseFile, DatabaseKey};
 pub use keychain::KeychainError;
 pub use keyinfo::KeyInfo;
 pub use passphrase::{Passphrase, PassphraseProblem, Stretching};
+pub use staff_secret::{StaffSecret, StaffSecretProblem};
 
 /// How the key of the database at a path is kept, as its key file says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,6 +48,8 @@ pub enum VaultError {
     },
     #[error("{0}")]
     Passphrase(#[from] PassphraseProblem),
+    #[error("{0}")]
+    StaffSecret(#[from] StaffSecretProblem),
     #[error("the key file {} is missing, so {} cannot be opened: if it is an encrypted Mixwell database, restore the key file beside it", key_file.display(), database.display())]
     KeyFileMissing {
         database: PathBuf,
@@ -71,7 +75,7 @@ impl VaultError {
             VaultError::Keychain(KeychainError::NoEntry { .. }) => ErrorCode::KeyMissing,
             VaultError::Keychain(_) => ErrorCode::Keychain,
             VaultError::PassphraseNeeded { .. } => ErrorCode::PassphraseNeeded,
-            VaultError::Passphrase(_) => ErrorCode::InvalidRequest,
+            VaultError::Passphrase(_) | VaultError::StaffSecret(_) => ErrorCode::InvalidRequest,
             VaultError::KeyFileMissing { .. } => ErrorCode::KeyMissing,
             VaultError::KeyFileUnreadable { .. } => ErrorCode::CorruptData,
             VaultError::Io { .. } => ErrorCode::Io,
