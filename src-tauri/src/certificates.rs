@@ -7,6 +7,7 @@ use mixwell_actions::certificates::{
 };
 use mixwell_actions::export::{downloads_folder, unused_path};
 use mixwell_domain::Id;
+use mixwell_domain::Permission;
 use serde::Serialize;
 use tauri::State;
 
@@ -33,7 +34,7 @@ pub async fn export_certificate(
     participant_id: Id,
 ) -> Reply<SavedCertificate> {
     state
-        .run(move |s, operator| {
+        .run(Permission::IssueCertificates, move |s, operator| {
             let export = certificates::export_certificate(s, participant_id, operator)?;
             Ok::<_, AppError>(SavedCertificate {
                 path: save_in_downloads(Ok(export.file))?,
@@ -58,7 +59,7 @@ pub async fn export_wave_certificates(
 ) -> Reply<WaveExport> {
     let exporting = state.exporting.clone();
     state
-        .run(move |s, operator| {
+        .run(Permission::IssueCertificates, move |s, operator| {
             let wave = s.wave(wave_id)?;
             let name = format!("Certificates {}", wave.name);
             let out = unused_path(&downloads_folder()?, &name, zip.then_some("zip"));
@@ -93,7 +94,9 @@ pub async fn list_certificates(
     wave_id: Id,
 ) -> Reply<Vec<CertificateSummary>> {
     state
-        .run(move |s, _| certificates::wave_certificates(s, wave_id))
+        .run(Permission::ViewWave, move |s, _| {
+            certificates::wave_certificates(s, wave_id)
+        })
         .await
 }
 
@@ -106,7 +109,7 @@ pub async fn revoke_certificate(
     reason: String,
 ) -> Reply<()> {
     state
-        .run(move |s, operator| {
+        .run(Permission::IssueCertificates, move |s, operator| {
             certificates::revoke_certificate(s, &number, &reason, operator).map(|_| ())
         })
         .await

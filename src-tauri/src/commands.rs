@@ -1,5 +1,6 @@
 //! Tauri commands: decode, call one library function, map the error.
 
+use mixwell_domain::Permission;
 use mixwell_domain::{AttributeCount, Id, Participant, Programme, Wave};
 use mixwell_store::{ImportPreview, ImportSummary, NewWave, ParticipantUpdate, WaveSummary};
 use serde::Serialize;
@@ -21,7 +22,9 @@ pub struct AppStatus {
 #[tauri::command]
 #[specta::specta]
 pub async fn app_status(state: State<'_, AppState>) -> Reply<AppStatus> {
-    let pending_changes = state.run(move |s, _| s.pending_change_count()).await?;
+    let pending_changes = state
+        .run(Permission::ViewWave, move |s, _| s.pending_change_count())
+        .await?;
     Ok(AppStatus {
         pending_changes,
         database_path: mixwell_store::default_database_path().display().to_string(),
@@ -59,7 +62,9 @@ pub async fn unlock_database(state: State<'_, AppState>, passphrase: String) -> 
 #[specta::specta]
 pub async fn seed_demo(state: State<'_, AppState>) -> Reply<Wave> {
     state
-        .run(move |s, _| s.seed_demo().map(|(wave, _)| wave))
+        .run(Permission::SetUpProgrammes, move |s, _| {
+            s.seed_demo().map(|(wave, _)| wave)
+        })
         .await
 }
 
@@ -69,13 +74,21 @@ pub async fn list_programmes(
     state: State<'_, AppState>,
     include_archived: bool,
 ) -> Reply<Vec<Programme>> {
-    state.run(move |s, _| s.programmes(include_archived)).await
+    state
+        .run(Permission::ViewWave, move |s, _| {
+            s.programmes(include_archived)
+        })
+        .await
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn create_programme(state: State<'_, AppState>, name: String) -> Reply<Programme> {
-    state.run(move |s, _| s.create_programme(&name)).await
+    state
+        .run(Permission::SetUpProgrammes, move |s, _| {
+            s.create_programme(&name)
+        })
+        .await
 }
 
 #[tauri::command]
@@ -85,7 +98,11 @@ pub async fn rename_programme(
     id: Id,
     name: String,
 ) -> Reply<Programme> {
-    state.run(move |s, _| s.rename_programme(id, &name)).await
+    state
+        .run(Permission::SetUpProgrammes, move |s, _| {
+            s.rename_programme(id, &name)
+        })
+        .await
 }
 
 #[tauri::command]
@@ -96,7 +113,9 @@ pub async fn set_programme_archived(
     archived: bool,
 ) -> Reply<Programme> {
     state
-        .run(move |s, _| s.set_programme_archived(id, archived))
+        .run(Permission::SetUpProgrammes, move |s, _| {
+            s.set_programme_archived(id, archived)
+        })
         .await
 }
 
@@ -108,7 +127,9 @@ pub async fn list_waves(
     include_archived: bool,
 ) -> Reply<Vec<WaveSummary>> {
     state
-        .run(move |s, _| s.waves(programme_id, include_archived))
+        .run(Permission::ViewWave, move |s, _| {
+            s.waves(programme_id, include_archived)
+        })
         .await
 }
 
@@ -120,21 +141,29 @@ pub async fn create_wave(
     wave: NewWave,
 ) -> Reply<Wave> {
     state
-        .run(move |s, _| s.create_wave(programme_id, &wave))
+        .run(Permission::SetUpProgrammes, move |s, _| {
+            s.create_wave(programme_id, &wave)
+        })
         .await
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn update_wave(state: State<'_, AppState>, id: Id, wave: NewWave) -> Reply<Wave> {
-    state.run(move |s, _| s.update_wave(id, &wave)).await
+    state
+        .run(Permission::SetUpProgrammes, move |s, _| {
+            s.update_wave(id, &wave)
+        })
+        .await
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn set_wave_archived(state: State<'_, AppState>, id: Id, archived: bool) -> Reply<Wave> {
     state
-        .run(move |s, _| s.set_wave_archived(id, archived))
+        .run(Permission::SetUpProgrammes, move |s, _| {
+            s.set_wave_archived(id, archived)
+        })
         .await
 }
 
@@ -142,7 +171,9 @@ pub async fn set_wave_archived(state: State<'_, AppState>, id: Id, archived: boo
 #[specta::specta]
 pub async fn list_participants(state: State<'_, AppState>, wave_id: Id) -> Reply<Vec<Participant>> {
     state
-        .run(move |s, _| mixwell_actions::participants::shown(s, wave_id))
+        .run_as(Permission::ViewWave, move |s, _, access| {
+            mixwell_actions::participants::shown(s, wave_id).map(|p| access.redact(p))
+        })
         .await
 }
 
@@ -156,7 +187,7 @@ pub async fn export_subject_access(
     pdf: bool,
 ) -> Reply<String> {
     state
-        .run(move |s, _| {
+        .run(Permission::HandleRights, move |s, _| {
             crate::teams::save_in_downloads(mixwell_actions::subject::export(
                 s,
                 participant_id,
@@ -173,7 +204,7 @@ pub async fn attribute_counts(
     wave_id: Id,
 ) -> Reply<Vec<AttributeCount>> {
     state
-        .run(move |s, _| {
+        .run(Permission::ViewWave, move |s, _| {
             s.participants(wave_id)
                 .map(|p| mixwell_domain::attribute_counts(&p))
         })
@@ -188,7 +219,9 @@ pub async fn update_participant(
     update: ParticipantUpdate,
 ) -> Reply<Participant> {
     state
-        .run(move |s, _| s.update_participant(id, &update))
+        .run(Permission::EditParticipants, move |s, _| {
+            s.update_participant(id, &update)
+        })
         .await
 }
 
@@ -201,7 +234,9 @@ pub async fn preview_import(
     bytes: Vec<u8>,
 ) -> Reply<ImportPreview> {
     state
-        .run(move |s, _| roster::preview(s, wave_id, mixwell_roster::parse(&bytes)))
+        .run(Permission::EditParticipants, move |s, _| {
+            roster::preview(s, wave_id, mixwell_roster::parse(&bytes))
+        })
         .await
 }
 
@@ -215,6 +250,8 @@ pub async fn import_roster(
     bytes: Vec<u8>,
 ) -> Reply<ImportSummary> {
     state
-        .run(move |s, _| roster::import(s, wave_id, mixwell_roster::parse(&bytes), &mut |_, _| {}))
+        .run(Permission::EditParticipants, move |s, _| {
+            roster::import(s, wave_id, mixwell_roster::parse(&bytes), &mut |_, _| {})
+        })
         .await
 }

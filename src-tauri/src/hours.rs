@@ -5,6 +5,7 @@
 use mixwell_actions::hours;
 use mixwell_domain::hours::{Decision, LedgerEntry, Verification, VerifyMethod};
 use mixwell_domain::Id;
+use mixwell_domain::Permission;
 use mixwell_store::{
     HoursReportKind, HoursTimeline, NewHours, ParticipantHours, PendingHours, ProgrammeMilestone,
     VolunteerPlacement, VolunteeringOrganisation,
@@ -21,7 +22,11 @@ type Reply<T> = Result<T, AppError>;
 pub async fn list_volunteering_organisations(
     state: State<'_, AppState>,
 ) -> Reply<Vec<VolunteeringOrganisation>> {
-    state.run(move |s, _| s.volunteering_organisations()).await
+    state
+        .run(Permission::ViewWave, move |s, _| {
+            s.volunteering_organisations()
+        })
+        .await
 }
 
 #[tauri::command]
@@ -33,7 +38,9 @@ pub async fn save_volunteering_organisation(
     address: String,
 ) -> Reply<VolunteeringOrganisation> {
     state
-        .run(move |s, _| s.save_volunteering_organisation(&name, &contact, &address))
+        .run(Permission::LogHours, move |s, _| {
+            s.save_volunteering_organisation(&name, &contact, &address)
+        })
         .await
 }
 
@@ -43,7 +50,11 @@ pub async fn list_placements(
     state: State<'_, AppState>,
     participant_id: Id,
 ) -> Reply<Vec<VolunteerPlacement>> {
-    state.run(move |s, _| s.placements(participant_id)).await
+    state
+        .run(Permission::ViewWave, move |s, _| {
+            s.placements(participant_id)
+        })
+        .await
 }
 
 /// Places a participant with an organisation, or changes the supervisor there.
@@ -57,7 +68,9 @@ pub async fn place_volunteer(
     starts_on: Option<chrono::NaiveDate>,
 ) -> Reply<VolunteerPlacement> {
     state
-        .run(move |s, _| s.place_volunteer(participant_id, organisation_id, &supervisor, starts_on))
+        .run(Permission::LogHours, move |s, _| {
+            s.place_volunteer(participant_id, organisation_id, &supervisor, starts_on)
+        })
         .await
 }
 
@@ -71,7 +84,9 @@ pub async fn log_hours(
     allow_duplicate: bool,
 ) -> Reply<Vec<LedgerEntry>> {
     state
-        .run(move |s, op| hours::log(s, op, &rows, allow_duplicate))
+        .run(Permission::LogHours, move |s, op| {
+            hours::log(s, op, &rows, allow_duplicate)
+        })
         .await
 }
 
@@ -83,7 +98,9 @@ pub async fn void_hours(
     reason: String,
 ) -> Reply<LedgerEntry> {
     state
-        .run(move |s, op| hours::void(s, op, entry_id, &reason))
+        .run(Permission::LogHours, move |s, op| {
+            hours::void(s, op, entry_id, &reason)
+        })
         .await
 }
 
@@ -96,7 +113,9 @@ pub async fn adjust_hours(
     reason: String,
 ) -> Reply<LedgerEntry> {
     state
-        .run(move |s, op| hours::adjust(s, op, entry_id, minutes, &reason))
+        .run(Permission::LogHours, move |s, op| {
+            hours::adjust(s, op, entry_id, minutes, &reason)
+        })
         .await
 }
 
@@ -112,7 +131,9 @@ pub async fn decide_hours(
     signature: Option<String>,
 ) -> Reply<Verification> {
     state
-        .run(move |s, _| hours::decide(s, entry_id, decision, method, &by, signature))
+        .run(Permission::ApproveHours, move |s, _| {
+            hours::decide(s, entry_id, decision, method, &by, signature)
+        })
         .await
 }
 
@@ -127,7 +148,7 @@ pub async fn decide_many_hours(
     by: String,
 ) -> Reply<Vec<Verification>> {
     state
-        .run(move |s, _| {
+        .run(Permission::ApproveHours, move |s, _| {
             hours::decide_many(s, &entry_ids, decision, VerifyMethod::Coordinator, &by)
         })
         .await
@@ -140,20 +161,26 @@ pub async fn hours_timeline(
     participant_id: Id,
 ) -> Reply<HoursTimeline> {
     state
-        .run(move |s, _| s.hours_timeline(participant_id))
+        .run(Permission::ViewWave, move |s, _| {
+            s.hours_timeline(participant_id)
+        })
         .await
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn wave_hours(state: State<'_, AppState>, wave_id: Id) -> Reply<Vec<ParticipantHours>> {
-    state.run(move |s, _| s.wave_hours(wave_id)).await
+    state
+        .run(Permission::ViewWave, move |s, _| s.wave_hours(wave_id))
+        .await
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn pending_hours(state: State<'_, AppState>, wave_id: Id) -> Reply<Vec<PendingHours>> {
-    state.run(move |s, _| s.pending_hours(wave_id)).await
+    state
+        .run(Permission::ViewWave, move |s, _| s.pending_hours(wave_id))
+        .await
 }
 
 #[tauri::command]
@@ -162,7 +189,9 @@ pub async fn list_milestones(
     state: State<'_, AppState>,
     programme_id: Id,
 ) -> Reply<Vec<ProgrammeMilestone>> {
-    state.run(move |s, _| s.milestones(programme_id)).await
+    state
+        .run(Permission::ViewWave, move |s, _| s.milestones(programme_id))
+        .await
 }
 
 #[tauri::command]
@@ -175,7 +204,9 @@ pub async fn add_milestone(
     within_months: Option<u32>,
 ) -> Reply<ProgrammeMilestone> {
     state
-        .run(move |s, _| s.add_milestone(programme_id, &name, minutes, within_months))
+        .run(Permission::SetUpProgrammes, move |s, _| {
+            s.add_milestone(programme_id, &name, minutes, within_months)
+        })
         .await
 }
 
@@ -189,7 +220,9 @@ pub async fn update_milestone(
     within_months: Option<u32>,
 ) -> Reply<ProgrammeMilestone> {
     state
-        .run(move |s, _| s.update_milestone(milestone_id, &name, minutes, within_months))
+        .run(Permission::SetUpProgrammes, move |s, _| {
+            s.update_milestone(milestone_id, &name, minutes, within_months)
+        })
         .await
 }
 
@@ -197,7 +230,9 @@ pub async fn update_milestone(
 #[specta::specta]
 pub async fn remove_milestone(state: State<'_, AppState>, milestone_id: Id) -> Reply<()> {
     state
-        .run(move |s, _| s.remove_milestone(milestone_id))
+        .run(Permission::SetUpProgrammes, move |s, _| {
+            s.remove_milestone(milestone_id)
+        })
         .await
 }
 
@@ -212,6 +247,8 @@ pub async fn export_hours(
     xlsx: bool,
 ) -> Reply<String> {
     state
-        .run(move |s, _| save_in_downloads(hours::report(s, wave_id, kind, xlsx).map(|r| r.file)))
+        .run(Permission::ExportReports, move |s, _| {
+            save_in_downloads(hours::report(s, wave_id, kind, xlsx).map(|r| r.file))
+        })
         .await
 }

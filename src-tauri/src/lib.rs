@@ -6,13 +6,15 @@ mod commands;
 mod error;
 mod hours;
 mod rota;
+mod session;
 mod sync;
 mod teams;
 
 use std::sync::{Arc, Mutex};
 
 use mixwell_actions::teams::Forming;
-use mixwell_actions::{ActionError, Opened, Operator};
+use mixwell_actions::{Access, ActionError, Opened, Operator};
+use mixwell_domain::Permission;
 use mixwell_store::Store;
 use mixwell_vault::{Passphrase, VaultError};
 
@@ -42,6 +44,8 @@ pub struct AppState {
     /// The wave's certificates being exported, if any.
     exporting: Arc<mixwell_actions::certificates::Exporting>,
     sync: Arc<sync::SyncWorker>,
+    /// Who is signed in, and when they last gave input.
+    session: Arc<Mutex<session::Session>>,
 }
 
 impl AppState {
@@ -56,6 +60,9 @@ impl AppState {
             forming: Default::default(),
             exporting: Default::default(),
             sync: Arc::new(sync::SyncWorker::new(path.to_path_buf())),
+            session: Arc::new(Mutex::new(session::Session::new(
+                session::lock_after_from_environment(),
+            ))),
         };
         let slot = state.opened(passphrase);
         *state.slot() = slot;
@@ -120,19 +127,68 @@ impl AppState {
     /// transaction is rolled back and the app keeps working.
     pub(crate) async fn run<T, E>(
         &self,
+        permission: Permission,
         action: impl FnOnce(&mut Store, &Operator) -> Result<T, E> + Send + 'static,
     ) -> Result<T, AppError>
     where
         T: Send + 'static,
         E: Into<AppError>,
     {
-        let store = Arc::clone(&self.store);
+        self.run_as(permission, move |store, operator, _| {
+            action(store, operator)
+        })
+        .await
+    }
+
+    /// [`AppState::run`] for an action that needs to know who acts (to hide what their
+    /// role may not see). Refused before the action starts when nobody is signed in, the
+    /// screen locked itself, or the role lacks `permission`. Whoever is signed in is the
+    /// operator hours are logged by and the actor of the audit trail.
+    pub(crate) async fn run_as<T, E>(
+        &self,
+        permission: Permission,
+        action: impl FnOnce(&mut Store, &Operator, &Access) -> Result<T, E> + Send + 'static,
+    ) -> Result<T, AppError>
+    where
+        T: Send + 'static,
+        E: Into<AppError>,
+    {
         let operator = self.operator.clone();
+        self.with_session(move |store, session| {
+            let access = session.access(store, std::time::Instant::now())?;
+            access.require(permission)?;
+            let operator = match &access {
+                Access::Staff(who) => Operator::named(&who.name),
+                Access::Open => operator,
+            };
+            Ok(action(store, &operator, &access).map_err(Into::into))
+        })
+        .await?
+    }
+
+    /// Refused unless whoever is signed in may do `permission` (for commands that work
+    /// on sync's own connection).
+    pub(crate) async fn allow(&self, permission: Permission) -> Result<(), AppError> {
+        self.run(permission, |_, _| Ok::<(), AppError>(())).await
+    }
+
+    /// `work` with the open store and the session, on a blocking thread.
+    pub(crate) async fn with_session<T>(
+        &self,
+        work: impl FnOnce(&mut Store, &mut session::Session) -> Result<T, ActionError> + Send + 'static,
+    ) -> Result<T, AppError>
+    where
+        T: Send + 'static,
+    {
+        let (store, session) = (Arc::clone(&self.store), Arc::clone(&self.session));
         off_runtime(move || {
             // A panic in another command must not lock staff out of their data.
             let mut guard = store.lock().unwrap_or_else(|p| p.into_inner());
             match &mut *guard {
-                Slot::Open(store) => action(store, &operator).map_err(Into::into),
+                Slot::Open(store) => {
+                    let mut session = session.lock().unwrap_or_else(|p| p.into_inner());
+                    work(store, &mut session).map_err(AppError::from)
+                }
                 Slot::Locked { .. } => Err(AppError::locked()),
                 Slot::Unavailable(reason) => Err(AppError::database_unavailable(reason)),
             }
@@ -173,6 +229,13 @@ pub fn specta_builder<R: tauri::Runtime>() -> tauri_specta::Builder<R> {
         app_status,
         database_access,
         unlock_database,
+        session::session_status,
+        session::sign_in,
+        session::lock_screen,
+        session::keep_alive,
+        session::list_staff,
+        session::add_staff,
+        session::update_staff,
         seed_demo,
         list_programmes,
         create_programme,
@@ -288,7 +351,7 @@ mod tests {
             &dir.path().join("mixwell.sqlite"),
             Some(&Passphrase::new("otter kettle lamp")),
         );
-        let failed = tauri::async_runtime::block_on(state.run(|store, _| {
+        let failed = tauri::async_runtime::block_on(state.run(Permission::ViewWave, |store, _| {
             store.atomically(|s| {
                 s.create_programme("Half made")?;
                 panic!("a fault in the middle of an action");
@@ -305,12 +368,15 @@ mod tests {
         );
 
         // The app goes on: the next command works, and the half-made action left nothing.
-        let programmes =
-            tauri::async_runtime::block_on(state.run(|store, _| store.programmes(true))).unwrap();
+        let programmes = tauri::async_runtime::block_on(
+            state.run(Permission::ViewWave, |store, _| store.programmes(true)),
+        )
+        .unwrap();
         assert!(programmes.is_empty());
-        let made =
-            tauri::async_runtime::block_on(state.run(|store, _| store.create_programme("Whole")))
-                .unwrap();
+        let made = tauri::async_runtime::block_on(state.run(Permission::ViewWave, |store, _| {
+            store.create_programme("Whole")
+        }))
+        .unwrap();
         assert_eq!(made.name, "Whole");
     }
 }

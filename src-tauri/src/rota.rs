@@ -6,6 +6,7 @@ use mixwell_domain::Id;
 use mixwell_store::{ProgrammeRole, ProgrammeSession};
 
 use crate::teams::save_in_downloads;
+use mixwell_domain::Permission;
 use tauri::State;
 
 use crate::{AppError, AppState};
@@ -15,7 +16,9 @@ type Reply<T> = Result<T, AppError>;
 #[tauri::command]
 #[specta::specta]
 pub async fn list_roles(state: State<'_, AppState>, programme_id: Id) -> Reply<Vec<ProgrammeRole>> {
-    state.run(move |s, _| s.roles(programme_id)).await
+    state
+        .run(Permission::ViewWave, move |s, _| s.roles(programme_id))
+        .await
 }
 
 #[tauri::command]
@@ -27,7 +30,9 @@ pub async fn add_role(
     leading: bool,
 ) -> Reply<ProgrammeRole> {
     state
-        .run(move |s, _| s.add_role(programme_id, &name, leading))
+        .run(Permission::RunSessions, move |s, _| {
+            s.add_role(programme_id, &name, leading)
+        })
         .await
 }
 
@@ -40,7 +45,9 @@ pub async fn update_role(
     leading: bool,
 ) -> Reply<ProgrammeRole> {
     state
-        .run(move |s, _| s.update_role(role_id, &name, leading))
+        .run(Permission::RunSessions, move |s, _| {
+            s.update_role(role_id, &name, leading)
+        })
         .await
 }
 
@@ -51,13 +58,19 @@ pub async fn move_role(
     role_id: Id,
     earlier: bool,
 ) -> Reply<Vec<ProgrammeRole>> {
-    state.run(move |s, _| s.move_role(role_id, earlier)).await
+    state
+        .run(Permission::RunSessions, move |s, _| {
+            s.move_role(role_id, earlier)
+        })
+        .await
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn remove_role(state: State<'_, AppState>, role_id: Id) -> Reply<ProgrammeRole> {
-    state.run(move |s, _| s.remove_role(role_id)).await
+    state
+        .run(Permission::RunSessions, move |s, _| s.remove_role(role_id))
+        .await
 }
 
 #[tauri::command]
@@ -66,7 +79,9 @@ pub async fn list_sessions(
     state: State<'_, AppState>,
     programme_id: Id,
 ) -> Reply<Vec<ProgrammeSession>> {
-    state.run(move |s, _| s.sessions(programme_id)).await
+    state
+        .run(Permission::ViewWave, move |s, _| s.sessions(programme_id))
+        .await
 }
 
 /// `roles`: the roles the session uses, or `null` for every role.
@@ -79,7 +94,9 @@ pub async fn add_session(
     roles: Option<Vec<Id>>,
 ) -> Reply<ProgrammeSession> {
     state
-        .run(move |s, _| s.add_session(programme_id, &name, roles.as_deref()))
+        .run(Permission::RunSessions, move |s, _| {
+            s.add_session(programme_id, &name, roles.as_deref())
+        })
         .await
 }
 
@@ -92,20 +109,28 @@ pub async fn update_session(
     roles: Option<Vec<Id>>,
 ) -> Reply<ProgrammeSession> {
     state
-        .run(move |s, _| s.update_session(session_id, &name, roles.as_deref()))
+        .run(Permission::RunSessions, move |s, _| {
+            s.update_session(session_id, &name, roles.as_deref())
+        })
         .await
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn remove_session(state: State<'_, AppState>, session_id: Id) -> Reply<()> {
-    state.run(move |s, _| s.remove_session(session_id)).await
+    state
+        .run(Permission::RunSessions, move |s, _| {
+            s.remove_session(session_id)
+        })
+        .await
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn get_rota(state: State<'_, AppState>, wave_id: Id) -> Reply<Rota> {
-    state.run(move |s, _| rota::show(s, wave_id)).await
+    state
+        .run(Permission::ViewWave, move |s, _| rota::show(s, wave_id))
+        .await
 }
 
 /// Plans the sessions not yet begun, for `team_set_id` or the team set the rota follows.
@@ -117,7 +142,9 @@ pub async fn plan_rota(
     team_set_id: Option<Id>,
 ) -> Reply<Rota> {
     state
-        .run(move |s, _| rota::plan(s, wave_id, team_set_id))
+        .run(Permission::RunSessions, move |s, _| {
+            rota::plan(s, wave_id, team_set_id)
+        })
         .await
 }
 
@@ -131,7 +158,9 @@ pub async fn set_absent(
     absent: bool,
 ) -> Reply<Rota> {
     state
-        .run(move |s, _| rota::set_absent(s, wave_id, session_id, participant_id, absent))
+        .run(Permission::RunSessions, move |s, _| {
+            rota::set_absent(s, wave_id, session_id, participant_id, absent)
+        })
         .await
 }
 
@@ -139,7 +168,9 @@ pub async fn set_absent(
 #[specta::specta]
 pub async fn set_turn_done(state: State<'_, AppState>, turn_id: Id, done: bool) -> Reply<Rota> {
     state
-        .run(move |s, _| rota::set_turn_done(s, turn_id, done))
+        .run(Permission::RunSessions, move |s, _| {
+            rota::set_turn_done(s, turn_id, done)
+        })
         .await
 }
 
@@ -153,14 +184,20 @@ pub async fn assign_turn(
     participant_id: Id,
 ) -> Reply<Rota> {
     state
-        .run(move |s, _| rota::assign_turn(s, wave_id, session_id, role_id, participant_id))
+        .run(Permission::RunSessions, move |s, _| {
+            rota::assign_turn(s, wave_id, session_id, role_id, participant_id)
+        })
         .await
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn unlock_turn(state: State<'_, AppState>, turn_id: Id) -> Reply<Rota> {
-    state.run(move |s, _| rota::unlock_turn(s, turn_id)).await
+    state
+        .run(Permission::RunSessions, move |s, _| {
+            rota::unlock_turn(s, turn_id)
+        })
+        .await
 }
 
 /// Saves the rota sheets (PDF, one team to a sheet) in the Downloads folder and returns
@@ -169,6 +206,8 @@ pub async fn unlock_turn(state: State<'_, AppState>, turn_id: Id) -> Reply<Rota>
 #[specta::specta]
 pub async fn print_rota_sheets(state: State<'_, AppState>, wave_id: Id) -> Reply<String> {
     state
-        .run(move |s, _| save_in_downloads(rota::sheets_pdf(s, wave_id)))
+        .run(Permission::RunSessions, move |s, _| {
+            save_in_downloads(rota::sheets_pdf(s, wave_id))
+        })
         .await
 }

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use mixwell_domain::Permission;
 use mixwell_store::{DatabaseKey, RefusedChange, Store, SyncStatus};
 use mixwell_sync::{Backoff, Report, SyncError};
 use tauri::State;
@@ -106,7 +107,9 @@ pub async fn background(worker: Arc<SyncWorker>) {
 #[tauri::command]
 #[specta::specta]
 pub async fn sync_status(state: State<'_, AppState>) -> Reply<SyncStatus> {
-    state.run(move |s, _| s.sync_status()).await
+    state
+        .run(Permission::ViewWave, move |s, _| s.sync_status())
+        .await
 }
 
 /// Links this laptop to the organisation's hub with a one-time code; `ca` is the hub's own
@@ -119,6 +122,7 @@ pub async fn enrol_with_hub(
     code: String,
     ca: Option<String>,
 ) -> Reply<SyncStatus> {
+    state.allow(Permission::ManageDevice).await?;
     let worker = Arc::clone(&state.sync);
     let status = off_runtime(move || {
         worker.with_store(|store| {
@@ -135,6 +139,7 @@ pub async fn enrol_with_hub(
 #[tauri::command]
 #[specta::specta]
 pub async fn sync_now(state: State<'_, AppState>) -> Reply<Report> {
+    state.allow(Permission::Sync).await?;
     let worker = Arc::clone(&state.sync);
     off_runtime(move || worker.round()?.ok_or(SyncError::NotEnrolled)).await
 }
@@ -142,7 +147,9 @@ pub async fn sync_now(state: State<'_, AppState>) -> Reply<Report> {
 #[tauri::command]
 #[specta::specta]
 pub async fn refused_changes(state: State<'_, AppState>) -> Reply<Vec<RefusedChange>> {
-    state.run(move |s, _| s.refused_changes()).await
+    state
+        .run(Permission::ViewWave, move |s, _| s.refused_changes())
+        .await
 }
 
 /// This laptop's waiting changes for the hub, as a file in Downloads to copy to a USB
@@ -150,6 +157,7 @@ pub async fn refused_changes(state: State<'_, AppState>) -> Reply<Vec<RefusedCha
 #[tauri::command]
 #[specta::specta]
 pub async fn export_sync_bundle(state: State<'_, AppState>) -> Reply<String> {
+    state.allow(Permission::Sync).await?;
     let worker = Arc::clone(&state.sync);
     off_runtime(move || {
         let (bytes, _) = worker.with_store(|store| mixwell_sync::export_bundle(store))?;
@@ -174,6 +182,7 @@ pub async fn import_sync_bundle(
     state: State<'_, AppState>,
     bytes: Vec<u8>,
 ) -> Reply<mixwell_sync::BundleReport> {
+    state.allow(Permission::Sync).await?;
     let worker = Arc::clone(&state.sync);
     off_runtime(move || worker.with_store(|store| mixwell_sync::import_bundle(store, &bytes))).await
 }

@@ -8,6 +8,7 @@ use mixwell_actions::teams::{
 };
 use mixwell_actions::ActionResult;
 use mixwell_domain::Id;
+use mixwell_domain::Permission;
 use mixwell_store::{Placement, TeamSet};
 use tauri::State;
 
@@ -34,7 +35,9 @@ pub async fn form_teams(
     pinned: Vec<Placement>,
 ) -> Reply<FormedTeams> {
     let search = state
-        .run(move |s, _| TeamSearch::prepare(s, wave_id, &request, &pinned))
+        .run(Permission::RunSessions, move |s, _| {
+            TeamSearch::prepare(s, wave_id, &request, &pinned)
+        })
         .await?;
     let forming = state.forming.clone();
     crate::off_runtime(move || search.run(&forming).map(|judged| judged.formed())).await
@@ -64,7 +67,9 @@ pub async fn check_teams(
     placements: Vec<Placement>,
 ) -> Reply<TeamCheck> {
     state
-        .run(move |s, _| teams::check(s, wave_id, &request, &placements))
+        .run(Permission::RunSessions, move |s, _| {
+            teams::check(s, wave_id, &request, &placements)
+        })
         .await
 }
 
@@ -78,14 +83,18 @@ pub async fn save_team_set(
     placements: Vec<Placement>,
 ) -> Reply<TeamSet> {
     state
-        .run(move |s, _| teams::save(s, wave_id, &name, &request, &placements))
+        .run(Permission::RunSessions, move |s, _| {
+            teams::save(s, wave_id, &name, &request, &placements)
+        })
         .await
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn list_team_sets(state: State<'_, AppState>, wave_id: Id) -> Reply<Vec<TeamSet>> {
-    state.run(move |s, _| s.team_sets(wave_id)).await
+    state
+        .run(Permission::ViewWave, move |s, _| s.team_sets(wave_id))
+        .await
 }
 
 /// Saves the teams as `participant_id,group` in the Downloads folder and returns the path.
@@ -98,7 +107,9 @@ pub async fn export_teams_csv(
     placements: Vec<Placement>,
 ) -> Reply<String> {
     state
-        .run(move |s, _| save_in_downloads(teams::teams_csv(s, wave_id, &name, &placements)))
+        .run(Permission::RunSessions, move |s, _| {
+            save_in_downloads(teams::teams_csv(s, wave_id, &name, &placements))
+        })
         .await
 }
 
@@ -113,6 +124,8 @@ pub async fn print_team_lists(
     placements: Vec<Placement>,
 ) -> Reply<String> {
     state
-        .run(move |s, _| save_in_downloads(teams::team_lists_pdf(s, wave_id, &title, &placements)))
+        .run(Permission::RunSessions, move |s, _| {
+            save_in_downloads(teams::team_lists_pdf(s, wave_id, &title, &placements))
+        })
         .await
 }

@@ -1,81 +1,10 @@
 //! The commands as the UI calls them, through Tauri's IPC with a mock runtime: results
 //! arrive as JSON, and errors as `{ code, message, details }`.
 
+mod common;
+
+use common::*;
 use serde_json::{json, Value};
-use tauri::ipc::{CallbackFn, InvokeBody};
-use tauri::test::{
-    get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY,
-};
-use tauri::webview::InvokeRequest;
-use tauri::WebviewWindow;
-
-struct Ui {
-    _dir: tempfile::TempDir,
-    _app: tauri::App<MockRuntime>,
-    webview: WebviewWindow<MockRuntime>,
-}
-
-fn ui() -> Ui {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("mixwell.sqlite");
-    ui_on(dir, &path)
-}
-
-/// The app on the database at `path`, which `dir` keeps alive.
-fn ui_on(dir: tempfile::TempDir, path: &std::path::Path) -> Ui {
-    let state =
-        mixwell_app::AppState::open(path, Some(&mixwell_vault::Passphrase::new(PASSPHRASE)));
-    ui_with(dir, state)
-}
-
-const PASSPHRASE: &str = "otter kettle lamp";
-
-fn ui_with(dir: tempfile::TempDir, state: mixwell_app::AppState) -> Ui {
-    let app = mixwell_app::app(mock_builder(), state)
-        .build(mock_context(noop_assets()))
-        .unwrap();
-    let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
-        .build()
-        .unwrap();
-    Ui {
-        _dir: dir,
-        _app: app,
-        webview,
-    }
-}
-
-impl Ui {
-    fn invoke(&self, cmd: &str, args: Value) -> Result<Value, Value> {
-        get_ipc_response(
-            &self.webview,
-            InvokeRequest {
-                cmd: cmd.into(),
-                callback: CallbackFn(0),
-                error: CallbackFn(1),
-                url: "tauri://localhost".parse().unwrap(),
-                body: InvokeBody::Json(args),
-                headers: Default::default(),
-                invoke_key: INVOKE_KEY.to_string(),
-            },
-        )
-        .map(|body| body.deserialize::<Value>().unwrap())
-    }
-
-    fn wave(&self) -> String {
-        let programme = self
-            .invoke("create_programme", json!({ "name": "NCS 2027" }))
-            .unwrap();
-        let wave = self
-            .invoke(
-                "create_wave",
-                json!({ "programmeId": programme["id"], "wave": { "name": "Wave 1", "site": "" } }),
-            )
-            .unwrap();
-        wave["id"].as_str().unwrap().to_owned()
-    }
-}
-
-const HEADER: &str = "id,first_name,last_name,date_of_birth,gender,ethnicity,faith,school,postcode,fsm,additional_needs,friends\n";
 
 #[test]
 fn a_refused_name_reaches_the_ui_as_a_code_and_a_message() {

@@ -11,6 +11,21 @@ export const commands = {
 	databaseAccess: () => typedError<DatabaseAccess_Serialize, AppError_Serialize>(__TAURI_INVOKE("database_access")),
 	/**  Opens the database with the passphrase typed, or keeps it under a newly chosen one. */
 	unlockDatabase: (passphrase: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("unlock_database", { passphrase })),
+	sessionStatus: () => typedError<SessionStatus_Serialize, AppError_Serialize>(__TAURI_INVOKE("session_status")),
+	/**
+	 *  Signs in with an account picked from the list and its PIN or passphrase. Five wrong
+	 *  tries in a row pause signing in for thirty seconds.
+	 */
+	signIn: (staffId: string, secret: string) => typedError<SessionStatus_Serialize, AppError_Serialize>(__TAURI_INVOKE("sign_in", { staffId, secret })),
+	/**  Locks the screen: signs out; the database stays open for sync. */
+	lockScreen: () => typedError<SessionStatus_Serialize, AppError_Serialize>(__TAURI_INVOKE("lock_screen")),
+	/**  The person is still there (they typed or clicked): the lock waits again. */
+	keepAlive: () => typedError<null, AppError_Serialize>(__TAURI_INVOKE("keep_alive")),
+	listStaff: () => typedError<StaffMember[], AppError_Serialize>(__TAURI_INVOKE("list_staff")),
+	/**  A new account with its first PIN or passphrase. */
+	addStaff: (name: string, email: string, role: StaffRole, secret: string) => typedError<StaffMember, AppError_Serialize>(__TAURI_INVOKE("add_staff", { name, email, role, secret })),
+	/**  A new role, a closed or reopened account, or (with `secret`) a new PIN. */
+	updateStaff: (staffId: string, change: StaffChange_Deserialize, secret: string | null) => typedError<StaffMember, AppError_Serialize>(__TAURI_INVOKE("update_staff", { staffId, change, secret })),
 	seedDemo: () => typedError<Wave_Serialize, AppError_Serialize>(__TAURI_INVOKE("seed_demo")),
 	listProgrammes: (includeArchived: boolean) => typedError<Programme[], AppError_Serialize>(__TAURI_INVOKE("list_programmes", { includeArchived })),
 	createProgramme: (name: string) => typedError<Programme, AppError_Serialize>(__TAURI_INVOKE("create_programme", { name })),
@@ -358,6 +373,12 @@ export type ErrorCode =
  *  after it was written.
  */
 "audit_broken" | 
+/**  The signed-in staff member's role may not do this. */
+"forbidden" | 
+/**  Nobody is signed in (or the screen locked itself after being left): sign in first. */
+"signed_out" | 
+/**  The PIN or passphrase does not match the account. */
+"wrong_pin" | 
 /**  A fault in Mixwell itself (a panic); nothing of the action was kept. */
 "internal";
 
@@ -370,6 +391,8 @@ export type ErrorDetails_Deserialize =
 { kind: "roster_problems"; problems: Problem_Deserialize[] } | 
 /**  Every problem with a batch of hours or decisions, with its row and field. */
 { kind: "hours_problems"; problems: HoursProblem[] } | 
+/**  What the signed-in staff member's role may not do. */
+{ kind: "forbidden"; permission: Permission } | 
 /**  The code of the underlying error, when this one wraps it. */
 { kind: "cause"; code: ErrorCode };
 
@@ -379,6 +402,8 @@ export type ErrorDetails_Serialize =
 { kind: "roster_problems"; problems: Problem_Serialize[] } | 
 /**  Every problem with a batch of hours or decisions, with its row and field. */
 { kind: "hours_problems"; problems: HoursProblem[] } | 
+/**  What the signed-in staff member's role may not do. */
+{ kind: "forbidden"; permission: Permission } | 
 /**  The code of the underlying error, when this one wraps it. */
 { kind: "cause"; code: ErrorCode };
 
@@ -849,6 +874,43 @@ export type PendingHours = {
 	logged_by: string,
 };
 
+/**  Something a command does that not every role may do. */
+export type Permission = 
+/**
+ *  See a wave: its young people by name, school and team, its teams' mix as counts,
+ *  its rota and hours.
+ */
+"view_wave" | 
+/**  See a named young person's ethnicity, faith and additional needs. */
+"see_special_category" | 
+/**  Import rosters and correct young people's records. */
+"edit_participants" | 
+/**  Create, rename and archive programmes and waves. */
+"set_up_programmes" | 
+/**
+ *  Form and save teams; set up and run the rota; mark absences; print team lists and
+ *  rota sheets.
+ */
+"run_sessions" | 
+/**  Log, correct and void volunteering hours; placements and volunteering organisations. */
+"log_hours" | 
+/**  Approve or reject hours. */
+"approve_hours" | 
+/**  Issue, export and revoke certificates. */
+"issue_certificates" | 
+/**  Export reports about many young people (hours as CSV or XLSX). */
+"export_reports" | 
+/**  Young people's rights: subject access, erasure, consent records. */
+"handle_rights" | 
+/**  Add staff accounts, change their roles, reset their PINs, close them. */
+"manage_staff" | 
+/**  Enrol the laptop with the organisation's hub. */
+"manage_device" | 
+/**  Sync with the hub, and by USB bundle. */
+"sync" | 
+/**  Read and verify the audit trail. */
+"read_audit";
+
 /**  One participant's place in a team set. */
 export type Placement = {
 	participant_id: string,
@@ -1106,14 +1168,96 @@ export type SavedCertificate = {
 	newly_issued: boolean,
 };
 
+/**  What the sign-in screen and the header need. */
+export type SessionStatus = SessionStatus_Serialize | SessionStatus_Deserialize;
+
+/**  What the sign-in screen and the header need. */
+export type SessionStatus_Deserialize = {
+	/**  Someone must sign in before anything is shown: the device has staff accounts. */
+	required: boolean,
+	signed_in?: SignedIn | null,
+	/**  What the signed-in person (or anyone, on a device without accounts) may do. */
+	permissions: Permission[],
+	/**  The open accounts to pick from at sign-in. */
+	accounts: StaffAccount[],
+	/**  Minutes without input before the screen locks. */
+	lock_after_minutes: number | null,
+};
+
+/**  What the sign-in screen and the header need. */
+export type SessionStatus_Serialize = {
+	/**  Someone must sign in before anything is shown: the device has staff accounts. */
+	required: boolean,
+	signed_in: SignedIn | null,
+	/**  What the signed-in person (or anyone, on a device without accounts) may do. */
+	permissions: Permission[],
+	/**  The open accounts to pick from at sign-in. */
+	accounts: StaffAccount[],
+	/**  Minutes without input before the screen locks. */
+	lock_after_minutes: number | null,
+};
+
 export type Severity = 
 /**  The roster cannot be imported until this is fixed. */
 "error" | 
 /**  Imported anyway; staff should know. */
 "warning";
 
+/**  The account someone signed in with: ids and role only, never the secret. */
+export type SignedIn = {
+	id: string,
+	name: string,
+	role: StaffRole,
+};
+
 /**  How team sizes were asked for. */
 export type SizeChoice = { kind: "target_size"; size: number } | { kind: "teams"; count: number } | { kind: "range"; min: number; max: number };
+
+/**  An account as the sign-in screen lists it. */
+export type StaffAccount = {
+	id: string,
+	name: string,
+	role: StaffRole,
+};
+
+/**  What can change about an account. */
+export type StaffChange = StaffChange_Serialize | StaffChange_Deserialize;
+
+/**  What can change about an account. */
+export type StaffChange_Deserialize = {
+	role?: StaffRole | null,
+	active?: boolean | null,
+};
+
+/**  What can change about an account. */
+export type StaffChange_Serialize = {
+	role: StaffRole | null,
+	active: boolean | null,
+};
+
+/**
+ *  A staff account. Its PIN or passphrase is kept as an Argon2id hash beside it in the
+ *  store and never leaves the store.
+ */
+export type StaffMember = {
+	id: string,
+	organisation_id: string,
+	name: string,
+	email: string,
+	role: StaffRole,
+	/**  A closed account keeps its name on what it did but can no longer sign in. */
+	active: boolean,
+};
+
+export type StaffRole = 
+/**  Team and wave leaders on site: teams, rota, hours. */
+"field_staff" | 
+/**  Office staff running programmes: rosters, approvals, certificates, reports. */
+"coordinator" | 
+/**  Who handles concerns about a young person and their data rights. */
+"safeguarding_lead" | 
+/**  Who looks after the organisation's devices and staff accounts. */
+"administrator";
 
 /**
  *  The columns of the roster contract that have a meaning of their own. Any other column

@@ -18,6 +18,10 @@ pub enum ErrorDetails {
     HoursProblems {
         problems: Vec<mixwell_domain::hours::HoursProblem>,
     },
+    /// What the signed-in staff member's role may not do.
+    Forbidden {
+        permission: mixwell_domain::Permission,
+    },
     /// The code of the underlying error, when this one wraps it.
     Cause { code: ErrorCode },
 }
@@ -55,6 +59,15 @@ pub enum ActionError {
     AlreadyRevoked { number: String },
     #[error("{0}")]
     Certificate(String),
+    #[error("your role ({}) may not {}", role.label(), permission.describe())]
+    Forbidden {
+        role: mixwell_domain::StaffRole,
+        permission: mixwell_domain::Permission,
+    },
+    #[error("sign in first: the screen locks after it is left alone")]
+    SignedOut,
+    #[error("that PIN or passphrase does not match the account")]
+    WrongPin,
 }
 
 impl ActionError {
@@ -72,6 +85,9 @@ impl ActionError {
             ActionError::NoVerifiedHours { .. } => ErrorCode::NoVerifiedHours,
             ActionError::AlreadyRevoked { .. } => ErrorCode::AlreadyRevoked,
             ActionError::Certificate(_) => ErrorCode::Certificate,
+            ActionError::Forbidden { .. } => ErrorCode::Forbidden,
+            ActionError::SignedOut => ErrorCode::SignedOut,
+            ActionError::WrongPin => ErrorCode::WrongPin,
         }
     }
 
@@ -86,6 +102,9 @@ impl ActionError {
                     problems: problems.clone(),
                 })
             }
+            ActionError::Forbidden { permission, .. } => Some(ErrorDetails::Forbidden {
+                permission: *permission,
+            }),
             _ => None,
         }
     }

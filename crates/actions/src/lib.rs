@@ -19,9 +19,11 @@ pub mod participants;
 pub mod print;
 pub mod roster;
 pub mod rota;
+pub mod staff;
 pub mod subject;
 pub mod teams;
 
 pub use error::{ActionError, ActionResult};
 pub use hours::Operator;
 pub use open::{open_store, Opened};
+pub use staff::{Access, SignedIn};

@@ -76,13 +76,19 @@ pub enum ErrorCode {
     /// A device's audit trail does not fit together: a link was changed, removed or put in
     /// after it was written.
     AuditBroken,
+    /// The signed-in staff member's role may not do this.
+    Forbidden,
+    /// Nobody is signed in (or the screen locked itself after being left): sign in first.
+    SignedOut,
+    /// The PIN or passphrase does not match the account.
+    WrongPin,
     /// A fault in Mixwell itself (a panic); nothing of the action was kept.
     Internal,
 }
 
 impl ErrorCode {
     /// Every code, for checks that must see each one.
-    pub const ALL: [ErrorCode; 38] = [
+    pub const ALL: [ErrorCode; 41] = [
         ErrorCode::NotFound,
         ErrorCode::NoSuchName,
         ErrorCode::AmbiguousName,
@@ -120,6 +126,9 @@ impl ErrorCode {
         ErrorCode::AlreadyRevoked,
         ErrorCode::Certificate,
         ErrorCode::AuditBroken,
+        ErrorCode::Forbidden,
+        ErrorCode::SignedOut,
+        ErrorCode::WrongPin,
         ErrorCode::Internal,
     ];
 
@@ -163,6 +172,9 @@ impl ErrorCode {
             ErrorCode::AlreadyRevoked => "already_revoked",
             ErrorCode::Certificate => "certificate",
             ErrorCode::AuditBroken => "audit_broken",
+            ErrorCode::Forbidden => "forbidden",
+            ErrorCode::SignedOut => "signed_out",
+            ErrorCode::WrongPin => "wrong_pin",
             ErrorCode::Internal => "internal",
         }
     }

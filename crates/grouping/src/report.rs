@@ -88,13 +88,14 @@ impl Breach {
                 },
                 team[*a as usize] + 1
             ),
+            // Without the value: the line names a young person, and staff who may not see
+            // their faith or ethnicity read it too. The team's mix shows the counts.
             Breach::Isolated {
-                person,
-                attribute,
-                value,
+                person, attribute, ..
             } => format!(
-                "{} is the only {attribute} {value:?} in team {}",
+                "{} is the only one of their {} in team {}",
                 name(*person),
+                attribute.replace('_', " "),
                 team[*person as usize] + 1
             ),
             Breach::Needs { team, count, cap } => format!(
