@@ -117,7 +117,7 @@ pub fn open_store(db: &Path) -> Result<Store, CliError> {
     }
 }
 
-fn ask(prompt: &str) -> Result<zeroize::Zeroizing<String>, CliError> {
+pub(crate) fn ask(prompt: &str) -> Result<zeroize::Zeroizing<String>, CliError> {
     rpassword::prompt_password(prompt)
         .map(zeroize::Zeroizing::new)
         .map_err(|error| CliError::File {
@@ -126,13 +126,13 @@ fn ask(prompt: &str) -> Result<zeroize::Zeroizing<String>, CliError> {
         })
 }
 
-pub fn run(db: &Path, command: Command) -> CliResult {
+pub fn run(db: &Path, staff: Option<&str>, command: Command) -> CliResult {
     // Teams from a roster file need no database; don't create one.
     if let Command::Groups(crate::GroupsCommand::Form(form)) = command {
         return crate::groups::form(db, *form);
     }
     if let Command::Rota(crate::RotaCommand::Plan(args)) = command {
-        return crate::rota::plan_rota(db, *args);
+        return crate::rota::plan_rota(db, staff, *args);
     }
     if let Command::Bench(crate::BenchCommand::Mdgp {
         instance,
@@ -146,27 +146,26 @@ pub fn run(db: &Path, command: Command) -> CliResult {
     if let Command::Hub(command) = command {
         return crate::hub::run(command);
     }
-    if let Command::Certificates(command) = command {
-        if crate::certificates::is_offline(&command) {
-            return crate::certificates::verify_offline(command);
+    if let Command::Certificates(certificates) = command {
+        if crate::certificates::is_offline(&certificates) {
+            return crate::certificates::verify_offline(certificates);
         }
-        let mut store = open_store(db)?;
-        return crate::certificates::run(
-            &mut store,
-            &mixwell_actions::Operator::from_environment(),
-            command,
-        );
+        return with_store(db, staff, Command::Certificates(certificates));
     }
-    let mut store = open_store(db)?;
+    with_store(db, staff, command)
+}
+
+/// The subcommands that work on the laptop's database, signed in as they need.
+fn with_store(db: &Path, staff: Option<&str>, command: Command) -> CliResult {
+    let (mut store, access) = crate::access::open_for(db, staff, crate::access::needed(&command))?;
+    let operator = crate::access::operator(&access);
     match command {
+        Command::Staff(command) => crate::staff::run(&mut store, &access, command),
+        Command::Certificates(command) => crate::certificates::run(&mut store, &operator, command),
         Command::Sync(command) => crate::sync::run(&mut store, command),
         Command::Audit(command) => crate::audit::run(&mut store, command),
         Command::Rota(command) => crate::wave_rota::run(&mut store, command),
-        Command::Hours(command) => crate::hours::run(
-            &mut store,
-            &mixwell_actions::Operator::from_environment(),
-            command,
-        ),
+        Command::Hours(command) => crate::hours::run(&mut store, &operator, command),
         Command::Groups(crate::GroupsCommand::Check(args)) => {
             crate::groups::check(&mut store, *args)
         }
@@ -175,10 +174,7 @@ pub fn run(db: &Path, command: Command) -> CliResult {
             team_set,
             out,
         }) => crate::groups::print(&store, &target, &team_set, &out),
-        Command::Groups(crate::GroupsCommand::Form(_))
-        | Command::Bench(_)
-        | Command::Hub(_)
-        | Command::Certificates(_) => {
+        Command::Groups(crate::GroupsCommand::Form(_)) | Command::Bench(_) | Command::Hub(_) => {
             unreachable!("handled above")
         }
         Command::Roster(RosterCommand::Import {
@@ -190,7 +186,7 @@ pub fn run(db: &Path, command: Command) -> CliResult {
             export(&store, &target, out.as_deref())
         }
         Command::Participants(ParticipantsCommand::List { target, json }) => {
-            list(&store, &target, json)
+            list(&store, &access, &target, json)
         }
         Command::Participants(ParticipantsCommand::ExportSubject { id, out }) => {
             export_subject(&store, &id, &out)
@@ -357,9 +353,14 @@ fn import(store: &mut Store, file: &Path, target: &WaveArg, dry_run: bool) -> Cl
     Ok(())
 }
 
-fn list(store: &Store, target: &WaveArg, json: bool) -> CliResult {
+fn list(
+    store: &Store,
+    access: &mixwell_actions::Access,
+    target: &WaveArg,
+    json: bool,
+) -> CliResult {
     let wave = store.find_wave(target.programme.as_deref(), &target.wave)?;
-    let participants = mixwell_actions::participants::shown(store, wave.id)?;
+    let participants = access.redact(mixwell_actions::participants::shown(store, wave.id)?);
     let mut out = std::io::stdout().lock();
     if json {
         let text = serde_json::to_string_pretty(&participants).map_err(StoreError::from)?;

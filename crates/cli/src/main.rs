@@ -1,5 +1,6 @@
 //! `mixwell`: the command line over the same library calls the desktop app makes.
 
+mod access;
 mod audit;
 mod certificates;
 mod commands;
@@ -8,6 +9,7 @@ mod hours;
 mod hub;
 mod rota;
 mod rota_setup;
+mod staff;
 mod sync;
 mod table;
 mod wave_rota;
@@ -36,6 +38,10 @@ struct Cli {
     /// The database to use (default: the desktop app's database).
     #[arg(long, global = true, value_name = "PATH")]
     db: Option<PathBuf>,
+    /// The staff account to sign in with, on a laptop that has accounts (or MIXWELL_STAFF;
+    /// the PIN is typed when asked, or read from MIXWELL_STAFF_PIN).
+    #[arg(long, global = true, value_name = "NAME")]
+    staff: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -75,6 +81,9 @@ enum Command {
     /// This laptop's audit trail: check its chain, see its latest links.
     #[command(subcommand)]
     Audit(audit::AuditCommand),
+    /// Staff accounts on this laptop, and their roles.
+    #[command(subcommand)]
+    Staff(staff::StaffCommand),
     /// Run the organisation's hub and manage its devices.
     #[command(subcommand)]
     Hub(hub::HubCommand),
@@ -86,7 +95,7 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let db = cli.db.unwrap_or_else(mixwell_store::default_database_path);
-    match commands::run(&db, cli.command) {
+    match commands::run(&db, cli.staff.as_deref(), cli.command) {
         Ok(()) => ExitCode::SUCCESS,
         Err(commands::CliError::RulesBroken) => ExitCode::from(2),
         Err(commands::CliError::Exit(status)) => ExitCode::from(status),

@@ -82,8 +82,8 @@ fn teams_from_file(file: &Path) -> Result<Teams, CliError> {
 
 /// Teams from a wave's saved team set (the named one, else the latest), with the wave's
 /// backgrounds for the equal-status check.
-fn teams_from_wave(db: &Path, args: &PlanArgs) -> Result<Teams, CliError> {
-    let store = crate::commands::open_store(db)?;
+fn teams_from_wave(db: &Path, staff: Option<&str>, args: &PlanArgs) -> Result<Teams, CliError> {
+    let (store, _) = crate::access::open_for(db, staff, mixwell_domain::Permission::RunSessions)?;
     let wave = store.find_wave(
         args.programme.as_deref(),
         args.wave.as_deref().unwrap_or(""),
@@ -162,7 +162,7 @@ fn absences(file: &Path, sessions: usize, ids: &[String]) -> Result<Vec<(usize, 
         .collect()
 }
 
-pub fn plan_rota(db: &Path, args: PlanArgs) -> CliResult {
+pub fn plan_rota(db: &Path, staff: Option<&str>, args: PlanArgs) -> CliResult {
     if !(1..=MOST_SESSIONS).contains(&args.sessions) {
         return Err(CliError::Input(format!(
             "--sessions must be from 1 to {MOST_SESSIONS}"
@@ -171,7 +171,7 @@ pub fn plan_rota(db: &Path, args: PlanArgs) -> CliResult {
     let roles = roles(&args)?;
     let teams = match &args.teams {
         Some(file) => teams_from_file(file)?,
-        None => teams_from_wave(db, &args)?,
+        None => teams_from_wave(db, staff, &args)?,
     };
     let absent = match &args.absences {
         Some(file) => absences(file, args.sessions, &teams.ids)?,
