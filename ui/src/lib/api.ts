@@ -14,9 +14,16 @@ export class CommandError extends Error {
   }
 }
 
+/** Called when a command finds the session ended (the screen locked itself). */
+let whenSignedOut: () => void = () => {};
+export function onSignedOut(handler: () => void): void {
+  whenSignedOut = handler;
+}
+
 export async function call<T>(pending: Promise<Result<T>>): Promise<T> {
   const result = await pending;
   if (result.status === "ok") return result.data;
+  if (result.error.code === "signed_out") whenSignedOut();
   throw new CommandError(result.error);
 }
 

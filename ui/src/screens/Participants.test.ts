@@ -4,7 +4,8 @@ import { render, screen, within } from "@testing-library/svelte";
 import userEvent from "@testing-library/user-event";
 import Participants from "./Participants.svelte";
 import { onCommand, resetCommands } from "../test/tauri";
-import { person, wave } from "../test/fixtures";
+import { person, sessionAs, wave } from "../test/fixtures";
+import { session } from "../lib/session.svelte";
 
 const people = [
   person("A1", "Amara", "Okafor", "Female", "Oak College", ["B2"]),
@@ -14,6 +15,7 @@ const people = [
 
 beforeEach(() => {
   resetCommands();
+  session.status = sessionAs(null);
   onCommand("list_participants", () => people);
   onCommand("attribute_counts", () => [
     { attribute: "gender", values: [{ value: "Female", count: 2 }, { value: "Male", count: 1 }] },
@@ -85,5 +87,24 @@ describe("the participants of a wave", () => {
     render(Participants, { wave, onimport: () => (asked = true) });
     await user.click(await screen.findByRole("button", { name: "Import a roster" }));
     expect(asked).toBe(true);
+  });
+
+  it("shows field staff no ethnicity, faith or needs column, and no import", async () => {
+    session.status = sessionAs("field_staff");
+    const user = userEvent.setup();
+    render(Participants, { wave, onimport: () => {} });
+    await shown();
+    await user.click(screen.getByTestId("show-sensitive"));
+    expect(screen.getByRole("button", { name: "FSM" })).toBeTruthy();
+    for (const hidden of ["Ethnicity", "Faith", "Needs"]) expect(screen.queryByRole("button", { name: hidden })).toBeNull();
+  });
+
+  it("asks field staff to have a coordinator import an empty wave's roster", async () => {
+    session.status = sessionAs("field_staff");
+    onCommand("list_participants", () => []);
+    onCommand("attribute_counts", () => []);
+    render(Participants, { wave, onimport: () => {} });
+    expect(await screen.findByText("Ask a coordinator to import the wave's roster.")).toBeTruthy();
+    expect(screen.queryByRole("button", { name: "Import a roster" })).toBeNull();
   });
 });

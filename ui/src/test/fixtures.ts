@@ -1,4 +1,5 @@
 // Small, readable records for the UI tests.
+import type { Permission, SessionStatus_Serialize, StaffRole } from "../bindings";
 import type { Participant, Programme, Wave } from "../lib/types";
 import type { SyncStatus } from "../lib/sync";
 
@@ -52,3 +53,24 @@ export const unlinkedSync: SyncStatus = {
   refused: 0,
   clamped: 0,
 };
+
+/** The session of someone signed in as `role` (or, with no role, a laptop without accounts). */
+export function sessionAs(role: StaffRole | null): SessionStatus_Serialize {
+  const everything: Permission[] = [
+    "view_wave", "see_special_category", "edit_participants", "set_up_programmes", "run_sessions", "log_hours",
+    "approve_hours", "issue_certificates", "export_reports", "handle_rights", "manage_staff", "manage_device", "sync", "read_audit",
+  ];
+  const byRole: Record<StaffRole, Permission[]> = {
+    field_staff: ["view_wave", "run_sessions", "log_hours", "sync"],
+    coordinator: everything.filter((p) => p !== "manage_staff" && p !== "read_audit"),
+    safeguarding_lead: ["view_wave", "see_special_category", "edit_participants", "handle_rights", "sync", "read_audit"],
+    administrator: ["view_wave", "set_up_programmes", "manage_staff", "manage_device", "sync", "read_audit"],
+  };
+  return {
+    required: role !== null,
+    signed_in: role ? { id: "s1", name: "Sam Field", role } : null,
+    permissions: role ? byRole[role] : everything,
+    accounts: role ? [{ id: "s1", name: "Sam Field", role }] : [],
+    lock_after_minutes: 10,
+  };
+}
