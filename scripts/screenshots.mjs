@@ -13,6 +13,7 @@ import {
   freshDataHome,
   launch,
   openHoursDemo,
+  typeInto,
   writeTemp,
 } from "../tests/e2e/harness.mjs";
 
@@ -124,5 +125,48 @@ try {
   await shot("19-hours-organisations");
 } finally {
   await hours.close();
+}
+// Staff accounts: the dialog, the sign-in screen, and the participants as field staff see them.
+const staff = await launch(freshDataHome());
+try {
+  const b = staff.browser;
+  const shot = (name) => screenshot(b, name);
+  const add = async (name, role, pin) => {
+    await typeInto(b, "staff-name", name);
+    if (role) await (await byTestId(b, "staff-role")).selectByAttribute("value", role);
+    await typeInto(b, "staff-secret", pin);
+    await typeInto(b, "staff-again", pin);
+  };
+  const signIn = async (name, pin) => {
+    await (await byTestId(b, "sign-in")).waitForDisplayed();
+    await (await b.$(`//label[contains(@class, "account")][.//span[text()="${name}"]]`)).click();
+    await typeInto(b, "sign-in-secret", pin);
+  };
+  await (await byTestId(b, "open-demo")).click();
+  await (await byTestId(b, "open-participant")).waitForDisplayed();
+  await (await byTestId(b, "staff-open")).click();
+  await add("Ada Lovell", null, "204863");
+  await shot("20-staff-first");
+  await (await byTestId(b, "staff-add")).click();
+  await signIn("Ada Lovell", "204863");
+  await (await byTestId(b, "sign-in-submit")).click();
+  await (await byTestId(b, "staff-open")).click();
+  await add("Sam Field", "field_staff", "314159");
+  await (await byTestId(b, "staff-add")).click();
+  await (await byTestId(b, "staff-done")).waitForDisplayed();
+  await shot("21-staff-accounts");
+  await b.keys("Escape");
+  await (await byTestId(b, "lock")).click();
+  await signIn("Sam Field", "314159");
+  await shot("22-sign-in");
+  await (await byTestId(b, "sign-in-submit")).click();
+  await (await byTestId(b, "open-participant")).waitForDisplayed();
+  await (await byTestId(b, "show-sensitive")).click();
+  await shot("23-participants-field-staff");
+  await (await byTestId(b, "open-participant")).click();
+  await (await byTestId(b, "read-only")).waitForDisplayed();
+  await shot("24-participant-field-staff");
+} finally {
+  await staff.close();
 }
 console.log(`screenshots in ${OUT}`);

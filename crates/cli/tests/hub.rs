@@ -1,5 +1,6 @@
 //! The hub and sync through the `mixwell` binary, as an administrator and staff run them:
-//! the commands' contracts, and a hub process killed in the middle of a push.
+//! the commands' contracts, a hub process killed in the middle of a push, and staff
+//! accounts reaching every laptop through the hub.
 
 #[path = "../../hub/tests/common/mod.rs"]
 mod hub_common;
@@ -37,8 +38,14 @@ fn ok(args: &[&str]) -> String {
 }
 
 fn laptop(db: &Path, args: &[&str]) -> Output {
+    laptop_as(db, &[], args)
+}
+
+/// `laptop` with more of the environment: the staff account, its PIN, a new PIN.
+fn laptop_as(db: &Path, env: &[(&str, &str)], args: &[&str]) -> Output {
     Command::new(BIN)
         .env("MIXWELL_PASSPHRASE", PASSPHRASE)
+        .envs(env.iter().copied())
         .arg("--db")
         .arg(db)
         .args(args)
@@ -411,4 +418,95 @@ fn a_hub_serving_https_with_its_own_certificate_is_trusted_only_when_given() {
         String::from_utf8_lossy(&now.stderr)
     );
     assert_eq!(open_store(&trusting).pending_change_count().unwrap(), 0);
+}
+
+/// Staff accounts are made once, on the coordinator's laptop, and come to every other
+/// laptop of the organisation from the hub: there they sign in with the same PIN, and a
+/// laptop that has received accounts signs in before anything runs.
+#[test]
+fn an_account_made_on_one_laptop_signs_in_on_another_after_sync() {
+    let ada = [
+        ("MIXWELL_STAFF", "Ada Lovell"),
+        ("MIXWELL_STAFF_PIN", "204863"),
+    ];
+    let sam = [
+        ("MIXWELL_STAFF", "Sam Field"),
+        ("MIXWELL_STAFF_PIN", "314159"),
+    ];
+    let succeeds = |out: Output| {
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    for db in hub_common::databases() {
+        let dir = tempfile::tempdir().unwrap();
+        ok(&[
+            "hub",
+            "init",
+            "--database",
+            &db.url,
+            "--org",
+            "Peak Youth Trust",
+        ]);
+        let (hub, url) = serve(&db.url, "127.0.0.1:0");
+        let (a, b) = (dir.path().join("a.sqlite"), dir.path().join("b.sqlite"));
+        for laptop_db in [&a, &b] {
+            let code = code(&db.url, "coordinator");
+            succeeds(laptop(
+                laptop_db,
+                &["sync", "enrol", "--hub", &url, "--code", &code],
+            ));
+        }
+        succeeds(laptop(&a, &["demo", "seed"]));
+        succeeds(laptop_as(
+            &a,
+            &[("MIXWELL_NEW_STAFF_PIN", "204863")],
+            &["staff", "add", "Ada Lovell", "--role", "administrator"],
+        ));
+        succeeds(laptop_as(&a, &ada, &["sync", "now"]));
+
+        // Laptop b has no accounts until it syncs; then it asks who is there.
+        succeeds(laptop(&b, &["sync", "now"]));
+        let refused = laptop(&b, &["programme", "list"]);
+        assert!(
+            String::from_utf8_lossy(&refused.stderr).contains("[signed_out]"),
+            "{}",
+            db.kind
+        );
+        assert!(succeeds(laptop_as(&b, &ada, &["programme", "list"])).contains("NCS"));
+
+        // A later account, and a change of role, travel the same way.
+        let mut as_ada = ada.to_vec();
+        as_ada.push(("MIXWELL_NEW_STAFF_PIN", "314159"));
+        succeeds(laptop_as(
+            &a,
+            &as_ada,
+            &["staff", "add", "Sam Field", "--role", "coordinator"],
+        ));
+        succeeds(laptop_as(
+            &a,
+            &ada,
+            &["staff", "role", "Sam Field", "field-staff"],
+        ));
+        succeeds(laptop_as(&a, &ada, &["sync", "now"]));
+        succeeds(laptop_as(&b, &ada, &["sync", "now"]));
+        for replica in [&a, &b] {
+            let listed = succeeds(laptop_as(replica, &ada, &["staff", "list"]));
+            assert!(listed.contains("Sam Field\tfield staff"), "{listed}");
+            let verify = laptop_as(
+                replica,
+                &sam,
+                &["hours", "verify", "nothing", "--by", "Sam"],
+            );
+            assert!(
+                String::from_utf8_lossy(&verify.stderr).contains("[forbidden]"),
+                "{}",
+                db.kind
+            );
+        }
+        drop(hub);
+    }
 }
