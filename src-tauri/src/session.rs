@@ -282,18 +282,14 @@ mod tests {
         (dir, store)
     }
 
+    fn account(store: &mut Store, name: &str, role: StaffRole, pin: &str) -> StaffMember {
+        staff::add(store, &Access::Open, name, "", role, &StaffSecret::new(pin)).unwrap()
+    }
+
     #[test]
     fn a_session_left_alone_past_the_lock_time_is_ended_and_input_keeps_it() {
         let (_dir, mut store) = store();
-        let admin = staff::add(
-            &mut store,
-            &Access::Open,
-            "Ada Admin",
-            "",
-            StaffRole::Administrator,
-            &StaffSecret::new("204863"),
-        )
-        .unwrap();
+        let admin = account(&mut store, "Ada Admin", StaffRole::Administrator, "204863");
         let mut session = Session::new(Duration::from_secs(600));
         let t0 = Instant::now();
         assert_eq!(
@@ -321,15 +317,7 @@ mod tests {
     #[test]
     fn five_wrong_pins_pause_signing_in_even_with_the_right_one() {
         let (_dir, mut store) = store();
-        let admin = staff::add(
-            &mut store,
-            &Access::Open,
-            "Ada Admin",
-            "",
-            StaffRole::Administrator,
-            &StaffSecret::new("204863"),
-        )
-        .unwrap();
+        let admin = account(&mut store, "Ada Admin", StaffRole::Administrator, "204863");
         let mut session = Session::new(Duration::from_secs(600));
         let t0 = Instant::now();
         for _ in 0..TRIES {
@@ -355,24 +343,8 @@ mod tests {
     #[test]
     fn a_role_changed_by_sync_applies_to_the_next_command() {
         let (_dir, mut store) = store();
-        let admin = staff::add(
-            &mut store,
-            &Access::Open,
-            "Ada Admin",
-            "",
-            StaffRole::Administrator,
-            &StaffSecret::new("204863"),
-        )
-        .unwrap();
-        let sam = staff::add(
-            &mut store,
-            &Access::Open,
-            "Sam Field",
-            "",
-            StaffRole::Coordinator,
-            &StaffSecret::new("314159"),
-        )
-        .unwrap();
+        account(&mut store, "Ada Admin", StaffRole::Administrator, "204863");
+        let sam = account(&mut store, "Sam Field", StaffRole::Coordinator, "314159");
         let mut session = Session::new(Duration::from_secs(600));
         let t0 = Instant::now();
         session
@@ -391,6 +363,5 @@ mod tests {
             session.access(&mut store, t0).unwrap_err().code(),
             ErrorCode::SignedOut
         );
-        let _ = admin;
     }
 }

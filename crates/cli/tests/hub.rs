@@ -2,6 +2,7 @@
 //! the commands' contracts, a hub process killed in the middle of a push, and staff
 //! accounts reaching every laptop through the hub.
 
+mod common;
 #[path = "../../hub/tests/common/mod.rs"]
 mod hub_common;
 
@@ -11,13 +12,7 @@ use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 const BIN: &str = env!("CARGO_BIN_EXE_mixwell");
-const PASSPHRASE: &str = "otter kettle lamp";
-
-fn open_store(db: &Path) -> mixwell_store::Store {
-    mixwell_actions::open_store(db, Some(&mixwell_vault::Passphrase::new(PASSPHRASE)))
-        .unwrap()
-        .store
-}
+use common::{open_store, PASSPHRASE};
 
 fn run(args: &[&str]) -> Output {
     Command::new(BIN)
@@ -41,16 +36,8 @@ fn laptop(db: &Path, args: &[&str]) -> Output {
     laptop_as(db, &[], args)
 }
 
-/// `laptop` with more of the environment: the staff account, its PIN, a new PIN.
 fn laptop_as(db: &Path, env: &[(&str, &str)], args: &[&str]) -> Output {
-    Command::new(BIN)
-        .env("MIXWELL_PASSPHRASE", PASSPHRASE)
-        .envs(env.iter().copied())
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .output()
-        .unwrap()
+    common::mixwell_as(db, env, args)
 }
 
 /// A hub process, ended when the test ends, passed or not.

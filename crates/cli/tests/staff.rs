@@ -4,20 +4,27 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
-use common::{seed_demo, PASSPHRASE};
+use common::seed_demo;
 
-/// `mixwell --db DB ARGS...` with `env` added (the account, its PIN, a new PIN).
 fn run(db: &Path, env: &[(&str, &str)], args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_mixwell"))
-        .env("MIXWELL_PASSPHRASE", PASSPHRASE)
-        .envs(env.iter().copied())
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .output()
-        .unwrap()
+    common::mixwell_as(db, env, args)
+}
+
+/// The demo wave's young people as `env`'s account is shown them.
+fn participants(db: &Path, env: &[(&str, &str)]) -> String {
+    ok(run(
+        db,
+        env,
+        &[
+            "participants",
+            "list",
+            "--wave",
+            mixwell_store::DEMO_WAVE,
+            "--json",
+        ],
+    ))
 }
 
 fn text(out: &Output) -> (String, String) {
@@ -96,17 +103,7 @@ fn once_a_laptop_has_accounts_every_subcommand_signs_in() {
 #[test]
 fn field_staff_are_refused_what_their_role_may_not_do_and_see_no_faith() {
     let (dir, db) = laptop();
-    let people = ok(run(
-        &db,
-        &FIELD,
-        &[
-            "participants",
-            "list",
-            "--wave",
-            mixwell_store::DEMO_WAVE,
-            "--json",
-        ],
-    ));
+    let people = participants(&db, &FIELD);
     let shown: Vec<mixwell_domain::Participant> = serde_json::from_str(&people).unwrap();
     assert!(!shown.is_empty());
     assert!(shown
@@ -153,17 +150,7 @@ fn the_last_administrator_cannot_be_closed_and_a_closed_account_cannot_sign_in()
         &ADMIN,
         &["staff", "role", "Sam Field", "coordinator"],
     ));
-    let people = ok(run(
-        &db,
-        &FIELD,
-        &[
-            "participants",
-            "list",
-            "--wave",
-            mixwell_store::DEMO_WAVE,
-            "--json",
-        ],
-    ));
+    let people = participants(&db, &FIELD);
     assert!(
         people.contains("\"faith\": \"") && !people.contains("\"faith\": \"\","),
         "a coordinator sees faith"

@@ -14,8 +14,14 @@ pub const PASSPHRASE: &str = "otter kettle lamp";
 /// Runs `mixwell --db DB ARGS...`, with the database's passphrase in the environment as a
 /// script gives it.
 pub fn mixwell(db: &Path, args: &[&str]) -> Output {
+    mixwell_as(db, &[], args)
+}
+
+/// `mixwell` with more of the environment: the staff account, its PIN, a new PIN.
+pub fn mixwell_as(db: &Path, env: &[(&str, &str)], args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_mixwell"))
         .env("MIXWELL_PASSPHRASE", PASSPHRASE)
+        .envs(env.iter().copied())
         .arg("--db")
         .arg(db)
         .args(args)
