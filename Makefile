@@ -16,13 +16,14 @@ APP := target/debug/mixwell-app
 NPM_STAMP := ui/node_modules/.installed
 INTEROP_STAMP := tests/interop/node_modules/.installed
 
-.PHONY: help run test deps deps-system deps-npm deps-driver ui app rust-test ui-test interop e2e bindings bench lint
+.PHONY: help run test deps deps-system deps-npm deps-driver ui app rust-test ui-test interop e2e bindings bench lint fuzz
 
 help:
 	@echo "make run    install what is missing, build, and open the app on the demo programme"
 	@echo "make test   install what is missing and run every test (Rust, UI, end-to-end)"
 	@echo "make bindings  regenerate ui/src/bindings.ts after changing a command"
 	@echo "make bench  run the release benchmarks recorded in BENCHMARKS.md"
+	@echo "make fuzz   a longer campaign of the generated-input tests (FUZZ_CASES=5000)"
 
 deps: deps-system deps-npm
 
@@ -92,3 +93,10 @@ bindings: ui
 
 bench: deps ui
 	scripts/bench.sh
+
+# A longer campaign of the generated-input tests that `make test` runs briefly: damaged
+# bundles both ways, malformed bodies for every hub endpoint, arbitrary roster files.
+FUZZ_CASES ?= 5000
+fuzz: deps
+	MIXWELL_FUZZ_CASES=$(FUZZ_CASES) cargo test -q --release -p mixwell-hub --test fuzz
+	PROPTEST_CASES=$(FUZZ_CASES) cargo test -q --release -p mixwell-roster --test properties
